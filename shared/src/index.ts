@@ -1,0 +1,4 @@
+export * from './domain';
+export * from './protocol';
+export * from './schema';
+export * from './validation';

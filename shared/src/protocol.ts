@@ -1,0 +1,87 @@
+/**
+ * The wire protocol between the Draftroom client and the collaboration server.
+ *
+ * The WebSocket at `/collab/<documentId>` speaks the standard y-websocket
+ * protocol (y-protocols sync + awareness), so the stock `y-websocket` provider
+ * connects unchanged. Every binary message starts with a varint message type.
+ */
+
+/** The URL path prefix of a document's collaboration socket. */
+export const COLLAB_PATH_PREFIX = '/collab/';
+
+/** Top-level message types (the first varint of every binary frame). */
+export const MessageType = {
+  /** y-protocols sync: step 1, step 2 or update. */
+  Sync: 0,
+  /** y-protocols awareness update (presence: carets, selections, who is online). */
+  Awareness: 1,
+  /** y-protocols auth (permission denied); sent by the server only. */
+  Auth: 2,
+  /** Ask for the current awareness states of every client. */
+  QueryAwareness: 3,
+  /** A Draftroom notice (JSON payload) sent by the server: refusals, role changes. */
+  Notice: 8,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** y-protocols sync sub-message types. */
+export const SyncMessageType = {
+  Step1: 0,
+  Step2: 1,
+  Update: 2,
+} as const;
+
+/**
+ * WebSocket close codes. 1000–1015 are the standard codes of RFC 6455;
+ * 4000–4999 are Draftroom's own.
+ */
+export const CloseCode = {
+  /** The server is shutting down or unloading the document. */
+  GoingAway: 1001,
+  /** A frame larger than the configured limit (`MAX_MESSAGE_BYTES`). */
+  MessageTooBig: 1009,
+  /** A binary message that cannot be decoded (truncated, bad varint, bad update). */
+  MalformedMessage: 4400,
+  /** The session is missing or expired. */
+  Unauthenticated: 4401,
+  /** The connection tried something its role does not allow. */
+  Forbidden: 4403,
+  /** The document does not exist (or the user may not know it exists). */
+  DocumentNotFound: 4404,
+  /** The user's access to the document was removed while connected. */
+  AccessRevoked: 4410,
+  /** A message type the server does not accept from clients. */
+  UnknownMessageType: 4415,
+  /** Too many connections or messages. */
+  RateLimited: 4429,
+  /** The server could not store the update; nothing was broadcast. Reconnect later. */
+  StorageUnavailable: 4503,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Human-readable explanations for close codes, shown by the client. */
+export const closeCodeExplanation: Record<number, string> = {
+  [CloseCode.GoingAway]: 'The server is restarting. Reconnecting…',
+  [CloseCode.MessageTooBig]: 'A change was too large to send.',
+  [CloseCode.MalformedMessage]: 'The server could not read a message from this browser.',
+  [CloseCode.Unauthenticated]: 'Your session has expired. Please sign in again.',
+  [CloseCode.Forbidden]: 'Your role does not allow this change.',
+  [CloseCode.DocumentNotFound]: 'This document does not exist or you have no access to it.',
+  [CloseCode.AccessRevoked]: 'Your access to this document was removed.',
+  [CloseCode.UnknownMessageType]: 'The server received a message it does not understand.',
+  [CloseCode.RateLimited]: 'Too many connections or messages. Please wait a moment.',
+  [CloseCode.StorageUnavailable]:
+    'The server could not save your last change. It is kept in this browser and will be sent again.',
+};
+
+/** Close codes after which reconnecting cannot help. */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.Unauthenticated,
+  CloseCode.DocumentNotFound,
+  CloseCode.AccessRevoked,
+]);
+
+/** A notice the server sends as a `MessageType.Notice` frame (JSON after the type varint). */
+export type ServerNotice =
+  | { kind: 'refused'; reason: string; closeCode: CloseCode }
+  | { kind: 'storage-unavailable'; message: string };

@@ -1,0 +1,42 @@
+/**
+ * The structured document model shared by the editor (TipTap/ProseMirror) and
+ * the server (which reads and seeds the Y.Doc directly).
+ *
+ * The editor content lives in the Y.XmlFragment named {@link CONTENT_FIELD}.
+ * Every element's nodeName is a ProseMirror node type name below.
+ */
+
+/** The name of the Y.XmlFragment that holds the editor content. */
+export const CONTENT_FIELD = 'content';
+
+/** ProseMirror node type names (= Y.XmlElement nodeNames). */
+export const NodeName = {
+  /** A thematic area: a `sectionHeading` followed by clauses. Attr: `id`. */
+  section: 'section',
+  /** The title of a thematic area. Inline text only. */
+  sectionHeading: 'sectionHeading',
+  /** A numbered action. Attr: `id` (stable across edits, moves, reloads). Content: paragraphs and lists. */
+  clause: 'clause',
+  paragraph: 'paragraph',
+  heading: 'heading',
+  bulletList: 'bulletList',
+  orderedList: 'orderedList',
+  listItem: 'listItem',
+} as const;
+
+/** The attribute that carries a section's or clause's stable id. */
+export const ID_ATTR = 'id';
+
+/** Makes a new stable id for a clause or section, e.g. `cl-3f9a1c2b7d`. */
+export function newNodeId(prefix: 'cl' | 'sec'): string {
+  const bytes = new Uint8Array(6);
+  globalThis.crypto.getRandomValues(bytes);
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return `${prefix}-${hex}`;
+}
+
+/** Clause numbering is derived from position: section 2, third clause → "2.3". Never stored. */
+export function clauseNumber(sectionIndex: number, clauseIndex: number): string {
+  return `${sectionIndex + 1}.${clauseIndex + 1}`;
+}
