@@ -30,7 +30,10 @@ export const ID_ATTR = 'id';
 /** Makes a new stable id for a clause or section, e.g. `cl-3f9a1c2b7d`. */
 export function newNodeId(prefix: 'cl' | 'sec'): string {
   const bytes = new Uint8Array(6);
-  globalThis.crypto.getRandomValues(bytes);
+  // Web Crypto exists in browsers and in Node ≥ 19 alike.
+  const webCrypto = (globalThis as unknown as { crypto: { getRandomValues(array: Uint8Array): Uint8Array } })
+    .crypto;
+  webCrypto.getRandomValues(bytes);
   let hex = '';
   for (const b of bytes) hex += b.toString(16).padStart(2, '0');
   return `${prefix}-${hex}`;

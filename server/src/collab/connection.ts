@@ -1,0 +1,59 @@
+import type { UserProfile } from '@draftroom/shared';
+import { canEditText, type PresenceUser, type Role } from '@draftroom/shared';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../logger';
+
+let nextConnectionId = 1;
+
+/** One client's WebSocket to one document, with the identity and role decided at the upgrade. */
+export class Connection {
+  readonly id = nextConnectionId++;
+  /** The awareness client id this connection speaks for (the first one it announced). */
+  awarenessClientId: number | undefined;
+  private closed = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly user: UserProfile,
+    public role: Role,
+    readonly remoteAddress: string,
+    readonly logger: Logger,
+  ) {}
+
+  get canEdit(): boolean {
+    return canEditText(this.role);
+  }
+
+  /** What other people see of this connection's user: always from the session, never from the client. */
+  get presence(): PresenceUser {
+    return {
+      userId: this.user.id,
+      name: this.user.name,
+      participantCode: this.user.participant.code,
+      participantName: this.user.participant.name,
+      color: this.user.participant.color,
+    };
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.socket.readyState === this.socket.OPEN;
+  }
+
+  send(message: Uint8Array): void {
+    if (!this.isOpen) return;
+    this.socket.send(message, { binary: true }, (error) => {
+      if (error) this.logger.debug({ err: error, connection: this.id }, 'send failed');
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    // Close reasons are limited to 123 bytes by RFC 6455.
+    this.socket.close(code, Buffer.from(reason).subarray(0, 120).toString());
+  }
+
+  markClosed(): void {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Where the collaboration server keeps each document's Yjs state. One contract
+ * (tests/integration/documentStorage.contract.test.ts) is run against every
+ * implementation.
+ */
+
+/** Who sent an update: kept with it so edits stay attributable. */
+export interface UpdateAuthor {
+  userId: string;
+  participantId: string;
+}
+
+/** A document's stored state: the last compacted state and the updates appended after it. */
+export interface StoredDocumentState {
+  /** The compacted state (a Yjs update), or null when the document was never compacted. */
+  state: Uint8Array | null;
+  /** Updates appended since, oldest first. */
+  updates: Uint8Array[];
+  /** The id of the newest update that `state` + `updates` include (0 when none). */
+  lastUpdateId: number;
+}
+
+export interface DocumentStorage {
+  /** Loads the stored state of a document; an unknown document loads as empty. */
+  load(documentId: string): StoredDocumentState;
+  /**
+   * Appends updates durably (one commit) and returns the id of the last one.
+   * Throws StorageWriteError when the write fails; nothing is then stored.
+   */
+  appendUpdates(documentId: string, updates: readonly Uint8Array[], author: UpdateAuthor): number;
+  /** Replaces the state and every update up to `upToUpdateId` by `state`, atomically. */
+  compact(documentId: string, state: Uint8Array, upToUpdateId: number): void;
+  /** How many updates are appended after the compacted state. */
+  countUpdates(documentId: string): number;
+}
+
+/** A storage in memory: for unit tests and tools; loses everything on exit. */
+export class MemoryDocumentStorage implements DocumentStorage {
+  private readonly documents = new Map<
+    string,
+    { state: Uint8Array | null; updates: Map<number, Uint8Array> }
+  >();
+  private nextUpdateId = 1;
+
+  load(documentId: string): StoredDocumentState {
+    const stored = this.documents.get(documentId);
+    if (!stored) return { state: null, updates: [], lastUpdateId: 0 };
+    const ids = [...stored.updates.keys()];
+    return {
+      state: stored.state,
+      updates: [...stored.updates.values()],
+      lastUpdateId: ids.length > 0 ? Math.max(...ids) : 0,
+    };
+  }
+
+  appendUpdates(documentId: string, updates: readonly Uint8Array[]): number {
+    const stored = this.entry(documentId);
+    let id = 0;
+    for (const update of updates) {
+      id = this.nextUpdateId++;
+      stored.updates.set(id, update.slice());
+    }
+    return id;
+  }
+
+  compact(documentId: string, state: Uint8Array, upToUpdateId: number): void {
+    const stored = this.entry(documentId);
+    stored.state = state.slice();
+    for (const id of [...stored.updates.keys()]) if (id <= upToUpdateId) stored.updates.delete(id);
+  }
+
+  countUpdates(documentId: string): number {
+    return this.documents.get(documentId)?.updates.size ?? 0;
+  }
+
+  private entry(documentId: string) {
+    let stored = this.documents.get(documentId);
+    if (!stored) {
+      stored = { state: null, updates: new Map() };
+      this.documents.set(documentId, stored);
+    }
+    return stored;
+  }
+}

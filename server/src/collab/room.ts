@@ -1,0 +1,208 @@
+import { CloseCode, MessageType } from '@draftroom/shared';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { CollabRefusal, StorageWriteError } from '../errors';
+import type { Logger } from '../logger';
+import type { Connection } from './connection';
+import type { DocumentStorage } from './documentStorage';
+import { decodeClientUpdate, updateChangesDocument } from './updateInspection';
+
+export interface RoomOptions {
+  compactAfterUpdates: number;
+}
+
+/** Encodes a y-websocket sync-update message carrying `update`. */
+function encodeUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * One open document: its Y.Doc (loaded from storage before anyone syncs), the
+ * presence of its clients, and its connections. Every update a client sends is
+ * stored durably before it is broadcast to anyone else.
+ */
+export class Room {
+  doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<Connection>();
+  private updatesSinceCompaction: number;
+  private lastUpdateId: number;
+  /** Updates the current transaction produced (collected by the doc's `update` listener). */
+  private transactionUpdates: Uint8Array[] = [];
+
+  constructor(
+    readonly documentId: string,
+    private readonly storage: DocumentStorage,
+    private readonly logger: Logger,
+    private readonly options: RoomOptions,
+  ) {
+    const loaded = this.loadDoc();
+    this.doc = loaded.doc;
+    this.lastUpdateId = loaded.lastUpdateId;
+    this.updatesSinceCompaction = loaded.updateCount;
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.relayPresence);
+  }
+
+  private loadDoc(): { doc: Y.Doc; lastUpdateId: number; updateCount: number } {
+    const stored = this.storage.load(this.documentId);
+    const doc = new Y.Doc({ gc: true });
+    doc.transact(() => {
+      if (stored.state) Y.applyUpdate(doc, stored.state);
+      for (const update of stored.updates) Y.applyUpdate(doc, update);
+    });
+    doc.on('update', (update: Uint8Array) => {
+      this.transactionUpdates.push(update);
+    });
+    return { doc, lastUpdateId: stored.lastUpdateId, updateCount: stored.updates.length };
+  }
+
+  join(connection: Connection): void {
+    this.connections.add(connection);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    connection.send(encoding.toUint8Array(encoder));
+    const present = [...this.awareness.getStates().keys()];
+    if (present.length > 0) connection.send(encodeAwarenessMessage(this.awareness, present));
+  }
+
+  leave(connection: Connection): void {
+    this.connections.delete(connection);
+    if (connection.awarenessClientId !== undefined) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [connection.awarenessClientId], connection);
+    }
+  }
+
+  /** Answers a client's sync step 1 with everything it is missing. */
+  answerSyncStep1(stateVector: Uint8Array): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
+    return encoding.toUint8Array(encoder);
+  }
+
+  /**
+   * Applies a client's update (sync step 2 or update): decoded first so a
+   * malformed one changes nothing; refused for read-only roles when it would
+   * change the document; stored; then broadcast to everyone else.
+   */
+  applyClientUpdate(update: Uint8Array, sender: Connection): void {
+    const decoded = decodeClientUpdate(update);
+    if (!sender.canEdit) {
+      if (updateChangesDocument(this.doc, decoded)) {
+        throw new CollabRefusal(CloseCode.Forbidden, `role ${sender.role} may not change the text`);
+      }
+      return;
+    }
+    this.transactionUpdates = [];
+    try {
+      Y.applyUpdate(this.doc, update, sender);
+    } catch (error) {
+      this.discardUnstoredChanges('update failed to apply');
+      throw new CollabRefusal(
+        CloseCode.MalformedMessage,
+        `update failed to apply: ${(error as Error).message}`,
+      );
+    }
+    const effective = this.transactionUpdates;
+    this.transactionUpdates = [];
+    if (effective.length === 0) return;
+    this.store(effective, sender);
+    for (const change of effective) this.broadcast(encodeUpdateMessage(change), sender);
+    this.compactIfDue();
+  }
+
+  private store(updates: Uint8Array[], sender: Connection): void {
+    try {
+      this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, {
+        userId: sender.user.id,
+        participantId: sender.user.participant.id,
+      });
+      this.updatesSinceCompaction += updates.length;
+    } catch (error) {
+      this.logger.error(
+        { err: error, documentId: this.documentId },
+        'could not store an update; not broadcast',
+      );
+      this.discardUnstoredChanges('storage write failed');
+      throw new CollabRefusal(CloseCode.StorageUnavailable, 'the server could not store the update');
+    }
+  }
+
+  /**
+   * Reloads the document from storage so the in-memory state never holds
+   * anything that is not stored (after a failed apply or write). Connected
+   * clients never received the discarded change, so nothing diverges.
+   */
+  private discardUnstoredChanges(why: string): void {
+    this.logger.warn({ documentId: this.documentId, why }, 'reloading document from storage');
+    const previous = this.doc;
+    const loaded = this.loadDoc();
+    this.doc = loaded.doc;
+    this.lastUpdateId = loaded.lastUpdateId;
+    this.updatesSinceCompaction = loaded.updateCount;
+    this.transactionUpdates = [];
+    previous.destroy();
+  }
+
+  private compactIfDue(): void {
+    if (this.updatesSinceCompaction < this.options.compactAfterUpdates) return;
+    this.compact();
+  }
+
+  /** Folds the appended updates into one state row (re-encoded from the Y.Doc, not merged update by update). */
+  compact(): void {
+    if (this.updatesSinceCompaction === 0) return;
+    try {
+      this.storage.compact(this.documentId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
+      this.updatesSinceCompaction = 0;
+    } catch (error) {
+      // Compaction is an optimisation: the appended updates are still stored.
+      if (!(error instanceof StorageWriteError)) throw error;
+      this.logger.error({ err: error, documentId: this.documentId }, 'compaction failed');
+    }
+  }
+
+  /** Applies a (sanitised) awareness update from a client. */
+  applyPresence(update: Uint8Array, sender: Connection): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, sender);
+  }
+
+  private readonly relayPresence = (changes: {
+    added: number[];
+    updated: number[];
+    removed: number[];
+  }): void => {
+    const clients = [...changes.added, ...changes.updated, ...changes.removed];
+    if (clients.length === 0 || this.connections.size === 0) return;
+    this.broadcast(encodeAwarenessMessage(this.awareness, clients));
+  };
+
+  broadcast(message: Uint8Array, except?: Connection): void {
+    for (const connection of this.connections) if (connection !== except) connection.send(message);
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const connection of this.connections) connection.close(code, reason);
+  }
+
+  destroy(): void {
+    this.awareness.off('update', this.relayPresence);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Every setting of the server, read from environment variables (documented in the README). */
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one (tests). */
+  port: number;
+  host: string;
+  /** Directory holding the SQLite database `draftroom.db`. */
+  dataDir: string;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: string;
+  /** The origin browsers use to reach the app, e.g. `https://draftroom.example.org`. Empty: derived from the request's Host. */
+  publicOrigin: string;
+  /** Directory of the built client to serve; empty disables static serving. */
+  clientDir: string;
+  /** SQLite `synchronous` pragma for the WAL journal: NORMAL or FULL. */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Largest WebSocket frame accepted, in bytes. */
+  maxMessageBytes: number;
+  /** Largest JSON request body accepted, in bytes. */
+  maxRequestBodyBytes: number;
+  /** Appended updates of a document before they are compacted into one state row. */
+  compactAfterUpdates: number;
+  /** How long an unused document stays loaded after its last client left. */
+  roomUnloadDelayMs: number;
+  /** Lifetime of a sign-in session. */
+  sessionTtlHours: number;
+  /** Seed the demo (Prague Process) when the database has no process yet. */
+  seedDemo: boolean;
+}
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_ORIGIN: z.string().default(''),
+  CLIENT_DIR: z.string().optional(),
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(100 * 1024),
+  COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
+  ROOM_UNLOAD_DELAY_MS: z.coerce.number().int().min(0).default(10_000),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  SEED_DEMO: booleanFlag.default(false),
+});
+
+/** Reads the configuration from `env`; throws a readable error naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    publicOrigin: e.PUBLIC_ORIGIN.replace(/\/$/, ''),
+    clientDir: e.CLIENT_DIR ?? defaultClientDir,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    roomUnloadDelayMs: e.ROOM_UNLOAD_DELAY_MS,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    seedDemo: e.SEED_DEMO,
+  };
+}
+
+/** A configuration for tests and tools: defaults, with overrides. */
+export function configWith(overrides: Partial<ServerConfig>): ServerConfig {
+  return { ...loadConfig({}, ''), port: 0, host: '127.0.0.1', logLevel: 'silent', ...overrides };
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiError } from '@draftroom/shared';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { sessionTokenOf } from '../auth/cookies';
+import type { SessionService } from '../auth/sessionService';
+import { HttpError } from '../errors';
+import type { Logger } from '../logger';
+import type { Repositories } from '../store/repositories';
+import { documentRoutes } from './documentRoutes';
+import { csrfProtection, securityHeaders } from './security';
+import { sessionRoutes } from './sessionRoutes';
+
+export interface HttpAppDeps {
+  repositories: Repositories;
+  sessions: SessionService;
+  logger: Logger;
+  publicOrigin: string;
+  maxRequestBodyBytes: number;
+  clientDir: string;
+  isReady: () => boolean;
+}
+
+function sendError(response: Response, error: HttpError): void {
+  const body: ApiError = { error: error.code, message: error.message };
+  if (error.retryAfterSeconds !== undefined) {
+    body.retryAfterSeconds = error.retryAfterSeconds;
+    response.set('Retry-After', String(error.retryAfterSeconds));
+  }
+  response.status(error.status).json(body);
+}
+
+/** The Express app: JSON API under /api, /healthz, and the built client with history-API fallback. */
+export function createHttpApp(deps: HttpAppDeps): express.Express {
+  const { repositories, sessions, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(deps.publicOrigin));
+
+  app.get('/healthz', (_request, response) => {
+    if (deps.isReady()) response.json({ status: 'ok' });
+    else response.status(503).json({ status: 'starting' });
+  });
+
+  app.use('/api', express.json({ limit: deps.maxRequestBodyBytes }));
+  app.use('/api', csrfProtection(deps.publicOrigin));
+  app.use('/api', (request: Request, response: Response, next: NextFunction) => {
+    response.locals.user = sessions.resolve(sessionTokenOf(request));
+    response.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(sessionRoutes({ users: repositories.users, sessions, logger }));
+  app.use(documentRoutes({ documents: repositories.documents, participants: repositories.participants }));
+  app.use('/api', (_request: Request, response: Response) => {
+    sendError(response, new HttpError(404, 'not_found', 'No such API route.'));
+  });
+
+  if (deps.clientDir && existsSync(join(deps.clientDir, 'index.html'))) {
+    app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|collab\/).*/, (_request, response) => {
+      response.set('Cache-Control', 'no-cache');
+      response.sendFile(join(deps.clientDir, 'index.html'));
+    });
+  }
+
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    if (error instanceof HttpError) return sendError(response, error);
+    const status = (error as { status?: number; statusCode?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser errors: bad JSON (400), body too large (413), unsupported encoding (415).
+      const message =
+        status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.';
+      return sendError(
+        response,
+        new HttpError(status, status === 413 ? 'payload_too_large' : 'bad_request', message),
+      );
+    }
+    logger.error({ err: error, url: request.originalUrl }, 'request failed');
+    sendError(response, new HttpError(500, 'internal', 'Something went wrong on the server.'));
+  });
+
+  return app;
+}

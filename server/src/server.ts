@@ -1,0 +1,81 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SessionService } from './auth/sessionService';
+import { CollabServer } from './collab/collabServer';
+import { RoomRegistry } from './collab/roomRegistry';
+import type { ServerConfig } from './config';
+import { seedDemoIfEmpty } from './demo/seed';
+import { createHttpApp } from './http/app';
+import type { Logger } from './logger';
+import { openDatabase, type SqliteDatabase } from './store/database';
+import { createRepositories, type Repositories } from './store/repositories';
+
+/** A running Draftroom server: HTTP + WebSocket on one port, over one SQLite database. */
+export interface DraftroomServer {
+  readonly port: number;
+  readonly url: string;
+  readonly db: SqliteDatabase;
+  readonly repositories: Repositories;
+  readonly sessions: SessionService;
+  readonly collab: CollabServer;
+  readonly httpServer: Server;
+  /** Closes sockets with "going away", flushes (compacts) open documents and closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database, seeds the demo if asked, and starts listening. */
+export async function startServer(config: ServerConfig, logger: Logger): Promise<DraftroomServer> {
+  const db = openDatabase(config.dataDir, { synchronous: config.sqliteSynchronous }, logger);
+  const repositories = createRepositories(db);
+  if (config.seedDemo) await seedDemoIfEmpty(db, repositories, logger);
+
+  const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
+  const rooms = new RoomRegistry(repositories.documentStorage, logger, {
+    compactAfterUpdates: config.compactAfterUpdates,
+    unloadDelayMs: config.roomUnloadDelayMs,
+  });
+  const collab = new CollabServer(sessions, repositories.documents, rooms, logger, {
+    maxMessageBytes: config.maxMessageBytes,
+    publicOrigin: config.publicOrigin,
+  });
+  let ready = false;
+  const app = createHttpApp({
+    repositories,
+    sessions,
+    logger,
+    publicOrigin: config.publicOrigin,
+    maxRequestBodyBytes: config.maxRequestBodyBytes,
+    clientDir: config.clientDir,
+    isReady: () => ready,
+  });
+  const httpServer = createServer(app);
+  httpServer.on('upgrade', (request, socket, head) => collab.handleUpgrade(request, socket, head));
+  httpServer.on('clientError', (error, socket) => {
+    logger.debug({ err: error }, 'HTTP client error');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  ready = true;
+  logger.info({ port, dataDir: config.dataDir }, 'Draftroom is listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      ready = false;
+      collab.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      db.close();
+      logger.info('Draftroom stopped');
+    })();
+    return stopping;
+  };
+
+  return { port, url, db, repositories, sessions, collab, httpServer, stop };
+}

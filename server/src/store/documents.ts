@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { type DocumentSummary, ROLES, type Role } from '@draftroom/shared';
+import { nowIso, type SqliteDatabase } from './database';
+
+interface DocumentAccessRow {
+  id: string;
+  title: string;
+  updated_at: string;
+  process_id: string;
+  process_name: string;
+  process_description: string;
+  explicit_role: string | null;
+  default_role: string | null;
+}
+
+/**
+ * A user's role on a document: an explicit per-document role wins; otherwise
+ * the default role of the user's participant in the document's process.
+ * `none` (explicit) or no membership means no access.
+ */
+const SELECT_ACCESSIBLE = `
+  SELECT d.id, d.title, d.updated_at, pr.id AS process_id, pr.name AS process_name,
+         pr.description AS process_description, dr.role AS explicit_role, pp.default_role
+  FROM documents d
+  JOIN processes pr ON pr.id = d.process_id
+  JOIN users u ON u.id = @userId
+  LEFT JOIN document_roles dr ON dr.document_id = d.id AND dr.user_id = u.id
+  LEFT JOIN process_participants pp ON pp.process_id = d.process_id AND pp.participant_id = u.participant_id`;
+
+function roleOf(row: DocumentAccessRow): Role | undefined {
+  const role = row.explicit_role ?? row.default_role;
+  return (ROLES as readonly string[]).includes(role ?? '') ? (role as Role) : undefined;
+}
+
+function toSummary(row: DocumentAccessRow, role: Role): DocumentSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    updatedAt: row.updated_at,
+    role,
+    process: { id: row.process_id, name: row.process_name, description: row.process_description },
+  };
+}
+
+/** Documents (their metadata; the text lives in the Yjs state, see SqliteDocumentStorage). */
+export class DocumentRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** Creates the document row with its initial Yjs state, in one transaction. */
+  create(processId: string, title: string, initialState: Uint8Array): string {
+    const id = randomBytes(9).toString('base64url');
+    const now = nowIso();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO documents (id, process_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(id, processId, title, now, now);
+      this.db
+        .prepare(
+          'INSERT INTO document_states (document_id, state, last_update_id, compacted_at) VALUES (?, ?, 0, ?)',
+        )
+        .run(id, Buffer.from(initialState), now);
+    })();
+    return id;
+  }
+
+  /** The document as the user may see it, or undefined when it does not exist or the user has no role. */
+  findAccessible(documentId: string, userId: string): DocumentSummary | undefined {
+    const row = this.db
+      .prepare<{ userId: string; documentId: string }, DocumentAccessRow>(
+        `${SELECT_ACCESSIBLE} WHERE d.id = @documentId`,
+      )
+      .get({ userId, documentId });
+    const role = row && roleOf(row);
+    return row && role ? toSummary(row, role) : undefined;
+  }
+
+  listAccessible(userId: string): DocumentSummary[] {
+    const rows = this.db
+      .prepare<{ userId: string }, DocumentAccessRow>(`${SELECT_ACCESSIBLE} ORDER BY pr.name, d.title`)
+      .all({ userId });
+    return rows.flatMap((row) => {
+      const role = roleOf(row);
+      return role ? [toSummary(row, role)] : [];
+    });
+  }
+
+  exists(documentId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM documents WHERE id = ?').get(documentId) !== undefined;
+  }
+
+  setUserRole(documentId: string, userId: string, role: Role | 'none'): void {
+    this.db
+      .prepare(
+        `INSERT INTO document_roles (document_id, user_id, role) VALUES (?, ?, ?)
+         ON CONFLICT (document_id, user_id) DO UPDATE SET role = excluded.role`,
+      )
+      .run(documentId, userId, role);
+  }
+}

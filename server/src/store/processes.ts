@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { ProcessSummary, Role } from '@draftroom/shared';
+import { nowIso, type SqliteDatabase } from './database';
+
+/** Dialogues (processes) and which participants take part, with their default role. */
+export class ProcessRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  create(name: string, description: string): ProcessSummary {
+    const id = randomUUID();
+    this.db
+      .prepare('INSERT INTO processes (id, name, description, created_at) VALUES (?, ?, ?, ?)')
+      .run(id, name, description, nowIso());
+    return { id, name, description };
+  }
+
+  count(): number {
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM processes').get()?.n ?? 0;
+  }
+
+  findByName(name: string): ProcessSummary | undefined {
+    return this.db
+      .prepare<[string], ProcessSummary>('SELECT id, name, description FROM processes WHERE name = ?')
+      .get(name);
+  }
+
+  list(): ProcessSummary[] {
+    return this.db
+      .prepare<[], ProcessSummary>('SELECT id, name, description FROM processes ORDER BY name')
+      .all();
+  }
+
+  setParticipant(processId: string, participantId: string, defaultRole: Role): void {
+    this.db
+      .prepare(
+        `INSERT INTO process_participants (process_id, participant_id, default_role) VALUES (?, ?, ?)
+         ON CONFLICT (process_id, participant_id) DO UPDATE SET default_role = excluded.default_role`,
+      )
+      .run(processId, participantId, defaultRole);
+  }
+}

@@ -1,0 +1,93 @@
+import type { DocumentStorage, StoredDocumentState, UpdateAuthor } from '../collab/documentStorage';
+import { StorageWriteError } from '../errors';
+import { nowIso, type SqliteDatabase } from './database';
+
+interface UpdateRow {
+  id: number;
+  update_bytes: Buffer;
+}
+
+/** Document states in SQLite: `document_states` (compacted) + `document_updates` (appended). */
+export class SqliteDocumentStorage implements DocumentStorage {
+  private readonly selectState;
+  private readonly selectUpdates;
+  private readonly insertUpdate;
+  private readonly upsertState;
+  private readonly deleteUpdatesUpTo;
+  private readonly countUpdatesStatement;
+  private readonly touchDocument;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.selectState = db.prepare<[string], { state: Buffer; last_update_id: number }>(
+      'SELECT state, last_update_id FROM document_states WHERE document_id = ?',
+    );
+    this.selectUpdates = db.prepare<[string, number], UpdateRow>(
+      'SELECT id, update_bytes FROM document_updates WHERE document_id = ? AND id > ? ORDER BY id',
+    );
+    this.insertUpdate = db.prepare(
+      `INSERT INTO document_updates (document_id, update_bytes, user_id, participant_id, created_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.upsertState = db.prepare(
+      `INSERT INTO document_states (document_id, state, last_update_id, compacted_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (document_id) DO UPDATE SET state = excluded.state,
+         last_update_id = excluded.last_update_id, compacted_at = excluded.compacted_at`,
+    );
+    this.deleteUpdatesUpTo = db.prepare('DELETE FROM document_updates WHERE document_id = ? AND id <= ?');
+    this.countUpdatesStatement = db.prepare<[string], { n: number }>(
+      'SELECT count(*) AS n FROM document_updates WHERE document_id = ?',
+    );
+    this.touchDocument = db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?');
+  }
+
+  load(documentId: string): StoredDocumentState {
+    const stateRow = this.selectState.get(documentId);
+    const compactedUpTo = stateRow?.last_update_id ?? 0;
+    const rows = this.selectUpdates.all(documentId, compactedUpTo);
+    return {
+      state: stateRow ? new Uint8Array(stateRow.state) : null,
+      updates: rows.map((row) => new Uint8Array(row.update_bytes)),
+      lastUpdateId: rows.at(-1)?.id ?? compactedUpTo,
+    };
+  }
+
+  appendUpdates(documentId: string, updates: readonly Uint8Array[], author: UpdateAuthor): number {
+    const createdAt = nowIso();
+    const append = this.db.transaction(() => {
+      let lastId = 0;
+      for (const update of updates) {
+        const result = this.insertUpdate.run(
+          documentId,
+          Buffer.from(update.buffer, update.byteOffset, update.byteLength),
+          author.userId,
+          author.participantId,
+          createdAt,
+        );
+        lastId = Number(result.lastInsertRowid);
+      }
+      this.touchDocument.run(createdAt, documentId);
+      return lastId;
+    });
+    try {
+      return append();
+    } catch (error) {
+      throw new StorageWriteError(`could not append to document ${documentId}`, error);
+    }
+  }
+
+  compact(documentId: string, state: Uint8Array, upToUpdateId: number): void {
+    const replace = this.db.transaction(() => {
+      this.upsertState.run(documentId, Buffer.from(state), upToUpdateId, nowIso());
+      this.deleteUpdatesUpTo.run(documentId, upToUpdateId);
+    });
+    try {
+      replace();
+    } catch (error) {
+      throw new StorageWriteError(`could not compact document ${documentId}`, error);
+    }
+  }
+
+  countUpdates(documentId: string): number {
+    return this.countUpdatesStatement.get(documentId)?.n ?? 0;
+  }
+}
