@@ -25,23 +25,23 @@ describe('live co-editing', () => {
     );
     clients.push(a, b);
     for (let i = 0; i < 20; i++) {
-      clauseParagraphText(a.doc, 0).insert(0, `a${i} `);
+      clauseParagraphText(a.doc, 0).insert(0, `<a${i}>`);
       const text = clauseParagraphText(b.doc, 0);
-      text.insert(text.length, ` b${i}`);
+      text.insert(text.length, `<b${i}>`);
     }
     await waitFor(
       () =>
         contentOf(a.doc) === contentOf(b.doc) &&
-        contentOf(a.doc).includes('a19') &&
-        contentOf(a.doc).includes('b19'),
+        contentOf(a.doc).includes('<a19>') &&
+        contentOf(a.doc).includes('<b19>'),
       {
         what: 'convergence',
       },
     );
     const text = clauseParagraphText(a.doc, 0).toString();
     for (let i = 0; i < 20; i++) {
-      expect(text.split(`a${i} `).length - 1).toBe(1);
-      expect(text.split(` b${i}`).length - 1).toBe(1);
+      expect(text.split(`<a${i}>`).length - 1).toBe(1);
+      expect(text.split(`<b${i}>`).length - 1).toBe(1);
     }
   });
 });
