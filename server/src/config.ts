@@ -26,6 +26,14 @@ export interface ServerConfig {
   roomUnloadDelayMs: number;
   /** Lifetime of a sign-in session. */
   sessionTtlHours: number;
+  /** Failed sign-ins of one account before it is locked out. */
+  signInMaxFailuresPerAccount: number;
+  /** Failed sign-ins from one IP address before it is locked out. */
+  signInMaxFailuresPerIp: number;
+  /** Counting window and lock-out duration of failed sign-ins. */
+  signInLockoutSeconds: number;
+  /** Open collaboration sockets one user may hold at once. */
+  maxConnectionsPerUser: number;
   /** Seed the demo (Prague Process) when the database has no process yet. */
   seedDemo: boolean;
 }
@@ -56,6 +64,10 @@ const envSchema = z.object({
   ROOM_UNLOAD_DELAY_MS: z.coerce.number().int().min(0).default(10_000),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SEED_DEMO: booleanFlag.default(false),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  SIGNIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
 });
 
 /** Reads the configuration from `env`; throws a readable error naming each bad variable. */
@@ -80,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     roomUnloadDelayMs: e.ROOM_UNLOAD_DELAY_MS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     seedDemo: e.SEED_DEMO,
+    signInMaxFailuresPerAccount: e.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+    signInMaxFailuresPerIp: e.SIGNIN_MAX_FAILURES_PER_IP,
+    signInLockoutSeconds: e.SIGNIN_LOCKOUT_SECONDS,
+    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
   };
 }
 

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AuditLog } from './audit/auditLog';
 import { SessionService } from './auth/sessionService';
+import { SignInThrottle } from './auth/signInThrottle';
 import { CollabServer } from './collab/collabServer';
 import { RoomRegistry } from './collab/roomRegistry';
 import type { ServerConfig } from './config';
@@ -17,6 +19,7 @@ export interface DraftroomServer {
   readonly db: SqliteDatabase;
   readonly repositories: Repositories;
   readonly sessions: SessionService;
+  readonly audit: AuditLog;
   readonly collab: CollabServer;
   readonly httpServer: Server;
   /** Closes sockets with "going away", flushes (compacts) open documents and closes the database. */
@@ -34,14 +37,24 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     compactAfterUpdates: config.compactAfterUpdates,
     unloadDelayMs: config.roomUnloadDelayMs,
   });
-  const collab = new CollabServer(sessions, repositories.documents, rooms, logger, {
+  const audit = new AuditLog(db);
+  const collab = new CollabServer(sessions, repositories.documents, rooms, audit, logger, {
     maxMessageBytes: config.maxMessageBytes,
     publicOrigin: config.publicOrigin,
+    maxConnectionsPerUser: config.maxConnectionsPerUser,
+  });
+  const throttle = new SignInThrottle({
+    maxFailuresPerAccount: config.signInMaxFailuresPerAccount,
+    maxFailuresPerIp: config.signInMaxFailuresPerIp,
+    lockoutSeconds: config.signInLockoutSeconds,
   });
   let ready = false;
   const app = createHttpApp({
     repositories,
     sessions,
+    throttle,
+    audit,
+    access: collab,
     logger,
     publicOrigin: config.publicOrigin,
     maxRequestBodyBytes: config.maxRequestBodyBytes,
@@ -77,5 +90,5 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     return stopping;
   };
 
-  return { port, url, db, repositories, sessions, collab, httpServer, stop };
+  return { port, url, db, repositories, sessions, audit, collab, httpServer, stop };
 }

@@ -1,3 +1,5 @@
+import type { Role } from './domain';
+
 /**
  * The wire protocol between the Draftroom client and the collaboration server.
  *
@@ -83,5 +85,7 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 
 /** A notice the server sends as a `MessageType.Notice` frame (JSON after the type varint). */
 export type ServerNotice =
+  /** The server refused a message and is closing the connection with `closeCode`. */
   | { kind: 'refused'; reason: string; closeCode: CloseCode }
-  | { kind: 'storage-unavailable'; message: string };
+  /** An administrator changed this user's role on the document; the editor follows it live. */
+  | { kind: 'role-changed'; role: Role; message: string };

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { type ParticipantKind, ROLES, type Role } from '@draftroom/shared';
+import { AuditLog } from '../audit/auditLog';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { loadConfig } from '../config';
 import { encodeOutline } from '../content/outline';
 import { participantColor } from '../demo/participants';
 import { createLogger } from '../logger';
-import { openDatabase } from '../store/database';
+import { backupDatabase } from '../store/backup';
+import { openDatabase, type SqliteDatabase } from '../store/database';
 import { createRepositories, type Repositories } from '../store/repositories';
 
 const USAGE = `Draftroom admin (DATA_DIR selects the database, default ./data)
@@ -18,6 +20,8 @@ const USAGE = `Draftroom admin (DATA_DIR selects the database, default ./data)
   pnpm admin user:list
   pnpm admin user:password --email a@b.example --password "…"
   pnpm admin document:add --process "Prague Process" --title "Action Plan 2017–2021"
+  pnpm admin audit:verify          checks the audit log's hash chain, names the first broken entry
+  pnpm admin backup --to FILE      online backup (safe while the server runs)
 `;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -46,7 +50,21 @@ async function checkedPasswordHash(password: string): Promise<string> {
   return hashPassword(password);
 }
 
-const commands: Record<string, (repositories: Repositories, options: Options) => Promise<string>> = {
+const commands: Record<
+  string,
+  (repositories: Repositories, options: Options, db: SqliteDatabase) => Promise<string>
+> = {
+  'audit:verify': async (_repositories, _options, db) => {
+    const result = new AuditLog(db).verify();
+    if (result.ok) return `audit log intact: ${result.entries} entries`;
+    process.exitCode = 3;
+    return `audit log BROKEN at entry ${result.firstBrokenId}: ${result.why}`;
+  },
+  backup: async (_repositories, options, db) => {
+    const destination = required(options, 'to');
+    await backupDatabase(db, destination);
+    return `backup written to ${destination}`;
+  },
   'participant:add': async (repositories, options) => {
     const kind = (options.kind ?? 'state') as ParticipantKind;
     if (!['state', 'organisation', 'eu-institution'].includes(kind)) throw new Error(`unknown kind ${kind}`);
@@ -137,14 +155,15 @@ async function main(): Promise<number> {
       email: stringOption,
       password: stringOption,
       title: stringOption,
+      to: stringOption,
       admin: { type: 'boolean' },
     },
   });
   const config = loadConfig(process.env, '');
   const db = openDatabase(config.dataDir, { synchronous: 'FULL' }, createLogger('warn', process.stderr));
   try {
-    process.stdout.write(`${await run(createRepositories(db), values)}\n`);
-    return 0;
+    process.stdout.write(`${await run(createRepositories(db), values, db)}\n`);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);
     return 1;

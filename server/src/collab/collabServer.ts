@@ -1,8 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { UserProfile } from '@draftroom/shared';
-import { CloseCode, COLLAB_PATH_PREFIX, type DocumentSummary, documentIdSchema } from '@draftroom/shared';
+import {
+  CloseCode,
+  COLLAB_PATH_PREFIX,
+  canEditText,
+  type DocumentSummary,
+  documentIdSchema,
+  ROLE_LABEL,
+  type UserProfile,
+} from '@draftroom/shared';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { AuditLog } from '../audit/auditLog';
 import { sessionTokenOf } from '../auth/cookies';
 import type { SessionService } from '../auth/sessionService';
 import { CollabRefusal } from '../errors';
@@ -16,9 +24,15 @@ import type { RoomRegistry } from './roomRegistry';
 export interface CollabServerOptions {
   maxMessageBytes: number;
   publicOrigin: string;
+  maxConnectionsPerUser: number;
 }
 
-const HTTP_REASON: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+const HTTP_REASON: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+};
 
 /** Refuses an upgrade with a plain HTTP response, before any WebSocket (or document) byte is sent. */
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
@@ -41,11 +55,13 @@ function toBytes(data: RawData): Uint8Array {
  */
 export class CollabServer {
   private readonly wss: WebSocketServer;
+  private readonly connectionsPerUser = new Map<string, number>();
 
   constructor(
     private readonly sessions: SessionService,
     private readonly documents: DocumentRepository,
     readonly rooms: RoomRegistry,
+    private readonly audit: AuditLog,
     private readonly logger: Logger,
     private readonly options: CollabServerOptions,
   ) {
@@ -83,6 +99,9 @@ export class CollabServer {
     if (!user) return { status: 401, message: 'sign in first' };
     const document = this.documents.findAccessible(documentId, user.id);
     if (!document) return { status: 404, message: 'document not found' };
+    if ((this.connectionsPerUser.get(user.id) ?? 0) >= this.options.maxConnectionsPerUser) {
+      return { status: 429, message: 'too many open connections for this user' };
+    }
     return { user, document };
   }
 
@@ -95,6 +114,7 @@ export class CollabServer {
     const room = this.rooms.open(document.id);
     const logger = this.logger.child({ documentId: document.id, userId: user.id });
     const connection = new Connection(ws, user, document.role, request.socket.remoteAddress ?? '', logger);
+    this.connectionsPerUser.set(user.id, (this.connectionsPerUser.get(user.id) ?? 0) + 1);
     ws.on('error', (error) => {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
       logger.warn({ err: error, connection: connection.id }, 'WebSocket error');
@@ -102,6 +122,9 @@ export class CollabServer {
     ws.on('message', (data, isBinary) => this.receive(connection, room, data, isBinary));
     ws.on('close', (code) => {
       connection.markClosed();
+      const remaining = (this.connectionsPerUser.get(user.id) ?? 1) - 1;
+      if (remaining > 0) this.connectionsPerUser.set(user.id, remaining);
+      else this.connectionsPerUser.delete(user.id);
       room.leave(connection);
       this.rooms.released(room);
       logger.debug({ connection: connection.id, code }, 'connection closed');
@@ -135,8 +158,51 @@ export class CollabServer {
         },
         'refused a message; closing the connection',
       );
+      if (refusal.closeCode === CloseCode.Forbidden) {
+        const actor = {
+          userId: connection.user.id,
+          email: connection.user.email,
+          ip: connection.remoteAddress,
+        };
+        this.audit.record('refused', actor, room.documentId, { why: refusal.message, role: connection.role });
+      }
+      connection.sendNotice({ kind: 'refused', reason: refusal.message, closeCode: refusal.closeCode });
       connection.close(refusal.closeCode, refusal.message);
     }
+  }
+
+  /**
+   * Re-decides the access of open connections after roles or accounts
+   * changed: a removed user is disconnected (4410), a signed-out one too
+   * (4401), a changed role takes effect at once and the client is told.
+   */
+  accessChanged(scope: { userId?: string; documentId?: string; signedOut?: boolean }): void {
+    for (const room of this.rooms.openRooms) {
+      if (scope.documentId && room.documentId !== scope.documentId) continue;
+      for (const connection of room.connections) {
+        if (scope.userId && connection.user.id !== scope.userId) continue;
+        this.reviewAccess(connection, room.documentId, scope.signedOut === true);
+      }
+    }
+  }
+
+  private reviewAccess(connection: Connection, documentId: string, signedOut: boolean): void {
+    if (signedOut) {
+      connection.close(CloseCode.Unauthenticated, 'signed out by an administrator');
+      return;
+    }
+    const access = this.documents.findAccessible(documentId, connection.user.id);
+    if (!access) {
+      connection.close(CloseCode.AccessRevoked, 'access to this document was removed');
+      return;
+    }
+    if (access.role === connection.role) return;
+    connection.role = access.role;
+    const message = canEditText(access.role)
+      ? `You are now a ${ROLE_LABEL[access.role]} on this document: you can edit the text.`
+      : `You are now a ${ROLE_LABEL[access.role]} on this document: the text is read-only for you.`;
+    connection.sendNotice({ kind: 'role-changed', role: access.role, message });
+    connection.logger.info({ connection: connection.id, role: access.role }, 'role changed while connected');
   }
 
   /** Closes every connection with "going away" and unloads every document (shutdown). */

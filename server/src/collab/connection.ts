@@ -1,5 +1,12 @@
-import type { UserProfile } from '@draftroom/shared';
-import { canEditText, type PresenceUser, type Role } from '@draftroom/shared';
+import {
+  canEditText,
+  MessageType,
+  type PresenceUser,
+  type Role,
+  type ServerNotice,
+  type UserProfile,
+} from '@draftroom/shared';
+import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
 
@@ -44,6 +51,14 @@ export class Connection {
     this.socket.send(message, { binary: true }, (error) => {
       if (error) this.logger.debug({ err: error, connection: this.id }, 'send failed');
     });
+  }
+
+  /** Sends a Draftroom notice: the message type, then the notice as a JSON string. */
+  sendNotice(notice: ServerNotice): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Notice);
+    encoding.writeVarString(encoder, JSON.stringify(notice));
+    this.send(encoding.toUint8Array(encoder));
   }
 
   close(code: number, reason: string): void {

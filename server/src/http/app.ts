@@ -2,11 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiError } from '@draftroom/shared';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AuditLog } from '../audit/auditLog';
 import { sessionTokenOf } from '../auth/cookies';
 import type { SessionService } from '../auth/sessionService';
+import type { SignInThrottle } from '../auth/signInThrottle';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import type { Repositories } from '../store/repositories';
+import { type AccessChangeListener, adminRoutes } from './adminRoutes';
 import { documentRoutes } from './documentRoutes';
 import { csrfProtection, securityHeaders } from './security';
 import { sessionRoutes } from './sessionRoutes';
@@ -14,6 +17,9 @@ import { sessionRoutes } from './sessionRoutes';
 export interface HttpAppDeps {
   repositories: Repositories;
   sessions: SessionService;
+  throttle: SignInThrottle;
+  audit: AuditLog;
+  access: AccessChangeListener;
   logger: Logger;
   publicOrigin: string;
   maxRequestBodyBytes: number;
@@ -32,7 +38,7 @@ function sendError(response: Response, error: HttpError): void {
 
 /** The Express app: JSON API under /api, /healthz, and the built client with history-API fallback. */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
-  const { repositories, sessions, logger } = deps;
+  const { repositories, sessions, audit, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -44,13 +50,14 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   app.use('/api', express.json({ limit: deps.maxRequestBodyBytes }));
-  app.use('/api', csrfProtection(deps.publicOrigin));
   app.use('/api', (request: Request, response: Response, next: NextFunction) => {
     response.locals.user = sessions.resolve(sessionTokenOf(request));
     response.set('Cache-Control', 'no-store');
     next();
   });
-  app.use(sessionRoutes({ users: repositories.users, sessions, logger }));
+  app.use('/api', csrfProtection(deps.publicOrigin));
+  app.use(sessionRoutes({ users: repositories.users, sessions, throttle: deps.throttle, audit, logger }));
+  app.use(adminRoutes({ repositories, sessions, audit, access: deps.access }));
   app.use(documentRoutes({ documents: repositories.documents, participants: repositories.participants }));
   app.use('/api', (_request: Request, response: Response) => {
     sendError(response, new HttpError(404, 'not_found', 'No such API route.'));
@@ -65,7 +72,21 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   }
 
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
-    if (error instanceof HttpError) return sendError(response, error);
+    if (error instanceof HttpError) {
+      if (error.status === 403) {
+        const user = response.locals.user as { id: string; email: string } | undefined;
+        audit.record(
+          'refused',
+          { userId: user?.id, email: user?.email, ip: request.ip },
+          request.originalUrl,
+          {
+            method: request.method,
+            why: error.message,
+          },
+        );
+      }
+      return sendError(response, error);
+    }
     const status = (error as { status?: number; statusCode?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // body-parser errors: bad JSON (400), body too large (413), unsupported encoding (415).

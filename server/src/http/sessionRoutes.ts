@@ -1,9 +1,12 @@
 import { type MeResponse, signInSchema } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/auditLog';
 import { CSRF_COOKIE, SESSION_COOKIE, sessionTokenOf } from '../auth/cookies';
-import { decoyPasswordHash, verifyPassword } from '../auth/passwords';
+import { decoyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passwords';
 import type { SessionService } from '../auth/sessionService';
-import { BadRequestError, UnauthenticatedError } from '../errors';
+import type { SignInThrottle } from '../auth/signInThrottle';
+import { BadRequestError, TooManyRequestsError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
 import type { UserRepository } from '../store/users';
 import { signedInUser } from './context';
@@ -11,40 +14,71 @@ import { signedInUser } from './context';
 export interface SessionRouteDeps {
   users: UserRepository;
   sessions: SessionService;
+  throttle: SignInThrottle;
+  audit: AuditLog;
   logger: Logger;
 }
+
+const passwordChangeSchema = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
+});
 
 function isHttps(request: Request): boolean {
   return request.secure || request.headers['x-forwarded-proto'] === 'https';
 }
 
-/** `POST /api/session` (sign in), `DELETE /api/session` (sign out), `GET /api/me`. */
-export function sessionRoutes({ users, sessions, logger }: SessionRouteDeps): Router {
+function lockedOut(seconds: number): TooManyRequestsError {
+  const minutes = Math.ceil(seconds / 60);
+  const when = seconds < 90 ? `${seconds} seconds` : `${minutes} minutes`;
+  return new TooManyRequestsError(`Too many failed sign-ins. Try again in ${when}.`, seconds);
+}
+
+/** Sign in, sign out, the current user, and password change. */
+export function sessionRoutes({ users, sessions, throttle, audit, logger }: SessionRouteDeps): Router {
   const router = Router();
 
   router.post('/api/session', async (request: Request, response: Response) => {
     const parsed = signInSchema.safeParse(request.body);
     if (!parsed.success) throw new BadRequestError('Enter an email address and a password.');
     const { email, password } = parsed.data;
+    const ip = request.ip ?? '';
+    const waitSeconds = throttle.retryAfterSeconds(email, ip);
+    if (waitSeconds > 0) {
+      audit.record('sign-in-locked', { email, ip }, email, { retryAfterSeconds: waitSeconds });
+      throw lockedOut(waitSeconds);
+    }
     const account = users.findByEmail(email);
     const valid = await verifyPassword(account?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!account || !valid) {
-      logger.info({ email, ip: request.ip }, 'sign-in refused');
+      throttle.recordFailure(email, ip);
+      audit.record('sign-in-refused', { email, ip }, email);
+      logger.info({ email, ip }, 'sign-in refused');
+      const nowLocked = throttle.retryAfterSeconds(email, ip);
+      if (nowLocked > 0) throw lockedOut(nowLocked);
       throw new UnauthenticatedError('The email address or password is not correct.');
     }
+    throttle.recordSuccess(email);
     const session = sessions.open(account.profile.id);
-    const secure = isHttps(request);
-    const common = { sameSite: 'lax' as const, secure, path: '/', expires: session.expiresAt };
+    const common = {
+      sameSite: 'lax' as const,
+      secure: isHttps(request),
+      path: '/',
+      expires: session.expiresAt,
+    };
     response.cookie(SESSION_COOKIE, session.token, { ...common, httpOnly: true });
     response.cookie(CSRF_COOKIE, session.csrfToken, { ...common, httpOnly: false });
-    logger.info({ userId: account.profile.id, ip: request.ip }, 'signed in');
+    audit.record('sign-in', { userId: account.profile.id, email, ip }, email);
+    logger.info({ userId: account.profile.id, ip }, 'signed in');
     const body: MeResponse = { user: account.profile };
     response.json(body);
   });
 
   router.delete('/api/session', (request: Request, response: Response) => {
     const token = sessionTokenOf(request);
+    const user = response.locals.user as MeResponse['user'] | undefined;
     if (token) sessions.close(token);
+    if (user) audit.record('sign-out', { userId: user.id, email: user.email, ip: request.ip }, user.email);
     response.clearCookie(SESSION_COOKIE, { path: '/' });
     response.clearCookie(CSRF_COOKIE, { path: '/' });
     response.status(204).end();
@@ -53,6 +87,21 @@ export function sessionRoutes({ users, sessions, logger }: SessionRouteDeps): Ro
   router.get('/api/me', (_request: Request, response: Response) => {
     const body: MeResponse = { user: signedInUser(response) };
     response.json(body);
+  });
+
+  router.post('/api/me/password', async (request: Request, response: Response) => {
+    const user = signedInUser(response);
+    const parsed = passwordChangeSchema.safeParse(request.body);
+    if (!parsed.success) {
+      throw new BadRequestError(`The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+    }
+    const account = users.findByEmail(user.email);
+    if (!account || !(await verifyPassword(account.passwordHash, parsed.data.currentPassword))) {
+      throw new BadRequestError('The current password is not correct.');
+    }
+    users.setPasswordHash(user.id, await hashPassword(parsed.data.newPassword));
+    audit.record('password-changed', { userId: user.id, email: user.email, ip: request.ip }, user.email);
+    response.status(204).end();
   });
 
   return router;

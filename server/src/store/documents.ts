@@ -13,6 +13,17 @@ interface DocumentAccessRow {
   default_role: string | null;
 }
 
+export interface DocumentUserRole {
+  userId: string;
+  name: string;
+  email: string;
+  participantCode: string;
+  /** Set for this user on this document (`none` removes access); null when the default applies. */
+  explicitRole: Role | 'none' | null;
+  /** The default role of the user's participant in the process; null when it does not take part. */
+  defaultRole: Role | null;
+}
+
 /**
  * A user's role on a document: an explicit per-document role wins; otherwise
  * the default role of the user's participant in the document's process.
@@ -88,6 +99,44 @@ export class DocumentRepository {
 
   exists(documentId: string): boolean {
     return this.db.prepare('SELECT 1 FROM documents WHERE id = ?').get(documentId) !== undefined;
+  }
+
+  /** Every document, for administrators (who are not automatically on any document). */
+  listAll(): { id: string; title: string; processId: string; processName: string; updatedAt: string }[] {
+    return this.db
+      .prepare<[], { id: string; title: string; processId: string; processName: string; updatedAt: string }>(
+        `SELECT d.id, d.title, d.process_id AS processId, pr.name AS processName, d.updated_at AS updatedAt
+         FROM documents d JOIN processes pr ON pr.id = d.process_id ORDER BY pr.name, d.title`,
+      )
+      .all();
+  }
+
+  findProcessId(documentId: string): string | undefined {
+    return this.db
+      .prepare<[string], { process_id: string }>('SELECT process_id FROM documents WHERE id = ?')
+      .get(documentId)?.process_id;
+  }
+
+  /** Each user's role on a document: explicit (per document) or the participant's default, or none. */
+  listUserRoles(documentId: string): DocumentUserRole[] {
+    return this.db
+      .prepare<[string], DocumentUserRole>(
+        `SELECT u.id AS userId, u.name, u.email, p.code AS participantCode,
+                dr.role AS explicitRole, pp.default_role AS defaultRole
+         FROM documents d
+         JOIN users u
+         JOIN participants p ON p.id = u.participant_id
+         LEFT JOIN document_roles dr ON dr.document_id = d.id AND dr.user_id = u.id
+         LEFT JOIN process_participants pp ON pp.process_id = d.process_id AND pp.participant_id = u.participant_id
+         WHERE d.id = ? ORDER BY p.code, u.name`,
+      )
+      .all(documentId);
+  }
+
+  clearUserRole(documentId: string, userId: string): void {
+    this.db
+      .prepare('DELETE FROM document_roles WHERE document_id = ? AND user_id = ?')
+      .run(documentId, userId);
   }
 
   setUserRole(documentId: string, userId: string, role: Role | 'none'): void {

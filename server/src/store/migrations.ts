@@ -70,4 +70,19 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX document_updates_by_document ON document_updates(document_id, id);
   `,
+  `
+  -- Tamper-evident audit log: each entry carries the hash of the previous one.
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor_user_id TEXT,
+    actor_email TEXT,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '{}',
+    ip TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  `,
 ];

@@ -30,6 +30,19 @@ export class ProcessRepository {
       .all();
   }
 
+  /** The participants of a process with their default roles. */
+  listMemberships(
+    processId: string,
+  ): { participantId: string; code: string; name: string; defaultRole: Role }[] {
+    return this.db
+      .prepare<[string], { participantId: string; code: string; name: string; defaultRole: Role }>(
+        `SELECT p.id AS participantId, p.code, p.name, pp.default_role AS defaultRole
+         FROM process_participants pp JOIN participants p ON p.id = pp.participant_id
+         WHERE pp.process_id = ? ORDER BY p.kind, p.name`,
+      )
+      .all(processId);
+  }
+
   setParticipant(processId: string, participantId: string, defaultRole: Role): void {
     this.db
       .prepare(
