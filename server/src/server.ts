@@ -5,10 +5,14 @@ import { SessionService } from './auth/sessionService';
 import { SignInThrottle } from './auth/signInThrottle';
 import { CollabServer } from './collab/collabServer';
 import { RoomRegistry } from './collab/roomRegistry';
+import { CommentStore } from './comments/commentStore';
 import type { ServerConfig } from './config';
 import { seedDemoIfEmpty } from './demo/seed';
 import { createHttpApp } from './http/app';
 import type { Logger } from './logger';
+import { ClauseDirectory } from './negotiation/clauseDirectory';
+import { DocumentEvents } from './negotiation/documentEvents';
+import { NegotiationStore } from './negotiation/negotiationStore';
 import { openDatabase, type SqliteDatabase } from './store/database';
 import { createRepositories, type Repositories } from './store/repositories';
 
@@ -33,10 +37,15 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   if (config.seedDemo) await seedDemoIfEmpty(db, repositories, logger);
 
   const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
+  const negotiation = new NegotiationStore(db);
+  const comments = new CommentStore(db);
   const rooms = new RoomRegistry(repositories.documentStorage, logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     unloadDelayMs: config.roomUnloadDelayMs,
+    lockedClausesOf: (documentId) => negotiation.agreedClauses(documentId),
   });
+  const events = new DocumentEvents(negotiation, rooms);
+  const clauses = new ClauseDirectory(rooms, repositories.documentStorage);
   const audit = new AuditLog(db);
   const collab = new CollabServer(sessions, repositories.documents, rooms, audit, logger, {
     maxMessageBytes: config.maxMessageBytes,
@@ -55,6 +64,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     throttle,
     audit,
     access: collab,
+    negotiation,
+    comments,
+    events,
+    clauses,
     logger,
     publicOrigin: config.publicOrigin,
     maxRequestBodyBytes: config.maxRequestBodyBytes,

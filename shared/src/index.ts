@@ -1,4 +1,5 @@
 export * from './domain';
+export * from './negotiation';
 export * from './protocol';
 export * from './schema';
 export * from './validation';

@@ -1,4 +1,5 @@
 import type { Role } from './domain';
+import type { NegotiationEvent } from './negotiation';
 
 /**
  * The wire protocol between the Draftroom client and the collaboration server.
@@ -52,6 +53,8 @@ export const CloseCode = {
   DocumentNotFound: 4404,
   /** The user's access to the document was removed while connected. */
   AccessRevoked: 4410,
+  /** The update changes an agreed (locked) clause; the pen-holder must reopen it first. */
+  ClauseLocked: 4423,
   /** A message type the server does not accept from clients. */
   UnknownMessageType: 4415,
   /** Too many connections or messages. */
@@ -70,6 +73,8 @@ export const closeCodeExplanation: Record<number, string> = {
   [CloseCode.Forbidden]: 'Your role does not allow this change.',
   [CloseCode.DocumentNotFound]: 'This document does not exist or you have no access to it.',
   [CloseCode.AccessRevoked]: 'Your access to this document was removed.',
+  [CloseCode.ClauseLocked]:
+    'That clause is agreed and locked. Your change to it was not accepted; the pen-holder must reopen it first.',
   [CloseCode.UnknownMessageType]: 'The server received a message it does not understand.',
   [CloseCode.RateLimited]: 'Too many connections or messages. Please wait a moment.',
   [CloseCode.StorageUnavailable]:
@@ -88,4 +93,6 @@ export type ServerNotice =
   /** The server refused a message and is closing the connection with `closeCode`. */
   | { kind: 'refused'; reason: string; closeCode: CloseCode }
   /** An administrator changed this user's role on the document; the editor follows it live. */
-  | { kind: 'role-changed'; role: Role; message: string };
+  | { kind: 'role-changed'; role: Role; message: string }
+  /** A comment, status, bracket or position changed; `seq` orders events for everyone. */
+  | { kind: 'negotiation'; seq: number; event: NegotiationEvent };

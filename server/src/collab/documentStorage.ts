@@ -8,6 +8,8 @@
 export interface UpdateAuthor {
   userId: string;
   participantId: string;
+  /** The clauses the updates touch, kept for attribution through compaction. */
+  touchedClauses?: readonly string[];
 }
 
 /** A document's stored state: the last compacted state and the updates appended after it. */

@@ -1,4 +1,4 @@
-import { CloseCode, MessageType } from '@draftroom/shared';
+import { CloseCode, MessageType, type ServerNotice } from '@draftroom/shared';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -7,6 +7,7 @@ import { CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
 import type { DocumentStorage } from './documentStorage';
+import { clausesTouchedBy } from './touchedClauses';
 import { decodeClientUpdate, updateChangesDocument } from './updateInspection';
 
 export interface RoomOptions {
@@ -37,6 +38,8 @@ export class Room {
   doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
+  /** Agreed clauses: no update may touch them until the pen-holder reopens them. */
+  readonly lockedClauses = new Set<string>();
   private updatesSinceCompaction: number;
   private lastUpdateId: number;
   /** Updates the current transaction produced (collected by the doc's `update` listener). */
@@ -98,7 +101,8 @@ export class Room {
   /**
    * Applies a client's update (sync step 2 or update): decoded first so a
    * malformed one changes nothing; refused for read-only roles when it would
-   * change the document; stored; then broadcast to everyone else.
+   * change the document, and for anyone when it touches an agreed clause;
+   * stored with the clauses it touched; then broadcast to everyone else.
    */
   applyClientUpdate(update: Uint8Array, sender: Connection): void {
     const decoded = decodeClientUpdate(update);
@@ -107,6 +111,12 @@ export class Room {
         throw new CollabRefusal(CloseCode.Forbidden, `role ${sender.role} may not change the text`);
       }
       return;
+    }
+    const touched = clausesTouchedBy(this.doc, decoded);
+    for (const clauseId of touched) {
+      if (this.lockedClauses.has(clauseId) && updateChangesDocument(this.doc, decoded)) {
+        throw new CollabRefusal(CloseCode.ClauseLocked, `clause ${clauseId} is agreed and locked`);
+      }
     }
     this.transactionUpdates = [];
     try {
@@ -121,16 +131,17 @@ export class Room {
     const effective = this.transactionUpdates;
     this.transactionUpdates = [];
     if (effective.length === 0) return;
-    this.store(effective, sender);
+    this.store(effective, sender, [...touched]);
     for (const change of effective) this.broadcast(encodeUpdateMessage(change), sender);
     this.compactIfDue();
   }
 
-  private store(updates: Uint8Array[], sender: Connection): void {
+  private store(updates: Uint8Array[], sender: Connection, touchedClauses: string[]): void {
     try {
       this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, {
         userId: sender.user.id,
         participantId: sender.user.participant.id,
+        touchedClauses,
       });
       this.updatesSinceCompaction += updates.length;
     } catch (error) {
@@ -191,6 +202,10 @@ export class Room {
     if (clients.length === 0 || this.connections.size === 0) return;
     this.broadcast(encodeAwarenessMessage(this.awareness, clients));
   };
+
+  broadcastNotice(notice: ServerNotice): void {
+    for (const connection of this.connections) connection.sendNotice(notice);
+  }
 
   broadcast(message: Uint8Array, except?: Connection): void {
     for (const connection of this.connections) if (connection !== except) connection.send(message);

@@ -5,6 +5,8 @@ import { Room, type RoomOptions } from './room';
 export interface RoomRegistryOptions extends RoomOptions {
   /** How long a room without connections stays loaded before it is compacted and unloaded. */
   unloadDelayMs: number;
+  /** The agreed (locked) clauses of a document, read when it is loaded. */
+  lockedClausesOf?: (documentId: string) => Iterable<string>;
 }
 
 /** The open documents: one Room (one Y.Doc) per document, loaded on first use, unloaded when idle. */
@@ -25,6 +27,8 @@ export class RoomRegistry {
     if (!room) {
       const started = performance.now();
       room = new Room(documentId, this.storage, this.logger, this.options);
+      for (const clauseId of this.options.lockedClausesOf?.(documentId) ?? [])
+        room.lockedClauses.add(clauseId);
       this.rooms.set(documentId, room);
       this.logger.debug({ documentId, ms: Math.round(performance.now() - started) }, 'document loaded');
     }

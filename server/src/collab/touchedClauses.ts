@@ -1,5 +1,5 @@
-import * as Y from 'yjs';
 import { ID_ATTR, NodeName } from '@draftroom/shared';
+import * as Y from 'yjs';
 import type { DecodedUpdate } from './updateInspection';
 
 type Struct = DecodedUpdate['structs'][number];
@@ -52,7 +52,8 @@ function idKey(id: Y.ID): string {
 export function clausesTouchedBy(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
   const touched = new Set<string>();
   const updateItems = new Map<string, Y.Item>();
-  for (const struct of decoded.structs) if (struct instanceof Y.Item) updateItems.set(idKey(struct.id), struct);
+  for (const struct of decoded.structs)
+    if (struct instanceof Y.Item) updateItems.set(idKey(struct.id), struct);
 
   const resolveVia = (id: Y.ID | null, depth: number): string | undefined => {
     if (!id) return undefined;
@@ -81,7 +82,8 @@ export function clausesTouchedBy(doc: Y.Doc, decoded: DecodedUpdate): Set<string
       for (let clock = range.clock; clock < range.clock + range.len; ) {
         const stored = storedStruct(doc, Y.createID(client, clock));
         if (!stored) break;
-        const clauseId = clauseOfStoredItem(stored);
+        // Every update carries its sender's whole delete set: only deletions of live items touch a clause.
+        const clauseId = stored.deleted ? undefined : clauseOfStoredItem(stored);
         if (clauseId !== undefined) touched.add(clauseId);
         clock = stored.id.clock + stored.length;
       }

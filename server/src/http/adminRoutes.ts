@@ -9,6 +9,7 @@ import { participantColor } from '../demo/participants';
 import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../errors';
 import type { Repositories } from '../store/repositories';
 import { routeParam, signedInUser } from './context';
+import { parseBody } from './validation';
 
 /** Told when roles or accounts change, so open collaboration sockets follow within seconds. */
 export interface AccessChangeListener {
@@ -41,17 +42,6 @@ const userSchema = z.object({
 const documentRoleSchema = z.object({ role: z.enum([...ROLES, 'none']).nullable() });
 const defaultRoleSchema = z.object({ defaultRole: z.enum(ROLES) });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const first = result.error.issues[0];
-    throw new BadRequestError(
-      first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'Invalid request.',
-    );
-  }
-  return result.data;
-}
-
 /** Refuses non-administrators (the error handler records the refusal in the audit log). */
 function requireAdmin(_request: Request, response: Response, next: NextFunction): void {
   if (!signedInUser(response).isAdmin) throw new ForbiddenError('Only administrators may do this.');
@@ -74,7 +64,7 @@ export function adminRoutes({ repositories, sessions, audit, access }: AdminRout
 
   router.get('/api/admin/participants', (_request, response) => response.json(participants.list()));
   router.post('/api/admin/participants', (request, response) => {
-    const input = parse(participantSchema, request.body);
+    const input = parseBody(participantSchema, request.body);
     try {
       const created = participants.create({ ...input, color: participantColor(input.code) });
       audit.record('participant-created', actorOf(request, response), created.code, { name: created.name });
@@ -88,7 +78,7 @@ export function adminRoutes({ repositories, sessions, audit, access }: AdminRout
 
   router.get('/api/admin/users', (_request, response) => response.json(users.list()));
   router.post('/api/admin/users', async (request, response) => {
-    const input = parse(userSchema, request.body);
+    const input = parseBody(userSchema, request.body);
     if (!participants.findById(input.participantId))
       throw new BadRequestError('participantId: unknown participant');
     try {
@@ -119,7 +109,7 @@ export function adminRoutes({ repositories, sessions, audit, access }: AdminRout
     );
   });
   router.put('/api/admin/processes/:processId/participants/:participantId', (request, response) => {
-    const { defaultRole } = parse(defaultRoleSchema, request.body);
+    const { defaultRole } = parseBody(defaultRoleSchema, request.body);
     const processId = routeParam(request, 'processId');
     const participant = participants.findById(routeParam(request, 'participantId'));
     if (!participant || !processes.list().some((p) => p.id === processId)) throw new NotFoundError();
@@ -142,7 +132,7 @@ export function adminRoutes({ repositories, sessions, audit, access }: AdminRout
     const documentId = routeParam(request, 'id');
     const user = users.findById(routeParam(request, 'userId'));
     if (!documents.exists(documentId) || !user) throw new NotFoundError();
-    const { role } = parse(documentRoleSchema, request.body);
+    const { role } = parseBody(documentRoleSchema, request.body);
     if (role === null) documents.clearUserRole(documentId, user.id);
     else documents.setUserRole(documentId, user.id, role);
     audit.record('role-changed', actorOf(request, response), user.email, {

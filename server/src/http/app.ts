@@ -6,8 +6,14 @@ import type { AuditLog } from '../audit/auditLog';
 import { sessionTokenOf } from '../auth/cookies';
 import type { SessionService } from '../auth/sessionService';
 import type { SignInThrottle } from '../auth/signInThrottle';
+import { commentRoutes } from '../comments/commentRoutes';
+import type { CommentStore } from '../comments/commentStore';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
+import type { ClauseDirectory } from '../negotiation/clauseDirectory';
+import type { DocumentEvents } from '../negotiation/documentEvents';
+import { negotiationRoutes } from '../negotiation/negotiationRoutes';
+import type { NegotiationStore } from '../negotiation/negotiationStore';
 import type { Repositories } from '../store/repositories';
 import { type AccessChangeListener, adminRoutes } from './adminRoutes';
 import { documentRoutes } from './documentRoutes';
@@ -20,6 +26,10 @@ export interface HttpAppDeps {
   throttle: SignInThrottle;
   audit: AuditLog;
   access: AccessChangeListener;
+  negotiation: NegotiationStore;
+  comments: CommentStore;
+  events: DocumentEvents;
+  clauses: ClauseDirectory;
   logger: Logger;
   publicOrigin: string;
   maxRequestBodyBytes: number;
@@ -59,6 +69,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(sessionRoutes({ users: repositories.users, sessions, throttle: deps.throttle, audit, logger }));
   app.use(adminRoutes({ repositories, sessions, audit, access: deps.access }));
   app.use(documentRoutes({ documents: repositories.documents, participants: repositories.participants }));
+  const { negotiation, comments, events, clauses } = deps;
+  app.use(negotiationRoutes({ documents: repositories.documents, negotiation, comments, events, clauses }));
+  app.use(commentRoutes({ documents: repositories.documents, comments, events, clauses }));
   app.use('/api', (_request: Request, response: Response) => {
     sendError(response, new HttpError(404, 'not_found', 'No such API route.'));
   });

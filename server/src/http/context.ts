@@ -1,6 +1,6 @@
-import type { UserProfile } from '@draftroom/shared';
+import type { DocumentSummary, UserProfile } from '@draftroom/shared';
 import type { Request, Response } from 'express';
-import { UnauthenticatedError } from '../errors';
+import { NotFoundError, UnauthenticatedError } from '../errors';
 
 /** The signed-in user of a request (set by the session middleware), or a 401. */
 export function signedInUser(response: Response): UserProfile {
@@ -13,4 +13,16 @@ export function signedInUser(response: Response): UserProfile {
 export function routeParam(request: Request, name: string): string {
   const value = request.params[name];
   return typeof value === 'string' ? value : '';
+}
+
+/** The document of route parameter `:id` as the signed-in user may see it; a 404 when they have no role on it. */
+export function accessibleDocument(
+  request: Request,
+  response: Response,
+  documents: { findAccessible(documentId: string, userId: string): DocumentSummary | undefined },
+): { user: UserProfile; document: DocumentSummary } {
+  const user = signedInUser(response);
+  const document = documents.findAccessible(routeParam(request, 'id'), user.id);
+  if (!document) throw new NotFoundError('No such document.');
+  return { user, document };
 }

@@ -85,4 +85,88 @@ export const migrations: readonly string[] = [
     hash TEXT NOT NULL
   );
   `,
+  `
+  -- Negotiation layer: per-clause status, delegation positions, brackets, comment threads.
+  CREATE TABLE document_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    at TEXT NOT NULL
+  );
+  CREATE TABLE clause_status_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'bracketed', 'agreed-ad-referendum', 'agreed')),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    at TEXT NOT NULL
+  );
+  CREATE INDEX clause_status_history_by_clause ON clause_status_history(document_id, clause_id, id);
+  CREATE TABLE position_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    position TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    user_id TEXT NOT NULL REFERENCES users(id),
+    at TEXT NOT NULL
+  );
+  CREATE INDEX position_history_by_clause ON position_history(document_id, clause_id, participant_id, id);
+  CREATE TABLE brackets (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    proponent_participant_id TEXT NOT NULL REFERENCES participants(id),
+    created_by TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    resolution TEXT CHECK (resolution IN ('kept', 'dropped')),
+    kept_index INTEGER,
+    resolved_by TEXT REFERENCES users(id),
+    resolved_at TEXT
+  );
+  CREATE TABLE bracket_alternatives (
+    bracket_id TEXT NOT NULL REFERENCES brackets(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    proponent_participant_id TEXT NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (bracket_id, idx)
+  );
+  CREATE TABLE comment_threads (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    anchor TEXT,
+    author_id TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    resolved_by TEXT REFERENCES users(id),
+    resolved_at TEXT
+  );
+  CREATE INDEX comment_threads_by_document ON comment_threads(document_id, created_at);
+  CREATE TABLE comments (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+    author_id TEXT NOT NULL REFERENCES users(id),
+    body TEXT NOT NULL,
+    mentions TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    edited_at TEXT,
+    deleted_at TEXT
+  );
+  CREATE INDEX comments_by_thread ON comments(thread_id, created_at);
+  CREATE TABLE mention_reads (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, thread_id)
+  );
+  -- Which participants edited which clause, by update: kept through compaction (for compare attribution).
+  CREATE TABLE clause_edits (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    update_id INTEGER NOT NULL,
+    clause_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    user_id TEXT NOT NULL
+  );
+  CREATE INDEX clause_edits_by_document ON clause_edits(document_id, update_id);
+  `,
 ];

@@ -16,6 +16,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private readonly deleteUpdatesUpTo;
   private readonly countUpdatesStatement;
   private readonly touchDocument;
+  private readonly insertClauseEdit;
 
   constructor(private readonly db: SqliteDatabase) {
     this.selectState = db.prepare<[string], { state: Buffer; last_update_id: number }>(
@@ -38,6 +39,9 @@ export class SqliteDocumentStorage implements DocumentStorage {
       'SELECT count(*) AS n FROM document_updates WHERE document_id = ?',
     );
     this.touchDocument = db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?');
+    this.insertClauseEdit = db.prepare(
+      'INSERT INTO clause_edits (document_id, update_id, clause_id, participant_id, user_id) VALUES (?, ?, ?, ?, ?)',
+    );
   }
 
   load(documentId: string): StoredDocumentState {
@@ -64,6 +68,9 @@ export class SqliteDocumentStorage implements DocumentStorage {
           createdAt,
         );
         lastId = Number(result.lastInsertRowid);
+      }
+      for (const clauseId of author.touchedClauses ?? []) {
+        this.insertClauseEdit.run(documentId, lastId, clauseId, author.participantId, author.userId);
       }
       this.touchDocument.run(createdAt, documentId);
       return lastId;
