@@ -31,6 +31,7 @@ export function negotiationRoutes({
   negotiation,
   comments,
   events,
+  clauses,
 }: NegotiationRouteDeps): Router {
   const router = Router();
   const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
