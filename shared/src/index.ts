@@ -3,3 +3,4 @@ export * from './negotiation';
 export * from './protocol';
 export * from './schema';
 export * from './validation';
+export * from './versions';

@@ -3,8 +3,10 @@ import { encodeOutline } from '../content/outline';
 import type { Logger } from '../logger';
 import type { SqliteDatabase } from '../store/database';
 import type { Repositories } from '../store/repositories';
+import { VersionStore } from '../versions/versionStore';
 import { ACTION_PLAN_TITLE, actionPlanDraft } from './actionPlan';
 import { DEMO_PASSWORD, demoParticipants, demoUsers, participantColor } from './participants';
+import { workPlan2011 } from './workPlan';
 
 export const PRAGUE_PROCESS_NAME = 'Prague Process';
 
@@ -39,6 +41,8 @@ export async function seedDemoIfEmpty(
       if (!participant) throw new Error(`demo participant ${user.participantCode} missing`);
       repositories.users.create({ ...user, participantId: participant.id, passwordHash });
     }
+    const versions = new VersionStore(db);
+    for (const meeting of workPlan2011) versions.addMeeting(process.id, meeting);
     repositories.documents.create(process.id, ACTION_PLAN_TITLE, encodeOutline(actionPlanDraft));
   })();
   logger.info('seeded the Prague Process demo');

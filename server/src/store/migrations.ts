@@ -169,4 +169,35 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX clause_edits_by_document ON clause_edits(document_id, update_id);
   `,
+  `
+  -- Meetings of a process (its Work Plan) and immutable versions of documents.
+  CREATE TABLE meetings (
+    id TEXT PRIMARY KEY,
+    process_id TEXT NOT NULL REFERENCES processes(id) ON DELETE CASCADE,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL,
+    date_label TEXT NOT NULL,
+    title TEXT NOT NULL,
+    place TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('workshop', 'drafting-meeting', 'senior-officials-meeting', 'ministerial-conference'))
+  );
+  CREATE TABLE versions (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('named', 'automatic')),
+    label TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    meeting_id TEXT REFERENCES meetings(id) ON DELETE SET NULL,
+    state BLOB NOT NULL,
+    structure TEXT NOT NULL,
+    negotiation TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    last_update_id INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    created_by TEXT REFERENCES users(id),
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX versions_by_document ON versions(document_id, created_at);
+  CREATE INDEX versions_by_fingerprint ON versions(fingerprint);
+  `,
 ];

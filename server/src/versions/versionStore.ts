@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Meeting, MeetingKind, VersionKind, VersionSummary } from '@draftroom/shared';
+import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
+import { nowIso, type SqliteDatabase } from '../store/database';
+
+export interface NewVersion {
+  documentId: string;
+  kind: VersionKind;
+  label: string;
+  note: string;
+  meetingId: string | null;
+  state: Uint8Array;
+  structureJson: string;
+  negotiationJson: string;
+  fingerprint: string;
+  lastUpdateId: number;
+  summary: VersionSummary['summary'];
+  createdBy: string | null;
+}
+
+/** A stored version with what compare and export need. */
+export interface StoredVersion extends VersionSummary {
+  state: Uint8Array;
+  structureJson: string;
+  negotiationJson: string;
+  lastUpdateId: number;
+}
+
+interface VersionRow {
+  id: string;
+  document_id: string;
+  kind: VersionKind;
+  label: string;
+  note: string;
+  meeting_id: string | null;
+  fingerprint: string;
+  summary: string;
+  created_at: string;
+  last_update_id: number;
+  [key: string]: unknown;
+}
+
+const SUMMARY_COLUMNS = `v.id, v.document_id, v.kind, v.label, v.note, v.meeting_id, v.fingerprint, v.summary,
+  v.created_at, v.last_update_id, ${actorColumns('v.created_by', 'author')},
+  m.title AS meeting_title, m.date_label AS meeting_date, m.place AS meeting_place`;
+
+function toSummary(row: VersionRow): VersionSummary {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    kind: row.kind,
+    label: row.label,
+    note: row.note,
+    meeting: row.meeting_id
+      ? {
+          id: row.meeting_id,
+          title: String(row.meeting_title),
+          dateLabel: String(row.meeting_date),
+          place: String(row.meeting_place),
+        }
+      : null,
+    fingerprint: row.fingerprint,
+    summary: JSON.parse(row.summary) as VersionSummary['summary'],
+    createdAt: row.created_at,
+    createdBy: row.author_id ? actorFrom(row, 'author') : null,
+  };
+}
+
+/** Meetings (the Work Plan) and immutable document versions. */
+export class VersionStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  addMeeting(processId: string, meeting: Omit<Meeting, 'id' | 'processId'>): Meeting {
+    const id = randomUUID();
+    this.db
+      .prepare(
+        `INSERT INTO meetings (id, process_id, starts_on, ends_on, date_label, title, place, kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        processId,
+        meeting.startsOn,
+        meeting.endsOn,
+        meeting.dateLabel,
+        meeting.title,
+        meeting.place,
+        meeting.kind,
+      );
+    return { id, processId, ...meeting };
+  }
+
+  meetings(processId: string): Meeting[] {
+    return this.db
+      .prepare<[string], Meeting>(
+        `SELECT id, process_id AS processId, starts_on AS startsOn, ends_on AS endsOn, date_label AS dateLabel,
+                title, place, kind FROM meetings WHERE process_id = ? ORDER BY starts_on`,
+      )
+      .all(processId)
+      .map((meeting) => ({ ...meeting, kind: meeting.kind as MeetingKind }));
+  }
+
+  meetingOfProcess(processId: string, meetingId: string): Meeting | undefined {
+    return this.meetings(processId).find((meeting) => meeting.id === meetingId);
+  }
+
+  create(version: NewVersion): VersionSummary {
+    const id = randomUUID();
+    this.db
+      .prepare(
+        `INSERT INTO versions (id, document_id, kind, label, note, meeting_id, state, structure, negotiation,
+                               fingerprint, last_update_id, summary, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        version.documentId,
+        version.kind,
+        version.label,
+        version.note,
+        version.meetingId,
+        Buffer.from(version.state),
+        version.structureJson,
+        version.negotiationJson,
+        version.fingerprint,
+        version.lastUpdateId,
+        JSON.stringify(version.summary),
+        version.createdBy,
+        nowIso(),
+      );
+    return this.summary(version.documentId, id) as VersionSummary;
+  }
+
+  /** Newest first. */
+  list(documentId: string): VersionSummary[] {
+    return this.db
+      .prepare<[string], VersionRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM versions v LEFT JOIN meetings m ON m.id = v.meeting_id
+         WHERE v.document_id = ? ORDER BY v.created_at DESC, v.rowid DESC`,
+      )
+      .all(documentId)
+      .map(toSummary);
+  }
+
+  summary(documentId: string, versionId: string): VersionSummary | undefined {
+    const row = this.db
+      .prepare<[string, string], VersionRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM versions v LEFT JOIN meetings m ON m.id = v.meeting_id
+         WHERE v.document_id = ? AND v.id = ?`,
+      )
+      .get(documentId, versionId);
+    return row && toSummary(row);
+  }
+
+  load(documentId: string, versionId: string): StoredVersion | undefined {
+    const summary = this.summary(documentId, versionId);
+    if (!summary) return undefined;
+    const row = this.db
+      .prepare<[string], { state: Buffer; structure: string; negotiation: string; last_update_id: number }>(
+        'SELECT state, structure, negotiation, last_update_id FROM versions WHERE id = ?',
+      )
+      .get(versionId);
+    if (!row) return undefined;
+    return {
+      ...summary,
+      state: new Uint8Array(row.state),
+      structureJson: row.structure,
+      negotiationJson: row.negotiation,
+      lastUpdateId: row.last_update_id,
+    };
+  }
+
+  latest(documentId: string): StoredVersion | undefined {
+    const id = this.db
+      .prepare<[string], { id: string }>(
+        'SELECT id FROM versions WHERE document_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+      )
+      .get(documentId)?.id;
+    return id ? this.load(documentId, id) : undefined;
+  }
+
+  findByFingerprint(fingerprint: string): VersionSummary[] {
+    const ids = this.db
+      .prepare<[string], { id: string; document_id: string }>(
+        'SELECT id, document_id FROM versions WHERE fingerprint = ?',
+      )
+      .all(fingerprint);
+    return ids.flatMap((row) => this.summary(row.document_id, row.id) ?? []);
+  }
+
+  /** Deletes automatic checkpoints (never named versions) by id. */
+  deleteAutomatic(ids: readonly string[]): void {
+    const remove = this.db.prepare("DELETE FROM versions WHERE id = ? AND kind = 'automatic'");
+    this.db.transaction(() => {
+      for (const id of ids) remove.run(id);
+    })();
+  }
+
+  /** Participants who edited each clause between two points of the update log. */
+  editorsByClause(documentId: string, afterUpdateId: number, upToUpdateId: number): Record<string, string[]> {
+    const rows = this.db
+      .prepare<[string, number, number], { clause_id: string; code: string }>(
+        `SELECT DISTINCT e.clause_id, p.code FROM clause_edits e JOIN participants p ON p.id = e.participant_id
+         WHERE e.document_id = ? AND e.update_id > ? AND e.update_id <= ? ORDER BY p.code`,
+      )
+      .all(documentId, afterUpdateId, upToUpdateId);
+    const editors: Record<string, string[]> = {};
+    for (const row of rows) (editors[row.clause_id] ??= []).push(row.code);
+    return editors;
+  }
+}

@@ -1,0 +1,57 @@
+/** Meetings of a process and named / automatic versions of its documents. */
+import { z } from 'zod';
+import type { Actor } from './negotiation';
+
+export const MEETING_KINDS = [
+  'workshop',
+  'drafting-meeting',
+  'senior-officials-meeting',
+  'ministerial-conference',
+] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export const MEETING_KIND_LABEL: Record<MeetingKind, string> = {
+  workshop: 'Workshop',
+  'drafting-meeting': 'Drafting meeting',
+  'senior-officials-meeting': "Senior Officials' Meeting",
+  'ministerial-conference': 'Ministerial Conference',
+};
+
+/** A meeting of the Work Plan. */
+export interface Meeting {
+  id: string;
+  processId: string;
+  /** ISO dates; `dateLabel` is what people call it ("30–31 May 2011", "September 2011"). */
+  startsOn: string;
+  endsOn: string;
+  dateLabel: string;
+  title: string;
+  place: string;
+  kind: MeetingKind;
+}
+
+export type VersionKind = 'named' | 'automatic';
+
+/** An entry of the history panel. */
+export interface VersionSummary {
+  id: string;
+  documentId: string;
+  kind: VersionKind;
+  label: string;
+  note: string;
+  meeting: { id: string; title: string; dateLabel: string; place: string } | null;
+  /** SHA-256 of the version's canonical text: printed in the footer of its exports. */
+  fingerprint: string;
+  /** Against the previous version. */
+  summary: { added: number; changed: number; removed: number; moved: number };
+  createdAt: string;
+  createdBy: Actor | null;
+}
+
+export const newVersionSchema = z.object({
+  label: z.string().trim().min(1, 'Give the version a label.').max(200),
+  note: z.string().trim().max(2_000).default(''),
+  meetingId: z.string().min(1).nullable().default(null),
+});
+
+/** `current` stands for the live text in compare requests. */
+export const CURRENT_TEXT = 'current';
