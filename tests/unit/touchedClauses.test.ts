@@ -94,3 +94,14 @@ describe('clausesTouchedBy', () => {
     expect(clausesTouchedBy(server, update).size).toBe(0);
   });
 });
+
+describe('clausesTouchedBy with a delete set the server already has', () => {
+  it('ignores deletions that are already applied', () => {
+    const { server, client, ids, edit } = setUp();
+    const deleted = edit((doc) => firstText(clauseElement(doc, 2)).delete(0, 10));
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(client));
+    expect(clausesTouchedBy(server, deleted).size).toBe(0);
+    const typed = edit((doc) => firstText(clauseElement(doc, 0)).insert(0, 'Further, '));
+    expect([...clausesTouchedBy(server, typed)]).toEqual([ids[0]]);
+  });
+});
