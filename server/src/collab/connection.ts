@@ -9,6 +9,7 @@ import {
 import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
+import type { UpdateAuthor } from './documentStorage';
 
 let nextConnectionId = 1;
 
@@ -40,6 +41,11 @@ export class Connection {
       participantName: this.user.participant.name,
       color: this.user.participant.color,
     };
+  }
+
+  /** This connection's user as the author of stored updates touching `clauses`. */
+  author(clauses: Iterable<string>): UpdateAuthor {
+    return { userId: this.user.id, participantId: this.user.participant.id, touchedClauses: [...clauses] };
   }
 
   get isOpen(): boolean {

@@ -40,7 +40,7 @@ export interface DocumentStorage {
 export class MemoryDocumentStorage implements DocumentStorage {
   private readonly documents = new Map<
     string,
-    { state: Uint8Array | null; updates: Map<number, Uint8Array> }
+    { state: Uint8Array | null; compactedUpTo: number; updates: Map<number, Uint8Array> }
   >();
   private nextUpdateId = 1;
 
@@ -51,7 +51,7 @@ export class MemoryDocumentStorage implements DocumentStorage {
     return {
       state: stored.state,
       updates: [...stored.updates.values()],
-      lastUpdateId: ids.length > 0 ? Math.max(...ids) : 0,
+      lastUpdateId: Math.max(stored.compactedUpTo, ...ids),
     };
   }
 
@@ -68,6 +68,7 @@ export class MemoryDocumentStorage implements DocumentStorage {
   compact(documentId: string, state: Uint8Array, upToUpdateId: number): void {
     const stored = this.entry(documentId);
     stored.state = state.slice();
+    stored.compactedUpTo = Math.max(stored.compactedUpTo, upToUpdateId);
     for (const id of [...stored.updates.keys()]) if (id <= upToUpdateId) stored.updates.delete(id);
   }
 
@@ -78,7 +79,7 @@ export class MemoryDocumentStorage implements DocumentStorage {
   private entry(documentId: string) {
     let stored = this.documents.get(documentId);
     if (!stored) {
-      stored = { state: null, updates: new Map() };
+      stored = { state: null, compactedUpTo: 0, updates: new Map() };
       this.documents.set(documentId, stored);
     }
     return stored;

@@ -6,12 +6,21 @@ import * as Y from 'yjs';
 import { CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
-import type { DocumentStorage } from './documentStorage';
+import type { DocumentStorage, UpdateAuthor } from './documentStorage';
 import { clausesTouchedBy } from './touchedClauses';
 import { decodeClientUpdate, updateChangesDocument } from './updateInspection';
 
+/** Typed hooks other capabilities (versions) attach to a room's life. */
+export interface RoomHooks {
+  /** After a change was stored and broadcast. */
+  onStored?(room: Room): void;
+  /** When the last client has left, before the room is compacted and unloaded. */
+  onLastLeft?(room: Room): void;
+}
+
 export interface RoomOptions {
   compactAfterUpdates: number;
+  hooks?: RoomHooks;
 }
 
 /** Encodes a y-websocket sync-update message carrying `update`. */
@@ -85,9 +94,21 @@ export class Room {
 
   leave(connection: Connection): void {
     this.connections.delete(connection);
-    if (connection.awarenessClientId !== undefined) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [connection.awarenessClientId], connection);
+    const clientId = connection.awarenessClientId;
+    if (clientId === undefined) return;
+    // A reconnected socket of the same user may have taken the id over already.
+    const stillClaimed = [...this.connections].some((other) => other.awarenessClientId === clientId);
+    if (!stillClaimed) awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], connection);
+  }
+
+  /** True when another user's open connection speaks for this awareness client id. */
+  presenceOwnedByAnotherUser(clientId: number, connection: Connection): boolean {
+    for (const other of this.connections) {
+      if (other !== connection && other.awarenessClientId === clientId && other.user.id !== connection.user.id) {
+        return true;
+      }
     }
+    return false;
   }
 
   /** Answers a client's sync step 1 with everything it is missing. */
@@ -131,18 +152,39 @@ export class Room {
     const effective = this.transactionUpdates;
     this.transactionUpdates = [];
     if (effective.length === 0) return;
-    this.store(effective, sender, [...touched]);
+    this.store(effective, sender.author(touched));
     for (const change of effective) this.broadcast(encodeUpdateMessage(change), sender);
-    this.compactIfDue();
+    this.afterStored();
   }
 
-  private store(updates: Uint8Array[], sender: Connection, touchedClauses: string[]): void {
+  /**
+   * Makes a change on the server's side (e.g. restoring a version as a new
+   * forward change): stored, then broadcast to every client.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void, author: UpdateAuthor): void {
+    this.transactionUpdates = [];
+    this.doc.transact(() => change(this.doc), 'server');
+    const effective = this.transactionUpdates;
+    this.transactionUpdates = [];
+    if (effective.length === 0) return;
+    this.store(effective, author);
+    for (const update of effective) this.broadcast(encodeUpdateMessage(update));
+    this.afterStored();
+  }
+
+  /** The id of the newest stored update this room's document includes. */
+  get storedUpToUpdateId(): number {
+    return this.lastUpdateId;
+  }
+
+  private afterStored(): void {
+    this.compactIfDue();
+    this.options.hooks?.onStored?.(this);
+  }
+
+  private store(updates: Uint8Array[], author: UpdateAuthor): void {
     try {
-      this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, {
-        userId: sender.user.id,
-        participantId: sender.user.participant.id,
-        touchedClauses,
-      });
+      this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, author);
       this.updatesSinceCompaction += updates.length;
     } catch (error) {
       this.logger.error(

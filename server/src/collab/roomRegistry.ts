@@ -65,6 +65,11 @@ export class RoomRegistry {
     this.cancelUnload(documentId);
     const room = this.rooms.get(documentId);
     if (!room || room.connections.size > 0) return;
+    try {
+      this.options.hooks?.onLastLeft?.(room);
+    } catch (error) {
+      this.logger.error({ err: error, documentId }, 'a last-left hook failed');
+    }
     room.compact();
     room.destroy();
     this.rooms.delete(documentId);
