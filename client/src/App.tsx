@@ -1,0 +1,89 @@
+/** Routes between the sign-in page, the document list and a document, after checking the session. */
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { AuthProvider, useAuth } from './auth';
+import { ToastProvider } from './components/Toasts';
+import { DocumentListPage } from './pages/DocumentListPage';
+import { SignInPage } from './pages/SignInPage';
+import { Link, matchRoute, navigate, returnPathFrom, signInPath, useLocation } from './router';
+
+// The editor (TipTap, Yjs) is only downloaded when a document is opened.
+const DocumentPage = lazy(() =>
+  import('./pages/DocumentPage').then((module) => ({ default: module.DocumentPage })),
+);
+
+function PageLoading() {
+  return (
+    <FullPageStatus>
+      <p className="page-state" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading…
+      </p>
+    </FullPageStatus>
+  );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function FullPageStatus({ children }: { children: ReactNode }) {
+  return <main className="full-page-status">{children}</main>;
+}
+
+function Routes() {
+  const { state, retry } = useAuth();
+  const { pathname, search } = useLocation();
+  const route = matchRoute(pathname);
+
+  if (state.status === 'loading') {
+    return (
+      <FullPageStatus>
+        <p className="page-state" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading Draftroom…
+        </p>
+      </FullPageStatus>
+    );
+  }
+  if (state.status === 'unavailable') {
+    return (
+      <FullPageStatus>
+        <h1>Draftroom is not reachable</h1>
+        <p role="alert">{state.message}</p>
+        <button type="button" className="button" onClick={retry}>
+          Try again
+        </button>
+      </FullPageStatus>
+    );
+  }
+  if (route.name === 'signin') {
+    return state.status === 'signed-in' ? <Redirect to={returnPathFrom(search)} /> : <SignInPage />;
+  }
+  if (state.status !== 'signed-in') return <Redirect to={signInPath(pathname + search)} />;
+  if (route.name === 'documents') return <DocumentListPage />;
+  if (route.name === 'document') {
+    return (
+      <Suspense fallback={<PageLoading />}>
+        <DocumentPage key={route.documentId} documentId={route.documentId} />
+      </Suspense>
+    );
+  }
+  return (
+    <FullPageStatus>
+      <h1>Page not found</h1>
+      <p>There is nothing at this address.</p>
+      <Link to="/" className="button">
+        Go to your documents
+      </Link>
+    </FullPageStatus>
+  );
+}
+
+export function App() {
+  return (
+    <ToastProvider>
+      <AuthProvider>
+        <Routes />
+      </AuthProvider>
+    </ToastProvider>
+  );
+}

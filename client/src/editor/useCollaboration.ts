@@ -1,0 +1,196 @@
+/**
+ * Opens a document for collaborative editing and reports, as React state,
+ * whether its content is loaded, the connection state, who is online, and
+ * why the connection stopped (if it did).
+ */
+import {
+  CloseCode,
+  CONTENT_FIELD,
+  closeCodeExplanation,
+  FINAL_CLOSE_CODES,
+  type PresenceUser,
+  type ServerNotice,
+} from '@draftroom/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { deleteOfflineCopy, offlineStoreName } from '../offlineStore';
+import { type CollabSession, openCollabSession } from './collabSession';
+import { type PresenceEntry, readPresence } from './presence';
+
+export type ConnectionLabel = 'Connected' | 'Reconnecting…' | 'Offline';
+type ProviderStatus = 'connected' | 'connecting' | 'disconnected';
+
+export interface StoppedInfo {
+  code: number;
+  message: string;
+  /** `final`: the server said retrying cannot help. `refused`: it keeps refusing this browser's changes. */
+  reason: 'final' | 'refused';
+}
+
+export interface CollaborationHandlers {
+  onNotice: (notice: ServerNotice | Record<string, unknown>) => void;
+  /** A connection closed with a code that has an explanation worth showing. */
+  onCloseExplained: (code: number, message: string) => void;
+}
+
+/** Two refusals within this window stop the reconnect loop. */
+const REFUSAL_WINDOW_MS = 60_000;
+
+export function connectionLabel(online: boolean, status: ProviderStatus, stopped: boolean): ConnectionLabel {
+  if (!online || stopped) return 'Offline';
+  return status === 'connected' ? 'Connected' : 'Reconnecting…';
+}
+
+function useLatest<T>(value: T): { readonly current: T } {
+  const ref = useRef(value);
+  ref.current = value;
+  return ref;
+}
+
+/** Content is ready once the server or the offline copy delivered a non-empty document. */
+function useContentReady(session: CollabSession | null) {
+  const [contentReady, setContentReady] = useState(false);
+  const [emptyDocument, setEmptyDocument] = useState(false);
+  useEffect(() => {
+    setContentReady(false);
+    setEmptyDocument(false);
+    if (!session) return;
+    const { ydoc, provider, persistence } = session;
+    const fragment = ydoc.getXmlFragment(CONTENT_FIELD);
+    const check = () => {
+      const loaded = persistence.synced || provider.synced;
+      if (loaded && fragment.length > 0) setContentReady(true);
+      setEmptyDocument(provider.synced && fragment.length === 0);
+    };
+    check();
+    persistence.on('synced', check);
+    provider.on('sync', check);
+    ydoc.on('update', check);
+    return () => {
+      persistence.off('synced', check);
+      provider.off('sync', check);
+      ydoc.off('update', check);
+    };
+  }, [session]);
+  return { contentReady, emptyDocument };
+}
+
+function useBrowserOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return online;
+}
+
+function useConnection(session: CollabSession | null, handlers: { readonly current: CollaborationHandlers }) {
+  const online = useBrowserOnline();
+  const [status, setStatus] = useState<ProviderStatus>('connecting');
+  const [stopped, setStopped] = useState<StoppedInfo | null>(null);
+  const refusals = useRef<number[]>([]);
+
+  useEffect(() => {
+    setStopped(null);
+    refusals.current = [];
+    if (!session) {
+      setStatus('connecting');
+      return;
+    }
+    const { provider } = session;
+    // The socket may have opened before this effect subscribed.
+    setStatus(providerStatus(provider));
+    const onStatus = (event: { status: ProviderStatus }) => setStatus(event.status);
+    const onClose = (event: CloseEvent | null) => {
+      if (!event) return;
+      const message = closeCodeExplanation[event.code];
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        provider.shouldConnect = false;
+        setStopped({ code: event.code, message: message ?? 'The connection was closed.', reason: 'final' });
+        return;
+      }
+      if (message) handlers.current.onCloseExplained(event.code, message);
+      if (event.code === CloseCode.Forbidden && isRepeatedRefusal(refusals.current)) {
+        provider.disconnect();
+        setStopped({ code: event.code, message: message ?? '', reason: 'refused' });
+      }
+    };
+    provider.on('status', onStatus);
+    provider.on('connection-close', onClose);
+    return () => {
+      provider.off('status', onStatus);
+      provider.off('connection-close', onClose);
+    };
+  }, [session, handlers]);
+
+  // Going offline pauses the connection (edits stay in this browser); coming back resumes it.
+  useEffect(() => {
+    if (!session || stopped) return;
+    if (online) session.provider.connect();
+    else session.provider.disconnect();
+  }, [session, online, stopped]);
+
+  return { connection: connectionLabel(online, status, stopped !== null), stopped };
+}
+
+function providerStatus(provider: CollabSession['provider']): ProviderStatus {
+  if (provider.wsconnected) return 'connected';
+  return provider.wsconnecting || provider.shouldConnect ? 'connecting' : 'disconnected';
+}
+
+function isRepeatedRefusal(times: number[]): boolean {
+  const now = Date.now();
+  times.push(now);
+  while (times.length > 0 && (times[0] ?? now) < now - REFUSAL_WINDOW_MS) times.shift();
+  return times.length >= 2;
+}
+
+function usePresence(session: CollabSession | null, user: PresenceUser): PresenceEntry[] {
+  const [presence, setPresence] = useState<PresenceEntry[]>([]);
+  useEffect(() => {
+    if (!session) {
+      setPresence([]);
+      return;
+    }
+    const { awareness } = session.provider;
+    awareness.setLocalStateField('user', user);
+    const update = () => setPresence(readPresence(awareness.getStates(), user.userId));
+    update();
+    awareness.on('change', update);
+    return () => awareness.off('change', update);
+  }, [session, user]);
+  return presence;
+}
+
+export function useCollaboration(documentId: string, user: PresenceUser, handlers: CollaborationHandlers) {
+  const [session, setSession] = useState<CollabSession | null>(null);
+  const latestHandlers = useLatest(handlers);
+
+  useEffect(() => {
+    const opened = openCollabSession(documentId, {
+      onNotice: (notice) => latestHandlers.current.onNotice(notice),
+    });
+    setSession(opened);
+    return () => {
+      opened.destroy();
+      setSession(null);
+    };
+  }, [documentId, latestHandlers]);
+
+  const { contentReady, emptyDocument } = useContentReady(session);
+  const { connection, stopped } = useConnection(session, latestHandlers);
+  const presence = usePresence(session, user);
+
+  /** Drops this browser's copy of the document (including refused changes) and loads it fresh. */
+  const discardLocalCopy = useCallback(async () => {
+    session?.destroy();
+    await deleteOfflineCopy(offlineStoreName(documentId));
+    window.location.reload();
+  }, [session, documentId]);
+
+  return { session, contentReady, emptyDocument, connection, stopped, presence, discardLocalCopy };
+}

@@ -1,0 +1,36 @@
+/**
+ * The browser-side (IndexedDB) copies of documents, kept so edits made
+ * offline survive a reload and merge when the connection returns.
+ * Deliberately free of Yjs imports so the sign-in and list pages stay small.
+ */
+
+const OFFLINE_PREFIX = 'draftroom:';
+
+export function offlineStoreName(documentId: string): string {
+  return `${OFFLINE_PREFIX}${documentId}`;
+}
+
+/** Deletes one offline copy. Resolves once deleted (or when deletion is blocked by an open tab). */
+export function deleteOfflineCopy(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => resolve();
+    request.onblocked = () => resolve();
+  });
+}
+
+/**
+ * Removes every offline document copy from this browser. Called on sign-out
+ * so the next person using the computer cannot read them.
+ */
+export async function clearOfflineCopies(): Promise<void> {
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
+  try {
+    const databases = await indexedDB.databases();
+    const names = databases.flatMap((db) => (db.name?.startsWith(OFFLINE_PREFIX) ? [db.name] : []));
+    await Promise.all(names.map(deleteOfflineCopy));
+  } catch (error) {
+    console.warn('Could not clear offline document copies', error);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The open document: header with role and connection, banners (read-only,
+ * connection stopped), and — once the content has arrived — the toolbar,
+ * outline, editor and "Online now" list.
+ */
+import {
+  CloseCode,
+  canEditText,
+  closeCodeExplanation,
+  type DocumentDetail,
+  type PresenceUser,
+  ROLE_LABEL,
+  type Role,
+  type ServerNotice,
+  type UserProfile,
+} from '@draftroom/shared';
+import { useEffect, useMemo, useRef } from 'react';
+import { useAuth } from '../auth';
+import { AppHeader } from '../components/AppHeader';
+import { ConnectionStatus } from '../components/ConnectionStatus';
+import { EditorWorkspace } from '../components/EditorWorkspace';
+import { LockIcon } from '../components/icons';
+import { PresenceList } from '../components/PresenceList';
+import { type ToastInput, useToasts } from '../components/Toasts';
+import { type ConnectionLabel, type StoppedInfo, useCollaboration } from '../editor/useCollaboration';
+import { Link, navigate, signInPath } from '../router';
+
+function toPresenceUser(user: UserProfile): PresenceUser {
+  return {
+    userId: user.id,
+    name: user.name,
+    participantCode: user.participant.code,
+    participantName: user.participant.name,
+    color: user.participant.color,
+  };
+}
+
+/** The toast for a server notice; unknown kinds are shown when they carry a message. */
+function noticeToast(notice: ServerNotice | Record<string, unknown>): ToastInput | null {
+  if (notice.kind === 'refused') {
+    const { reason, closeCode } = notice as Extract<ServerNotice, { kind: 'refused' }>;
+    return {
+      message: reason || closeCodeExplanation[closeCode] || 'The server refused a change.',
+      tone: 'error',
+    };
+  }
+  if (notice.kind === 'storage-unavailable') {
+    const { message } = notice as Extract<ServerNotice, { kind: 'storage-unavailable' }>;
+    return { message: message || closeCodeExplanation[CloseCode.StorageUnavailable]!, tone: 'warning' };
+  }
+  const message = (notice as { message?: unknown }).message;
+  return typeof message === 'string' && message ? { message, tone: 'info' } : null;
+}
+
+function ReadOnlyBanner({ role }: { role: Role }) {
+  const label = ROLE_LABEL[role];
+  const article = /^[AEIOU]/.test(label) ? 'an' : 'a';
+  return (
+    <div className="banner banner--readonly" data-testid="read-only-banner">
+      <LockIcon />
+      <p>
+        <strong>
+          Read-only — you are {article} {label}
+        </strong>
+        <span className="banner__detail">
+          {' '}
+          You can read and follow the drafting, but not change the text.
+        </span>
+      </p>
+    </div>
+  );
+}
+
+function StoppedBanner({ stopped, onDiscard }: { stopped: StoppedInfo; onDiscard: () => void }) {
+  const { markSignedOut } = useAuth();
+  const signInAgain = () => {
+    markSignedOut();
+    navigate(signInPath(window.location.pathname), { replace: true });
+  };
+  return (
+    <div className="banner banner--error" role="alert" data-testid="connection-stopped">
+      <p>
+        <strong>{stopped.reason === 'refused' ? 'Your changes were refused.' : 'Disconnected.'}</strong>{' '}
+        {stopped.message}
+      </p>
+      {stopped.code === CloseCode.Unauthenticated ? (
+        <button type="button" className="button button--small" onClick={signInAgain}>
+          Sign in again
+        </button>
+      ) : stopped.reason === 'refused' ? (
+        <button type="button" className="button button--small" onClick={onDiscard}>
+          Discard them and reload
+        </button>
+      ) : (
+        <Link to="/" className="button button--small">
+          Back to documents
+        </Link>
+      )}
+    </div>
+  );
+}
+
+function LoadingWorkspace({
+  connection,
+  emptyDocument,
+}: {
+  connection: ConnectionLabel;
+  emptyDocument: boolean;
+}) {
+  let message = 'Loading the document…';
+  if (emptyDocument) message = 'This document has no content yet.';
+  else if (connection === 'Offline')
+    message = 'This document is not stored in this browser yet. It opens when you are back online.';
+  return (
+    <main className="workspace-loading" aria-busy={!emptyDocument}>
+      <div className="paper paper--placeholder">
+        <p className="page-state" role="status">
+          {emptyDocument ? null : <span className="spinner" aria-hidden="true" />} {message}
+        </p>
+        <div className="skeleton" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </div>
+      </div>
+    </main>
+  );
+}
+
+interface DocumentWorkspaceProps {
+  detail: DocumentDetail;
+  user: UserProfile;
+  onRoleMayHaveChanged: () => void;
+}
+
+/** Close codes after which the connection recovers by itself; their toasts go once it has. */
+const TRANSIENT_CLOSE_CODES = [CloseCode.GoingAway, CloseCode.RateLimited, CloseCode.StorageUnavailable];
+
+export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: DocumentWorkspaceProps) {
+  const { showToast, dismissToast } = useToasts();
+  const presenceUser = useMemo(() => toPresenceUser(user), [user]);
+  // A refusal notice usually precedes the close it announces; show one message, not two.
+  const lastRefusal = useRef<{ code: number; at: number } | null>(null);
+  const collab = useCollaboration(detail.id, presenceUser, {
+    onNotice: (notice) => {
+      const toast = noticeToast(notice);
+      if (toast) showToast(toast);
+      if (notice.kind === 'refused') lastRefusal.current = { code: Number(notice.closeCode), at: Date.now() };
+      onRoleMayHaveChanged();
+    },
+    onCloseExplained: (code, message) => {
+      const announced = lastRefusal.current?.code === code && Date.now() - lastRefusal.current.at < 5000;
+      if (!announced) {
+        showToast({ message, tone: code === CloseCode.GoingAway ? 'info' : 'warning', key: `close-${code}` });
+      }
+      if (code === CloseCode.Forbidden) onRoleMayHaveChanged();
+    },
+  });
+  const editable = canEditText(detail.role) && collab.stopped === null;
+
+  useEffect(() => {
+    if (collab.connection !== 'Connected') return;
+    for (const code of TRANSIENT_CLOSE_CODES) dismissToast(`close-${code}`);
+  }, [collab.connection, dismissToast]);
+  const presence = <PresenceList people={collab.presence} />;
+
+  return (
+    <div className="app-shell app-shell--document">
+      <AppHeader
+        user={user}
+        processName={detail.process.name}
+        documentTitle={detail.title}
+        role={detail.role}
+        status={<ConnectionStatus state={collab.connection} />}
+      />
+      {canEditText(detail.role) ? null : <ReadOnlyBanner role={detail.role} />}
+      {collab.stopped ? <StoppedBanner stopped={collab.stopped} onDiscard={collab.discardLocalCopy} /> : null}
+      {collab.session && collab.contentReady ? (
+        <EditorWorkspace
+          key={collab.session.documentId}
+          session={collab.session}
+          user={presenceUser}
+          editable={editable}
+          documentTitle={detail.title}
+          presence={presence}
+        />
+      ) : (
+        <div className="doc-layout doc-layout--loading">
+          <LoadingWorkspace connection={collab.connection} emptyDocument={collab.emptyDocument} />
+          <aside className="doc-layout__presence">{presence}</aside>
+        </div>
+      )}
+    </div>
+  );
+}
