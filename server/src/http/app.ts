@@ -46,6 +46,15 @@ function sendError(response: Response, error: HttpError): void {
   response.status(error.status).json(body);
 }
 
+/** Errors raised by Express middleware itself (body parser, static files). */
+function clientErrorOf(status: number, type: string | undefined): HttpError {
+  if (type === 'entity.parse.failed')
+    return new HttpError(400, 'bad_request', 'The request body is not valid JSON.');
+  if (status === 413) return new HttpError(413, 'payload_too_large', 'The request body is too large.');
+  if (status === 404) return new HttpError(404, 'not_found', 'Not found.');
+  return new HttpError(status, 'bad_request', 'The request could not be read.');
+}
+
 /** The Express app: JSON API under /api, /healthz, and the built client with history-API fallback. */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
   const { repositories, sessions, audit, logger } = deps;
@@ -80,7 +89,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!api\/|collab\/).*/, (_request, response) => {
       response.set('Cache-Control', 'no-cache');
-      response.sendFile(join(deps.clientDir, 'index.html'));
+      // The client directory may itself sit below a dot-directory (tests/.artifacts).
+      response.sendFile(join(deps.clientDir, 'index.html'), { dotfiles: 'allow' });
     });
   }
 
@@ -100,15 +110,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       }
       return sendError(response, error);
     }
-    const status = (error as { status?: number; statusCode?: number }).status;
+    const { status, type } = error as { status?: number; type?: string };
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      // body-parser errors: bad JSON (400), body too large (413), unsupported encoding (415).
-      const message =
-        status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.';
-      return sendError(
-        response,
-        new HttpError(status, status === 413 ? 'payload_too_large' : 'bad_request', message),
-      );
+      return sendError(response, clientErrorOf(status, type));
     }
     logger.error({ err: error, url: request.originalUrl }, 'request failed');
     sendError(response, new HttpError(500, 'internal', 'Something went wrong on the server.'));

@@ -57,6 +57,9 @@ export function clause(page: Page, number: string) {
 /** Puts the caret at the end of a clause's first paragraph. */
 export async function placeCaretAtEndOf(page: Page, number: string): Promise<void> {
   const paragraph = clause(page, number).locator('p').first();
-  await paragraph.click();
+  const box = await paragraph.boundingBox();
+  if (!box) throw new Error(`clause ${number} is not visible`);
+  // Click on the last line, then End: the end of the paragraph, not of its first visual line.
+  await paragraph.click({ position: { x: Math.max(1, box.width - 4), y: Math.max(1, box.height - 6) } });
   await page.keyboard.press('End');
 }
