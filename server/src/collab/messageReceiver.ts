@@ -68,7 +68,9 @@ export function receiveMessage(message: Uint8Array, connection: Connection, room
     case MessageType.Awareness: {
       const payload = readPayload(decoder, 'awareness update');
       expectEnd(decoder, 'awareness');
-      const own = sanitizePresenceUpdate(connection, payload, (clientId) => room.presenceOwnedByAnotherUser(clientId, connection));
+      const own = sanitizePresenceUpdate(connection, payload, (clientId) =>
+        room.presenceOwnedByAnotherUser(clientId, connection),
+      );
       if (own) room.applyPresence(own, connection);
       return;
     }

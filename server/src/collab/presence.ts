@@ -1,6 +1,6 @@
+import { CloseCode } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { CloseCode } from '@draftroom/shared';
 import { CollabRefusal } from '../errors';
 import type { Connection } from './connection';
 
@@ -49,7 +49,8 @@ export function sanitizePresenceUpdate(
 function readEntries(payload: Uint8Array): PresenceEntry[] {
   const decoder = decoding.createDecoder(payload);
   const count = decoding.readVarUint(decoder);
-  if (count > MAX_PRESENCE_ENTRIES) throw new CollabRefusal(CloseCode.MalformedMessage, 'too many awareness entries');
+  if (count > MAX_PRESENCE_ENTRIES)
+    throw new CollabRefusal(CloseCode.MalformedMessage, 'too many awareness entries');
   const entries: PresenceEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
@@ -60,7 +61,8 @@ function readEntries(payload: Uint8Array): PresenceEntry[] {
     }
     entries.push({ clientId, clock, state: parseState(stateJson) });
   }
-  if (decoding.hasContent(decoder)) throw new CollabRefusal(CloseCode.MalformedMessage, 'trailing bytes in awareness');
+  if (decoding.hasContent(decoder))
+    throw new CollabRefusal(CloseCode.MalformedMessage, 'trailing bytes in awareness');
   return entries;
 }
 

@@ -104,7 +104,11 @@ export class Room {
   /** True when another user's open connection speaks for this awareness client id. */
   presenceOwnedByAnotherUser(clientId: number, connection: Connection): boolean {
     for (const other of this.connections) {
-      if (other !== connection && other.awarenessClientId === clientId && other.user.id !== connection.user.id) {
+      if (
+        other !== connection &&
+        other.awarenessClientId === clientId &&
+        other.user.id !== connection.user.id
+      ) {
         return true;
       }
     }
