@@ -205,7 +205,11 @@ export class VersionStore {
       )
       .all(documentId, afterUpdateId, upToUpdateId);
     const editors: Record<string, string[]> = {};
-    for (const row of rows) (editors[row.clause_id] ??= []).push(row.code);
+    for (const row of rows) {
+      const codes = editors[row.clause_id] ?? [];
+      codes.push(row.code);
+      editors[row.clause_id] = codes;
+    }
     return editors;
   }
 }
