@@ -56,6 +56,7 @@ export function commentRoutes({ documents, comments, events, clauses }: CommentR
 
   const ownComment = (request: Request, response: Response) => {
     const { user, document } = access(request, response);
+    requireRole(document.role, 'commenter', 'Observers cannot change comments.');
     const comment = comments.findComment(routeParam(request, 'commentId'));
     if (!comment || comment.documentId !== document.id) throw new NotFoundError('No such comment.');
     if (comment.authorId !== user.id) throw new ForbiddenError('You can only change your own comments.');

@@ -3,6 +3,9 @@ import type { Comment, CommentThread, RangeAnchor } from '@draftroom/shared';
 import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
 import { nowIso, type SqliteDatabase } from '../store/database';
 
+/** The next value of the global mention sequence (monotonic, unlike clock times). */
+const NEXT_MENTION_SEQ = '(SELECT coalesce(max(mention_seq), 0) + 1 FROM comments)';
+
 interface ThreadRow {
   id: string;
   document_id: string;
@@ -86,7 +89,8 @@ export class CommentStore {
   ): void {
     this.db
       .prepare(
-        'INSERT INTO comments (id, thread_id, author_id, body, mentions, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT INTO comments (id, thread_id, author_id, body, mentions, mention_seq, created_at)
+         VALUES (?, ?, ?, ?, ?, ${NEXT_MENTION_SEQ}, ?)`,
       )
       .run(randomUUID(), threadId, authorId, body, JSON.stringify(mentions), at);
   }
@@ -109,7 +113,8 @@ export class CommentStore {
   editComment(commentId: string, body: string, mentions: string[]): void {
     this.db
       .prepare(
-        'UPDATE comments SET body = ?, mentions = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL',
+        `UPDATE comments SET body = ?, mentions = ?, mention_seq = ${NEXT_MENTION_SEQ}, edited_at = ?
+         WHERE id = ? AND deleted_at IS NULL`,
       )
       .run(body, JSON.stringify(mentions), nowIso(), commentId);
   }
@@ -165,9 +170,9 @@ export class CommentStore {
     const rows = this.db
       .prepare<
         [string, string],
-        { document_id: string; thread_id: string; last_mention: string; read_at: string | null }
+        { document_id: string; thread_id: string; last_mention: number; read_seq: number | null }
       >(
-        `SELECT t.document_id, t.id AS thread_id, max(c.created_at) AS last_mention, r.read_at
+        `SELECT t.document_id, t.id AS thread_id, max(c.mention_seq) AS last_mention, r.read_seq
          FROM comments c JOIN comment_threads t ON t.id = c.thread_id, json_each(c.mentions) m
          LEFT JOIN mention_reads r ON r.thread_id = t.id AND r.user_id = ?
          WHERE m.value = ? AND c.deleted_at IS NULL
@@ -176,16 +181,17 @@ export class CommentStore {
       .all(userId, participantCode);
     return rows.flatMap((row) => {
       const thread = this.thread(row.document_id, row.thread_id);
-      return thread ? [{ thread, unread: !row.read_at || row.read_at < row.last_mention }] : [];
+      return thread ? [{ thread, unread: row.read_seq === null || row.read_seq < row.last_mention }] : [];
     });
   }
 
   markRead(userId: string, threadId: string): void {
     this.db
       .prepare(
-        `INSERT INTO mention_reads (user_id, thread_id, read_at) VALUES (?, ?, ?)
-         ON CONFLICT (user_id, thread_id) DO UPDATE SET read_at = excluded.read_at`,
+        `INSERT INTO mention_reads (user_id, thread_id, read_seq, read_at)
+         VALUES (?, ?, (SELECT coalesce(max(mention_seq), 0) FROM comments WHERE thread_id = ?), ?)
+         ON CONFLICT (user_id, thread_id) DO UPDATE SET read_seq = excluded.read_seq, read_at = excluded.read_at`,
       )
-      .run(userId, threadId, nowIso());
+      .run(userId, threadId, threadId, nowIso());
   }
 }

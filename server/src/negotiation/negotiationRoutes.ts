@@ -8,7 +8,7 @@ import {
 } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
 import type { CommentStore } from '../comments/commentStore';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, HttpError, NotFoundError } from '../errors';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
 import type { DocumentRepository } from '../store/documents';
@@ -82,7 +82,8 @@ export function negotiationRoutes({
     const { user, document } = access(request, response);
     requireRole(document.role, 'drafter', 'Only those who edit the text can bracket it.');
     const input = parseBody(newBracketSchema, request.body);
-    if (negotiation.bracket(document.id, input.id)) throw new ForbiddenError('That bracket exists already.');
+    if (negotiation.bracketIdTaken(input.id))
+      throw new HttpError(409, 'conflict', 'That bracket id is taken.');
     clauses.requireClause(document.id, input.clauseId);
     const bracket = negotiation.createBracket(document.id, input, {
       id: user.id,

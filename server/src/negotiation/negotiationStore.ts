@@ -56,10 +56,13 @@ export class NegotiationStore {
 
   /** Allocates the next event sequence number of a document (events are ordered for everyone by it). */
   nextEventSeq(documentId: string): number {
-    const result = this.db
-      .prepare('INSERT INTO document_events (document_id, at) VALUES (?, ?)')
-      .run(documentId, nowIso());
-    return Number(result.lastInsertRowid);
+    const row = this.db
+      .prepare<[string, string, string], { seq: number }>(
+        `INSERT INTO document_events (document_id, seq, at)
+         SELECT ?, coalesce(max(seq), 0) + 1, ? FROM document_events WHERE document_id = ? RETURNING seq`,
+      )
+      .get(documentId, nowIso(), documentId);
+    return row?.seq ?? 0;
   }
 
   lastEventSeq(documentId: string): number {
@@ -226,6 +229,11 @@ export class NegotiationStore {
       )
       .run(keptIndex === null ? 'dropped' : 'kept', keptIndex, userId, nowIso(), bracketId, documentId);
     return this.bracket(documentId, bracketId) as Bracket;
+  }
+
+  /** True when any document already has a bracket with this id (ids are global). */
+  bracketIdTaken(bracketId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM brackets WHERE id = ?').get(bracketId) !== undefined;
   }
 
   bracket(documentId: string, bracketId: string): Bracket | undefined {

@@ -87,10 +87,12 @@ export const migrations: readonly string[] = [
   `,
   `
   -- Negotiation layer: per-clause status, delegation positions, brackets, comment threads.
+  -- Each document numbers its negotiation events 1, 2, 3… so every client applies them in one order.
   CREATE TABLE document_events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    at TEXT NOT NULL
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (document_id, seq)
   );
   CREATE TABLE clause_status_history (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -148,6 +150,8 @@ export const migrations: readonly string[] = [
     author_id TEXT NOT NULL REFERENCES users(id),
     body TEXT NOT NULL,
     mentions TEXT NOT NULL DEFAULT '[]',
+    -- Increases whenever the comment's mentions are written: compared with mention_reads.read_seq.
+    mention_seq INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     edited_at TEXT,
     deleted_at TEXT
@@ -156,6 +160,7 @@ export const migrations: readonly string[] = [
   CREATE TABLE mention_reads (
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+    read_seq INTEGER NOT NULL,
     read_at TEXT NOT NULL,
     PRIMARY KEY (user_id, thread_id)
   );
