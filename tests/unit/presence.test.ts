@@ -46,7 +46,7 @@ function decode(
   }));
 }
 
-const NOBODY_ELSE = () => false;
+const NOBODY_ELSE = (_clientId: number): boolean => false;
 
 /** Sanitises with no other user's connection in the room; `null` (nothing own) fails the test. */
 function sanitizePresenceUpdate(
