@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/auditLog';
 import { sessionTokenOf } from '../auth/cookies';
 import type { SessionService } from '../auth/sessionService';
 import { CollabRefusal } from '../errors';
+import { clientAddress } from '../http/clientAddress';
 import { isAllowedOrigin } from '../http/origin';
 import type { Logger } from '../logger';
 import type { DocumentRepository } from '../store/documents';
@@ -36,7 +37,7 @@ const HTTP_REASON: Record<number, string> = {
 
 /** Refuses an upgrade with a plain HTTP response, before any WebSocket (or document) byte is sent. */
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ error: HTTP_REASON[status]?.toLowerCase().replace(' ', '_'), message });
+  const body = JSON.stringify({ error: HTTP_REASON[status]?.toLowerCase().replaceAll(' ', '_'), message });
   socket.end(
     `HTTP/1.1 ${status} ${HTTP_REASON[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -70,50 +71,61 @@ export class CollabServer {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => this.logger.debug({ err: error }, 'upgrade socket error'));
-    const refusal = this.authorize(request);
+    let refusal: ReturnType<CollabServer['authorize']>;
+    try {
+      refusal = this.authorize(request);
+    } catch (error) {
+      this.logger.error({ err: error, url: request.url }, 'upgrade failed');
+      refuseUpgrade(socket, 500, 'the server could not handle this connection');
+      return;
+    }
     if ('status' in refusal) {
-      this.logger.info(
-        { url: request.url, status: refusal.status, ip: request.socket.remoteAddress },
-        refusal.message,
-      );
+      const ip = clientAddress(request);
+      this.logger.info({ url: request.url, status: refusal.status, ip }, refusal.message);
+      if (refusal.status === 403 || refusal.status === 429) {
+        const detail = { why: refusal.message, origin: request.headers.origin };
+        this.audit.record('refused', { userId: refusal.userId, ip }, request.url ?? '', detail);
+      }
       refuseUpgrade(socket, refusal.status, refusal.message);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) =>
-      this.accept(ws, refusal.user, refusal.document, request),
-    );
+    const accepted = refusal;
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, accepted, clientAddress(request)));
   }
 
   private authorize(
     request: IncomingMessage,
-  ): { status: number; message: string } | { user: UserProfile; document: DocumentSummary } {
+  ):
+    | { status: number; message: string; userId?: string }
+    | { user: UserProfile; document: DocumentSummary; sessionToken: string } {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const documentId = decodeURIComponent(url.pathname.slice(COLLAB_PATH_PREFIX.length));
+    const documentId = url.pathname.slice(COLLAB_PATH_PREFIX.length);
+    // Document ids are URL-safe: no percent-escapes to decode (a malformed one must not throw).
     if (!url.pathname.startsWith(COLLAB_PATH_PREFIX) || !documentIdSchema.safeParse(documentId).success) {
       return { status: 404, message: 'no such collaboration endpoint' };
     }
     if (!isAllowedOrigin(request, this.options.publicOrigin)) {
       return { status: 403, message: 'cross-origin WebSocket refused' };
     }
-    const user = this.sessions.resolve(sessionTokenOf(request));
+    const sessionToken = sessionTokenOf(request) ?? '';
+    const user = this.sessions.resolve(sessionToken);
     if (!user) return { status: 401, message: 'sign in first' };
     const document = this.documents.findAccessible(documentId, user.id);
     if (!document) return { status: 404, message: 'document not found' };
     if ((this.connectionsPerUser.get(user.id) ?? 0) >= this.options.maxConnectionsPerUser) {
-      return { status: 429, message: 'too many open connections for this user' };
+      return { status: 429, message: 'too many open connections for this user', userId: user.id };
     }
-    return { user, document };
+    return { user, document, sessionToken };
   }
 
   private accept(
     ws: WebSocket,
-    user: UserProfile,
-    document: DocumentSummary,
-    request: IncomingMessage,
+    { user, document, sessionToken }: { user: UserProfile; document: DocumentSummary; sessionToken: string },
+    remoteAddress: string,
   ): void {
     const room = this.rooms.open(document.id);
     const logger = this.logger.child({ documentId: document.id, userId: user.id });
-    const connection = new Connection(ws, user, document.role, request.socket.remoteAddress ?? '', logger);
+    const connection = new Connection(ws, user, document.role, remoteAddress, logger, sessionToken);
     this.connectionsPerUser.set(user.id, (this.connectionsPerUser.get(user.id) ?? 0) + 1);
     ws.on('error', (error) => {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
@@ -186,6 +198,16 @@ export class CollabServer {
     }
   }
 
+  /** Closes the sockets opened with a session that was just signed out. */
+  sessionEnded(sessionToken: string): void {
+    for (const room of this.rooms.openRooms) {
+      for (const connection of room.connections) {
+        if (connection.sessionToken === sessionToken)
+          connection.close(CloseCode.Unauthenticated, 'signed out');
+      }
+    }
+  }
+
   private reviewAccess(connection: Connection, documentId: string, signedOut: boolean): void {
     if (signedOut) {
       connection.close(CloseCode.Unauthenticated, 'signed out by an administrator');
@@ -198,9 +220,11 @@ export class CollabServer {
     }
     if (access.role === connection.role) return;
     connection.role = access.role;
+    const label = ROLE_LABEL[access.role];
+    const article = /^[AEIOU]/.test(label) ? 'an' : 'a';
     const message = canEditText(access.role)
-      ? `You are now a ${ROLE_LABEL[access.role]} on this document: you can edit the text.`
-      : `You are now a ${ROLE_LABEL[access.role]} on this document: the text is read-only for you.`;
+      ? `You are now ${article} ${label} on this document: you can edit the text.`
+      : `You are now ${article} ${label} on this document: the text is read-only for you.`;
     connection.sendNotice({ kind: 'role-changed', role: access.role, message });
     connection.logger.info({ connection: connection.id, role: access.role }, 'role changed while connected');
   }

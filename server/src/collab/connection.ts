@@ -26,6 +26,8 @@ export class Connection {
     public role: Role,
     readonly remoteAddress: string,
     readonly logger: Logger,
+    /** The session the socket was opened with: signing it out closes the socket. */
+    readonly sessionToken = '',
   ) {}
 
   get canEdit(): boolean {

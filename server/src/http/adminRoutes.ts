@@ -14,6 +14,8 @@ import { parseBody } from './validation';
 /** Told when roles or accounts change, so open collaboration sockets follow within seconds. */
 export interface AccessChangeListener {
   accessChanged(reason: { userId?: string; documentId?: string; signedOut?: boolean }): void;
+  /** A session was signed out: its sockets close. */
+  sessionEnded(sessionToken: string): void;
 }
 
 export interface AdminRouteDeps {
@@ -144,7 +146,8 @@ export function adminRoutes({ repositories, sessions, audit, access }: AdminRout
   });
 
   router.get('/api/admin/audit', (request, response) => {
-    const limit = Math.min(Number(request.query.limit) || 100, 500);
+    const requested = Math.trunc(Number(request.query.limit));
+    const limit = requested > 0 ? Math.min(requested, 500) : 100; // 100 a page unless asked; 500 at most
     const before = Number(request.query.before) || undefined;
     response.json(audit.list(limit, before));
   });

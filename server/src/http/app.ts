@@ -75,7 +75,16 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     next();
   });
   app.use('/api', csrfProtection(deps.publicOrigin));
-  app.use(sessionRoutes({ users: repositories.users, sessions, throttle: deps.throttle, audit, logger }));
+  app.use(
+    sessionRoutes({
+      users: repositories.users,
+      sessions,
+      throttle: deps.throttle,
+      audit,
+      access: deps.access,
+      logger,
+    }),
+  );
   app.use(adminRoutes({ repositories, sessions, audit, access: deps.access }));
   app.use(documentRoutes({ documents: repositories.documents, participants: repositories.participants }));
   const { negotiation, comments, events, clauses } = deps;

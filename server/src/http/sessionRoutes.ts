@@ -9,6 +9,7 @@ import type { SignInThrottle } from '../auth/signInThrottle';
 import { BadRequestError, TooManyRequestsError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
 import type { UserRepository } from '../store/users';
+import type { AccessChangeListener } from './adminRoutes';
 import { signedInUser } from './context';
 
 export interface SessionRouteDeps {
@@ -16,6 +17,7 @@ export interface SessionRouteDeps {
   sessions: SessionService;
   throttle: SignInThrottle;
   audit: AuditLog;
+  access: AccessChangeListener;
   logger: Logger;
 }
 
@@ -35,7 +37,14 @@ function lockedOut(seconds: number): TooManyRequestsError {
 }
 
 /** Sign in, sign out, the current user, and password change. */
-export function sessionRoutes({ users, sessions, throttle, audit, logger }: SessionRouteDeps): Router {
+export function sessionRoutes({
+  users,
+  sessions,
+  throttle,
+  audit,
+  access,
+  logger,
+}: SessionRouteDeps): Router {
   const router = Router();
 
   router.post('/api/session', async (request: Request, response: Response) => {
@@ -77,7 +86,10 @@ export function sessionRoutes({ users, sessions, throttle, audit, logger }: Sess
   router.delete('/api/session', (request: Request, response: Response) => {
     const token = sessionTokenOf(request);
     const user = response.locals.user as MeResponse['user'] | undefined;
-    if (token) sessions.close(token);
+    if (token) {
+      sessions.close(token);
+      access.sessionEnded(token);
+    }
     if (user) audit.record('sign-out', { userId: user.id, email: user.email, ip: request.ip }, user.email);
     response.clearCookie(SESSION_COOKIE, { path: '/' });
     response.clearCookie(CSRF_COOKIE, { path: '/' });

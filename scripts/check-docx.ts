@@ -1,0 +1,193 @@
+/**
+ * `pnpm check:docx` (run with tsx): exports the demo Action Plan as a version
+ * DOCX and, after a few edits, as a redline DOCX; converts both to PDF with
+ * LibreOffice (headless) and checks that the PDFs hold the clause texts,
+ * numbers, labels and fingerprint. Exits 0 when all checks pass, 1 when one
+ * fails, 2 when LibreOffice (soffice) or pdftotext (poppler-utils) is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compareStructures } from '../server/src/compare/compareStructures';
+import { encodeOutline } from '../server/src/content/outline';
+import { type DocumentStructure, fingerprint, readDocumentStructure } from '../server/src/content/structure';
+import { ACTION_PLAN_TITLE, actionPlanDraft } from '../server/src/demo/actionPlan';
+import { exportComparisonDocx, exportVersionDocx, extractFingerprintFromDocx } from '../server/src/export';
+
+type Yjs = typeof import('yjs');
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The server's own Yjs (ESM build), so that its `instanceof` checks hold for the documents made here. */
+async function loadYjs(): Promise<Yjs> {
+  const require = createRequire(join(root, 'server', 'package.json'));
+  const packageFile = require.resolve('yjs/package.json');
+  const manifest = JSON.parse(readFileSync(packageFile, 'utf8')) as { exports: { '.': { import: string } } };
+  return (await import(pathToFileURL(join(dirname(packageFile), manifest.exports['.'].import)).href)) as Yjs;
+}
+
+function tool(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
+}
+
+let failures = 0;
+function check(condition: boolean, description: string): void {
+  console.log(`${condition ? 'ok  ' : 'FAIL'} ${description}`);
+  if (!condition) failures++;
+}
+
+/** Edits the demo the way delegations would: a word edit, a move, an addition, a removal, a bracket. */
+function editDemo(Y: Yjs, doc: import('yjs').Doc): void {
+  const sections = doc
+    .getXmlFragment('content')
+    .toArray()
+    .filter(
+      (node): node is import('yjs').XmlElement => node instanceof Y.XmlElement && node.nodeName === 'section',
+    );
+  const [first, second] = sections as [import('yjs').XmlElement, import('yjs').XmlElement];
+  const clauseText = (section: import('yjs').XmlElement, index: number) =>
+    ((section.get(index + 1) as import('yjs').XmlElement).get(0) as import('yjs').XmlElement).get(
+      0,
+    ) as import('yjs').XmlText;
+  doc.transact(() => {
+    const training = clauseText(first, 1);
+    training.insert(training.toString().indexOf(' and migration officials'), ' and coast guards');
+    const readmission = clauseText(second, 0);
+    const including = readmission.toString().indexOf(', including through joint readmission committees');
+    readmission.delete(including, ', including through joint readmission committees'.length);
+    const campaigns = clauseText(first, 4);
+    campaigns.format(
+      campaigns.toString().indexOf('on the risks'),
+      'on the risks of irregular migration'.length,
+      {
+        bracket: { id: 'br-demo' },
+      },
+    );
+    const moved = first.get(3) as import('yjs').XmlElement;
+    const copy = moved.clone();
+    first.delete(3, 1);
+    second.insert(second.length, [copy]);
+    second.delete(4, 1);
+    const added = new Y.XmlElement('clause');
+    added.setAttribute('id', 'cl-demo-added');
+    const paragraph = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    text.insert(0, 'Set up a network of national contact points on readmission.');
+    paragraph.insert(0, [text]);
+    added.insert(0, [paragraph]);
+    second.insert(2, [added]);
+  });
+}
+
+function pdfText(docxPath: string, outDir: string, profileDir: string): string | undefined {
+  const conversion = spawnSync(
+    'soffice',
+    [
+      `-env:UserInstallation=${pathToFileURL(profileDir).href}`,
+      '--headless',
+      '--convert-to',
+      'pdf',
+      '--outdir',
+      outDir,
+      docxPath,
+    ],
+    { encoding: 'utf8', timeout: 180_000 },
+  );
+  const pdfPath = docxPath.replace(/\.docx$/, '.pdf');
+  check(
+    conversion.status === 0 && existsSync(pdfPath),
+    `LibreOffice converts ${docxPath.split('/').pop()} to PDF`,
+  );
+  if (!existsSync(pdfPath)) {
+    console.log(conversion.stdout, conversion.stderr);
+    return undefined;
+  }
+  const text = spawnSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+  check(text.status === 0, 'pdftotext reads the PDF');
+  return text.stdout;
+}
+
+const squash = (text: string) => text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+
+function checkVersionPdf(text: string, structure: DocumentStructure, hash: string): void {
+  const flat = squash(text);
+  const clauses = structure.sections.flatMap((section) => section.clauses);
+  const missing = clauses.filter((clause) => !flat.includes(squash(`${clause.number} ${clause.text}`)));
+  check(
+    missing.length === 0,
+    `version PDF holds all ${clauses.length} numbered clause texts${missing.length ? ` (missing: ${missing.map((c) => c.number).join(', ')})` : ''}`,
+  );
+  const titles = structure.sections.every((section) =>
+    flat.includes(squash(`${section.number}. ${section.title}`)),
+  );
+  check(titles, 'version PDF holds the numbered section titles');
+  check(/Page 1 of \d+/.test(flat), 'version PDF footer has "Page 1 of N"');
+  check(flat.includes(`SHA-256: ${hash}`), 'version PDF footer has the fingerprint');
+}
+
+function checkRedlinePdf(text: string): void {
+  const flat = squash(text);
+  for (const expected of [
+    'Develop joint training for border guards and coast guards and migration officials',
+    '[Moved from 1.3] Support the participating states, upon request',
+    '[Added] Set up a network of national contact points on readmission.',
+    '[Removed]',
+    'including through joint readmission committees',
+    'Comparison: Demo → Demo, edited',
+  ]) {
+    check(flat.includes(squash(expected)), `redline PDF holds "${expected}"`);
+  }
+}
+
+async function main(): Promise<number> {
+  if (!tool('soffice') || !tool('pdftotext')) {
+    console.error(
+      'check:docx needs LibreOffice (soffice) and pdftotext: apt-get install libreoffice-writer-nogui poppler-utils',
+    );
+    return 2;
+  }
+  const Y = await loadYjs();
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, encodeOutline(actionPlanDraft));
+  const before = readDocumentStructure(doc);
+  editDemo(Y, doc);
+  const after = readDocumentStructure(doc);
+  const dir = mkdtempSync(join(tmpdir(), 'draftroom-docx-'));
+  try {
+    const hash = fingerprint(before);
+    const version = await exportVersionDocx({
+      title: ACTION_PLAN_TITLE,
+      processName: 'Prague Process',
+      versionLabel: 'Demo',
+      date: new Date(),
+      fingerprint: hash,
+      structure: before,
+    });
+    check(extractFingerprintFromDocx(version) === hash, 'the fingerprint reads back from the version DOCX');
+    const comparison = compareStructures({ structure: before }, { structure: after });
+    const redline = await exportComparisonDocx({
+      title: ACTION_PLAN_TITLE,
+      beforeLabel: 'Demo',
+      afterLabel: 'Demo, edited',
+      comparison,
+      changedOnly: false,
+    });
+    writeFileSync(join(dir, 'version.docx'), version);
+    writeFileSync(join(dir, 'redline.docx'), redline);
+    const profile = join(dir, 'profile');
+    const versionText = pdfText(join(dir, 'version.docx'), dir, profile);
+    if (versionText !== undefined) checkVersionPdf(versionText, before, hash);
+    const redlineText = pdfText(join(dir, 'redline.docx'), dir, profile);
+    if (redlineText !== undefined) checkRedlinePdf(redlineText);
+  } finally {
+    if (process.env.KEEP_DOCX) console.log(`files kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(failures === 0 ? 'check:docx passed' : `check:docx: ${failures} check(s) failed`);
+  return failures === 0 ? 0 : 1;
+}
+
+process.exit(await main());

@@ -1,0 +1,3 @@
+export { comparedClauses, compareStructures } from './compareStructures';
+export { normaliseWhitespace, tokenize, wordRedline } from './redline';
+export type * from './types';

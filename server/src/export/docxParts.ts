@@ -1,0 +1,201 @@
+/**
+ * Building blocks shared by the DOCX exports: formatted runs (bold, italic,
+ * brackets, redline marks), numbered clause paragraphs, the page header and
+ * the footer with page numbers.
+ */
+import {
+  AlignmentType,
+  Footer,
+  Header,
+  HeadingLevel,
+  HighlightColor,
+  PageNumber,
+  Paragraph,
+  type ParagraphChild,
+  Tab,
+  TextRun,
+  UnderlineType,
+} from 'docx';
+import type { Block, TextRun as StructureRun } from '../content/structure';
+import { listOrdinals } from '../content/structure';
+
+/** Printed before a version's fingerprint in the footer; `extractFingerprintFromDocx` looks for it. */
+export const FINGERPRINT_LABEL = 'SHA-256: ';
+
+export const COLOUR = { inserted: '1F4FB4', deleted: 'B00020', note: '595959' } as const;
+
+/** Clause text starts this far from the margin; the number hangs in front of it. */
+const CLAUSE_INDENT = 720;
+const LIST_INDENT = 360;
+
+export interface RunStyle {
+  bold?: boolean;
+  italics?: boolean;
+  bracket?: boolean;
+  inserted?: boolean;
+  deleted?: boolean;
+  color?: string;
+  /** In half-points. */
+  size?: number;
+}
+
+function runOptions(style: RunStyle) {
+  return {
+    bold: style.bold || undefined,
+    italics: style.italics || undefined,
+    highlight: style.bracket ? HighlightColor.YELLOW : undefined,
+    underline: style.inserted ? { type: UnderlineType.SINGLE, color: COLOUR.inserted } : undefined,
+    strike: style.deleted || undefined,
+    color: style.inserted ? COLOUR.inserted : style.deleted ? COLOUR.deleted : style.color,
+    size: style.size,
+  };
+}
+
+/** Runs for a text; its newlines become line breaks. */
+export function textRuns(text: string, style: RunStyle = {}): TextRun[] {
+  return text
+    .split('\n')
+    .map(
+      (line, index) => new TextRun({ text: line, break: index > 0 ? 1 : undefined, ...runOptions(style) }),
+    );
+}
+
+/** A note such as "[Moved from 1.2]": italic, grey. */
+export function noteRun(text: string): TextRun {
+  return new TextRun({ text, italics: true, color: COLOUR.note });
+}
+
+/** The runs of a block's text: bold and italic kept, each bracketed passage in highlighted `[` … `]`. */
+export function formattedRuns(runs: readonly StructureRun[], base: RunStyle = {}): TextRun[] {
+  const result: TextRun[] = [];
+  let openBracket: string | undefined;
+  for (const run of runs) {
+    if (run.bracketId !== openBracket) {
+      if (openBracket !== undefined) result.push(...textRuns(']', { ...base, bold: true, bracket: true }));
+      if (run.bracketId !== undefined) result.push(...textRuns('[', { ...base, bold: true, bracket: true }));
+      openBracket = run.bracketId;
+    }
+    const style = { ...base, bracket: run.bracketId !== undefined };
+    result.push(
+      ...textRuns(run.text, { ...style, bold: run.bold ?? base.bold, italics: run.italic ?? base.italics }),
+    );
+  }
+  if (openBracket !== undefined) result.push(...textRuns(']', { ...base, bold: true, bracket: true }));
+  return result;
+}
+
+/** A paragraph opening with a hanging number ("2.1"), then `children`. */
+export function numberedParagraph(number: string, children: readonly ParagraphChild[]): Paragraph {
+  return new Paragraph({
+    indent: { left: CLAUSE_INDENT, hanging: CLAUSE_INDENT },
+    spacing: { before: 80, after: 80 },
+    keepLines: true,
+    children: [
+      new TextRun({ text: number, bold: true }),
+      new TextRun({ children: [new Tab()] }),
+      ...children,
+    ],
+  });
+}
+
+/** A paragraph continuing a clause (its second block onwards), aligned with the clause text. */
+export function continuationParagraph(children: readonly ParagraphChild[], extraIndent = 0): Paragraph {
+  return new Paragraph({
+    indent: { left: CLAUSE_INDENT + extraIndent },
+    spacing: { after: 80 },
+    children: [...children],
+  });
+}
+
+/** The list marker of a block ("• ", "2) ") and the indent of its level. */
+function listMarker(block: Block, ordinal: number): { marker: string; indent: number } {
+  const depth = Math.max((block.level ?? 1) - 1, 0) * LIST_INDENT;
+  if (block.kind === 'bulletItem') return { marker: '•\u00a0', indent: depth };
+  if (block.kind === 'orderedItem') return { marker: `${ordinal})\u00a0`, indent: depth };
+  return { marker: '', indent: block.level === undefined ? 0 : depth + LIST_INDENT };
+}
+
+/** A clause's blocks as paragraphs: the first carries the number; list items get their marker as text. */
+export function clauseParagraphs(
+  number: string,
+  blocks: readonly Block[],
+  lead: readonly ParagraphChild[] = [],
+) {
+  const ordinals = listOrdinals(blocks);
+  const paragraphs = blocks.map((block, index) => {
+    const { marker, indent } = listMarker(block, ordinals[index] ?? 0);
+    const runs = [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs)];
+    if (index === 0) return numberedParagraph(number, [...lead, ...runs]);
+    return continuationParagraph(runs, indent);
+  });
+  return paragraphs.length > 0 ? paragraphs : [numberedParagraph(number, [...lead])];
+}
+
+const HEADING_LEVELS = [
+  HeadingLevel.HEADING_1,
+  HeadingLevel.HEADING_2,
+  HeadingLevel.HEADING_3,
+  HeadingLevel.HEADING_4,
+  HeadingLevel.HEADING_5,
+  HeadingLevel.HEADING_6,
+] as const;
+
+/** Preamble blocks as paragraphs: headings as Word headings, list items with their marker as text. */
+export function preambleParagraphs(blocks: readonly Block[]): Paragraph[] {
+  const ordinals = listOrdinals(blocks);
+  return blocks.map((block, index) => {
+    if (block.kind === 'heading') {
+      const level = Math.min(Math.max((block.level ?? 1) - 1, 0), HEADING_LEVELS.length - 1);
+      return new Paragraph({ heading: HEADING_LEVELS[level], children: formattedRuns(block.runs) });
+    }
+    const { marker, indent } = listMarker(block, ordinals[index] ?? 0);
+    return new Paragraph({
+      indent: indent > 0 || marker ? { left: indent + LIST_INDENT } : undefined,
+      spacing: { after: 120 },
+      children: [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs)],
+    });
+  });
+}
+
+/** Small right-aligned header lines, repeated on every page. */
+export function pageHeader(lines: readonly string[]): Header {
+  return new Header({
+    children: lines.map(
+      (line, index) =>
+        new Paragraph({
+          alignment: AlignmentType.RIGHT,
+          children: [new TextRun({ text: line, size: 16, color: COLOUR.note, bold: index === 0 })],
+        }),
+    ),
+  });
+}
+
+/** "Page X of Y", then small lines such as the fingerprint. */
+export function pageFooter(lines: readonly string[]): Footer {
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        children: [
+          new TextRun({ children: ['Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 18 }),
+        ],
+      }),
+      ...lines.map(
+        (line) =>
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            children: [new TextRun({ text: line, size: 14, color: COLOUR.note })],
+          }),
+      ),
+    ],
+  });
+}
+
+/** Today's date, or a given one, as written in exports ("2026-03-14"); strings are kept as given. */
+export function dateLabel(date: string | Date): string {
+  return typeof date === 'string' ? date : date.toISOString().slice(0, 10);
+}
+
+export const DOCUMENT_STYLES = {
+  default: { document: { run: { font: 'Calibri', size: 22 } } },
+} as const;

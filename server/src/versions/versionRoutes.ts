@@ -1,0 +1,78 @@
+import { newVersionSchema } from '@draftroom/shared';
+import { type Request, type Response, Router } from 'express';
+import { BadRequestError, NotFoundError } from '../errors';
+import { accessibleDocument, routeParam, signedInUser } from '../http/context';
+import { parseBody } from '../http/validation';
+import { requireRole } from '../negotiation/permissions';
+import type { DocumentRepository } from '../store/documents';
+import type { VersionService } from './versionService';
+import type { VersionStore } from './versionStore';
+
+export interface VersionRouteDeps {
+  documents: DocumentRepository;
+  versions: VersionStore;
+  versionService: VersionService;
+}
+
+/** Meetings, the history panel, named versions, opening a version read-only, restore. */
+export function versionRoutes({ documents, versions, versionService }: VersionRouteDeps): Router {
+  const router = Router();
+  const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
+  const versionOf = (documentId: string, request: Request) => {
+    const version = versions.load(documentId, routeParam(request, 'versionId'));
+    if (!version) throw new NotFoundError('No such version.');
+    return version;
+  };
+
+  router.get('/api/documents/:id/meetings', (request, response) => {
+    const { document } = access(request, response);
+    response.json(versions.meetings(document.process.id));
+  });
+
+  router.get('/api/documents/:id/versions', (request, response) => {
+    const { document } = access(request, response);
+    response.json(versions.list(document.id));
+  });
+
+  router.post('/api/documents/:id/versions', (request, response) => {
+    const { user, document } = access(request, response);
+    requireRole(document.role, 'drafter', 'Only the pen-holder and drafters save versions.');
+    const input = parseBody(newVersionSchema, request.body);
+    if (input.meetingId && !versions.meetingOfProcess(document.process.id, input.meetingId)) {
+      throw new BadRequestError('meetingId: no such meeting in this process');
+    }
+    response.status(201).json(versionService.saveNamed(document.id, input, user));
+  });
+
+  router.get('/api/documents/:id/versions/:versionId', (request, response) => {
+    const { document } = access(request, response);
+    const version = versionOf(document.id, request);
+    const { state, structureJson, negotiationJson, lastUpdateId, ...summary } = version;
+    response.json({
+      ...summary,
+      state: Buffer.from(state).toString('base64'),
+      structure: JSON.parse(structureJson),
+      negotiation: JSON.parse(negotiationJson),
+    });
+  });
+
+  router.post('/api/documents/:id/versions/:versionId/restore', (request, response) => {
+    const { user, document } = access(request, response);
+    requireRole(document.role, 'pen-holder', 'Only the pen-holder restores versions.');
+    versionService.restore(document.id, versionOf(document.id, request), user);
+    response.status(204).end();
+  });
+
+  router.get('/api/verify/:fingerprint', (request, response) => {
+    const user = signedInUser(response);
+    const fingerprint = routeParam(request, 'fingerprint').toLowerCase();
+    if (!/^[a-f0-9]{64}$/.test(fingerprint))
+      throw new BadRequestError('A fingerprint is 64 hexadecimal characters.');
+    const matches = versions
+      .findByFingerprint(fingerprint)
+      .filter((version) => documents.findAccessible(version.documentId, user.id));
+    response.json({ fingerprint, matches });
+  });
+
+  return router;
+}
