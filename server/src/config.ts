@@ -34,6 +34,10 @@ export interface ServerConfig {
   signInLockoutSeconds: number;
   /** Open collaboration sockets one user may hold at once. */
   maxConnectionsPerUser: number;
+  /** At most one automatic checkpoint (version) per this many minutes of editing. */
+  checkpointIntervalMinutes: number;
+  /** Largest DOCX accepted by the verify page. */
+  maxUploadBytes: number;
   /** Seed the demo (Prague Process) when the database has no process yet. */
   seedDemo: boolean;
 }
@@ -68,6 +72,12 @@ const envSchema = z.object({
   SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   SIGNIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
+  CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().min(0).default(10),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
 });
 
 /** Reads the configuration from `env`; throws a readable error naming each bad variable. */
@@ -96,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     signInMaxFailuresPerIp: e.SIGNIN_MAX_FAILURES_PER_IP,
     signInLockoutSeconds: e.SIGNIN_LOCKOUT_SECONDS,
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    checkpointIntervalMinutes: e.CHECKPOINT_INTERVAL_MINUTES,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
   };
 }
 

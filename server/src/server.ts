@@ -15,6 +15,8 @@ import { DocumentEvents } from './negotiation/documentEvents';
 import { NegotiationStore } from './negotiation/negotiationStore';
 import { openDatabase, type SqliteDatabase } from './store/database';
 import { createRepositories, type Repositories } from './store/repositories';
+import { VersionService } from './versions/versionService';
+import { VersionStore } from './versions/versionStore';
 
 /** A running Draftroom server: HTTP + WebSocket on one port, over one SQLite database. */
 export interface DraftroomServer {
@@ -39,11 +41,26 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
   const negotiation = new NegotiationStore(db);
   const comments = new CommentStore(db);
+  const versions = new VersionStore(db);
   const rooms = new RoomRegistry(repositories.documentStorage, logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     unloadDelayMs: config.roomUnloadDelayMs,
     lockedClausesOf: (documentId) => negotiation.agreedClauses(documentId),
+    hooks: {
+      onStored: (room) => versionService.hooks.onStored?.(room),
+      onLastLeft: (room) => versionService.hooks.onLastLeft?.(room),
+    },
   });
+  const versionService = new VersionService(
+    versions,
+    negotiation,
+    rooms,
+    repositories.documentStorage,
+    logger,
+    {
+      checkpointIntervalMs: config.checkpointIntervalMinutes * 60_000,
+    },
+  );
   const events = new DocumentEvents(negotiation, rooms);
   const clauses = new ClauseDirectory(rooms, repositories.documentStorage);
   const audit = new AuditLog(db);
@@ -68,6 +85,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     comments,
     events,
     clauses,
+    versions,
+    versionService,
+    maxUploadBytes: config.maxUploadBytes,
     logger,
     publicOrigin: config.publicOrigin,
     maxRequestBodyBytes: config.maxRequestBodyBytes,

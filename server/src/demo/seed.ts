@@ -1,14 +1,43 @@
+import * as Y from 'yjs';
 import { hashPassword } from '../auth/passwords';
 import { encodeOutline } from '../content/outline';
+import { fingerprint, readDocumentStructure } from '../content/structure';
 import type { Logger } from '../logger';
 import type { SqliteDatabase } from '../store/database';
 import type { Repositories } from '../store/repositories';
-import { VersionStore } from '../versions/versionStore';
+import { type NewVersion, VersionStore } from '../versions/versionStore';
 import { ACTION_PLAN_TITLE, actionPlanDraft } from './actionPlan';
 import { DEMO_PASSWORD, demoParticipants, demoUsers, participantColor } from './participants';
 import { workPlan2011 } from './workPlan';
 
 export const PRAGUE_PROCESS_NAME = 'Prague Process';
+
+/** The seeded draft as the presidency's first circulated revision. */
+function firstRevision(
+  documentId: string,
+  state: Uint8Array,
+  meetingId: string | null,
+  createdBy: string | null,
+): NewVersion {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const structure = readDocumentStructure(doc);
+  doc.destroy();
+  return {
+    documentId,
+    kind: 'named',
+    label: 'Rev. 1 — for the Budapest SOM',
+    note: "The presidency's first draft, structured along the six thematic areas agreed in Brussels.",
+    meetingId,
+    state,
+    structureJson: JSON.stringify(structure),
+    negotiationJson: JSON.stringify({ statuses: {}, positions: {}, brackets: {} }),
+    fingerprint: fingerprint(structure),
+    lastUpdateId: 0,
+    summary: { added: 0, changed: 0, removed: 0, moved: 0 },
+    createdBy,
+  };
+}
 
 /**
  * Seeds the demo (the Prague Process, its participants, demo users and a
@@ -42,8 +71,14 @@ export async function seedDemoIfEmpty(
       repositories.users.create({ ...user, participantId: participant.id, passwordHash });
     }
     const versions = new VersionStore(db);
-    for (const meeting of workPlan2011) versions.addMeeting(process.id, meeting);
-    repositories.documents.create(process.id, ACTION_PLAN_TITLE, encodeOutline(actionPlanDraft));
+    const meetings = workPlan2011.map((meeting) => versions.addMeeting(process.id, meeting));
+    const initialState = encodeOutline(actionPlanDraft);
+    const documentId = repositories.documents.create(process.id, ACTION_PLAN_TITLE, initialState);
+    const presidency = repositories.users.findByEmail(demoUsers[0]?.email ?? '');
+    const budapestSom = meetings.find((meeting) => meeting.place === 'Budapest');
+    versions.create(
+      firstRevision(documentId, initialState, budapestSom?.id ?? null, presidency?.profile.id ?? null),
+    );
   })();
   logger.info('seeded the Prague Process demo');
   return true;

@@ -1,0 +1,116 @@
+import { CURRENT_TEXT, type DocumentSummary, type VersionSummary } from '@draftroom/shared';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { fingerprint } from '../content/structure';
+import { NotFoundError } from '../errors';
+import { exportComparisonDocx } from '../export';
+import { accessibleDocument } from '../http/context';
+import { parseBody } from '../http/validation';
+import type { DocumentRepository } from '../store/documents';
+import type { VersionService } from '../versions/versionService';
+import type { VersionStore } from '../versions/versionStore';
+import { compareStructures } from './compareStructures';
+import type { ComparableDocument, DocumentComparison } from './types';
+
+export interface CompareRouteDeps {
+  documents: DocumentRepository;
+  versions: VersionStore;
+  versionService: VersionService;
+}
+
+const compareQuery = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1).default(CURRENT_TEXT),
+  changedOnly: z.enum(['0', '1', 'true', 'false']).default('0'),
+});
+
+/** One side of a comparison: a version, or the current text. */
+interface CompareSide {
+  label: string;
+  version: VersionSummary | null;
+  comparable: ComparableDocument;
+  lastUpdateId: number;
+}
+
+function sideOf(deps: CompareRouteDeps, document: DocumentSummary, id: string): CompareSide {
+  if (id === CURRENT_TEXT) {
+    const current = deps.versionService.current(document.id);
+    return { label: 'Current text', version: null, ...current };
+  }
+  const version = deps.versions.load(document.id, id);
+  if (!version) throw new NotFoundError(`No such version: ${id}`);
+  const { state, structureJson, negotiationJson, lastUpdateId, ...summary } = version;
+  return {
+    label: version.label,
+    version: summary,
+    comparable: deps.versionService.comparableOf(version),
+    lastUpdateId,
+  };
+}
+
+/**
+ * Compares two sides clause by clause. Attribution: the participants whose
+ * stored updates touched each clause between the two points of the update log.
+ */
+function compareSides(deps: CompareRouteDeps, documentId: string, before: CompareSide, after: CompareSide) {
+  const low = Math.min(before.lastUpdateId, after.lastUpdateId);
+  const high = Math.max(before.lastUpdateId, after.lastUpdateId);
+  const attribution = deps.versions.editorsByClause(documentId, low, high);
+  return compareStructures(before.comparable, after.comparable, { attribution });
+}
+
+/** `GET /api/documents/:id/compare?from&to` (JSON) and `…/compare.docx` (a redline to circulate). */
+export function compareRoutes(deps: CompareRouteDeps): Router {
+  const router = Router();
+  const prepare = (request: Request, response: Response) => {
+    const { document } = accessibleDocument(request, response, deps.documents);
+    const query = parseBody(compareQuery, request.query);
+    const before = sideOf(deps, document, query.from);
+    const after = sideOf(deps, document, query.to);
+    const comparison: DocumentComparison = compareSides(deps, document.id, before, after);
+    return {
+      document,
+      before,
+      after,
+      comparison,
+      changedOnly: query.changedOnly === '1' || query.changedOnly === 'true',
+    };
+  };
+
+  router.get('/api/documents/:id/compare', (request, response) => {
+    const { before, after, comparison } = prepare(request, response);
+    response.json({
+      from: { label: before.label, version: before.version },
+      to: { label: after.label, version: after.version },
+      comparison,
+    });
+  });
+
+  router.get('/api/documents/:id/compare.docx', async (request, response) => {
+    const { document, before, after, comparison, changedOnly } = prepare(request, response);
+    const docx = await exportComparisonDocx({
+      title: document.title,
+      processName: document.process.name,
+      beforeLabel: before.label,
+      afterLabel: after.label,
+      comparison,
+      changedOnly,
+      date: new Date(),
+      beforeFingerprint: before.version?.fingerprint ?? fingerprint(before.comparable.structure),
+      afterFingerprint: after.version?.fingerprint ?? fingerprint(after.comparable.structure),
+    });
+    sendDocx(response, `${document.title} — ${before.label} → ${after.label} (redline).docx`, docx);
+  });
+
+  return router;
+}
+
+/** Sends a DOCX as a download with a safe file name. */
+export function sendDocx(response: Response, fileName: string, docx: Buffer): void {
+  const ascii = fileName.replace(/[^\w .()–—→-]+/g, '').replace(/[^\x20-\x7e]/g, '-');
+  response.set({
+    'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+  });
+  response.send(docx);
+}
