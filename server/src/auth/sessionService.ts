@@ -46,6 +46,11 @@ export class SessionService {
     this.sessions.delete(hashToken(token));
   }
 
+  /** Signs out every other session of a user (after a password change). */
+  closeOthersOf(userId: string, keepToken: string): void {
+    this.sessions.deleteForUserExcept(userId, hashToken(keepToken));
+  }
+
   closeAllFor(userId: string): void {
     this.sessions.deleteForUser(userId);
   }

@@ -188,11 +188,17 @@ export class CollabServer {
    * changed: a removed user is disconnected (4410), a signed-out one too
    * (4401), a changed role takes effect at once and the client is told.
    */
-  accessChanged(scope: { userId?: string; documentId?: string; signedOut?: boolean }): void {
+  accessChanged(scope: {
+    userId?: string;
+    documentId?: string;
+    signedOut?: boolean;
+    exceptSessionToken?: string;
+  }): void {
     for (const room of this.rooms.openRooms) {
       if (scope.documentId && room.documentId !== scope.documentId) continue;
       for (const connection of room.connections) {
         if (scope.userId && connection.user.id !== scope.userId) continue;
+        if (scope.exceptSessionToken && connection.sessionToken === scope.exceptSessionToken) continue;
         this.reviewAccess(connection, room.documentId, scope.signedOut === true);
       }
     }

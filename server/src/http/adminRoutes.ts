@@ -13,7 +13,13 @@ import { parseBody } from './validation';
 
 /** Told when roles or accounts change, so open collaboration sockets follow within seconds. */
 export interface AccessChangeListener {
-  accessChanged(reason: { userId?: string; documentId?: string; signedOut?: boolean }): void;
+  accessChanged(reason: {
+    userId?: string;
+    documentId?: string;
+    signedOut?: boolean;
+    /** With `signedOut`: the session that stays signed in. */
+    exceptSessionToken?: string;
+  }): void;
   /** A session was signed out: its sockets close. */
   sessionEnded(sessionToken: string): void;
 }

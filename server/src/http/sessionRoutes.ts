@@ -112,6 +112,10 @@ export function sessionRoutes({
       throw new BadRequestError('The current password is not correct.');
     }
     users.setPasswordHash(user.id, await hashPassword(parsed.data.newPassword));
+    // Every other session of the account ends: a changed password locks out whoever else had it.
+    const currentToken = sessionTokenOf(request) ?? '';
+    sessions.closeOthersOf(user.id, currentToken);
+    access.accessChanged({ userId: user.id, signedOut: true, exceptSessionToken: currentToken });
     audit.record('password-changed', { userId: user.id, email: user.email, ip: request.ip }, user.email);
     response.status(204).end();
   });

@@ -27,6 +27,10 @@ export class SessionRepository {
     this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
   }
 
+  deleteForUserExcept(userId: string, keepTokenHash: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
+  }
+
   deleteExpired(now: Date): number {
     return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now.toISOString()).changes;
   }

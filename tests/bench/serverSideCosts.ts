@@ -1,0 +1,89 @@
+/**
+ * In-process costs of Draftroom's own server-side work, which the reference
+ * server has no counterpart for: the clause-lock check run on every incoming
+ * update, and the clause-by-clause compare of two 200-clause versions.
+ */
+import * as Y from 'yjs';
+import { clausesTouchedBy } from '../../server/src/collab/touchedClauses';
+import { decodeClientUpdate } from '../../server/src/collab/updateInspection';
+import { compareStructures } from '../../server/src/compare/compareStructures';
+import { makeLargeStructure, reviseLargeStructure } from '../../server/src/compare/fixtures';
+import { encodeOutline } from '../../server/src/content/outline';
+import { actionPlanDraft } from '../../server/src/demo/actionPlan';
+import { type ResultRow, resultRow } from './report';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+/** Keystroke-sized updates into the demo Action Plan, each resolved to the clauses it touches. */
+export async function clauseLockScenario(): Promise<ResultRow[]> {
+  const server = new Y.Doc();
+  Y.applyUpdate(server, encodeOutline(actionPlanDraft));
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  const texts: Y.XmlText[] = [];
+  const collect = (element: Y.XmlElement | Y.XmlFragment) => {
+    for (const child of element.toArray()) {
+      if (child instanceof Y.XmlText) texts.push(child);
+      else if (child instanceof Y.XmlElement) collect(child);
+    }
+  };
+  collect(client.getXmlFragment('content'));
+  const samples: number[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    const text = texts[i % texts.length] as Y.XmlText;
+    const before = Y.encodeStateVector(client);
+    if (i % 4 === 3 && text.length > 2) text.delete(1, 1);
+    else text.insert(Math.min(3, text.length), 'x');
+    const update = Y.encodeStateAsUpdate(client, before);
+    const started = performance.now();
+    clausesTouchedBy(server, decodeClientUpdate(update));
+    samples.push((performance.now() - started) * 1000);
+    Y.applyUpdate(server, update);
+  }
+  const measured = samples.slice(500);
+  const format = (us: number) => `${us.toFixed(1)} µs`;
+  return [
+    resultRow('clause lock check', 'decode + resolve touched clauses, p50 per update', {
+      ours: format(median(measured)),
+      reference: 'n/a',
+    }),
+    resultRow('clause lock check', 'p99 per update', {
+      ours: format(percentile(measured, 99)),
+      reference: 'n/a',
+    }),
+  ];
+}
+
+/** Compare of two versions of a 200-clause (about 100-page) document. */
+export async function compareScenario(): Promise<ResultRow[]> {
+  const before = makeLargeStructure(200, 7);
+  const after = reviseLargeStructure(before, 11);
+  const samples: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    const started = performance.now();
+    compareStructures({ structure: before }, { structure: after });
+    samples.push(performance.now() - started);
+  }
+  const measured = samples.slice(5);
+  const p50 = median(measured);
+  return [
+    resultRow(
+      'compare 200 clauses',
+      'compare two versions, median of 20',
+      { ours: `${p50.toFixed(1)} ms`, reference: 'n/a' },
+      { label: '< 200 ms', met: p50 < 200 },
+    ),
+    resultRow('compare 200 clauses', 'max of 20', {
+      ours: `${Math.max(...measured).toFixed(1)} ms`,
+      reference: 'n/a',
+    }),
+  ];
+}
