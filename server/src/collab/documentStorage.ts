@@ -1,3 +1,5 @@
+import * as Y from 'yjs';
+
 /**
  * Where the collaboration server keeps each document's Yjs state. One contract
  * (tests/integration/documentStorage.contract.test.ts) is run against every
@@ -84,4 +86,14 @@ export class MemoryDocumentStorage implements DocumentStorage {
     }
     return stored;
   }
+}
+
+/** A Y.Doc holding a stored state: the compacted state and every update after it, in one transaction. */
+export function docFromStoredState(stored: StoredDocumentState): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  doc.transact(() => {
+    if (stored.state) Y.applyUpdate(doc, stored.state);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+  });
+  return doc;
 }

@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
-import type { DocumentStorage, UpdateAuthor } from './documentStorage';
+import { type DocumentStorage, docFromStoredState, type UpdateAuthor } from './documentStorage';
 import { clausesTouchedBy } from './touchedClauses';
 import { decodeClientUpdate, updateChangesDocument } from './updateInspection';
 
@@ -71,11 +71,7 @@ export class Room {
 
   private loadDoc(): { doc: Y.Doc; lastUpdateId: number; updateCount: number } {
     const stored = this.storage.load(this.documentId);
-    const doc = new Y.Doc({ gc: true });
-    doc.transact(() => {
-      if (stored.state) Y.applyUpdate(doc, stored.state);
-      for (const update of stored.updates) Y.applyUpdate(doc, update);
-    });
+    const doc = docFromStoredState(stored);
     doc.on('update', (update: Uint8Array) => {
       this.transactionUpdates.push(update);
     });

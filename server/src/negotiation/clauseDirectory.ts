@@ -1,5 +1,4 @@
-import * as Y from 'yjs';
-import type { DocumentStorage } from '../collab/documentStorage';
+import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { RoomRegistry } from '../collab/roomRegistry';
 import { readClauses } from '../content/outline';
 import { NotFoundError } from '../errors';
@@ -14,12 +13,7 @@ export class ClauseDirectory {
   clauseIds(documentId: string): Set<string> {
     const open = this.rooms.get(documentId);
     if (open) return new Set(readClauses(open.doc).map((clause) => clause.id));
-    const stored = this.storage.load(documentId);
-    const doc = new Y.Doc();
-    doc.transact(() => {
-      if (stored.state) Y.applyUpdate(doc, stored.state);
-      for (const update of stored.updates) Y.applyUpdate(doc, update);
-    });
+    const doc = docFromStoredState(this.storage.load(documentId));
     const ids = new Set(readClauses(doc).map((clause) => clause.id));
     doc.destroy();
     return ids;

@@ -39,6 +39,21 @@ interface PositionRow {
   [key: string]: unknown;
 }
 
+function toStatusEntry(row: StatusRow): ClauseStatusEntry {
+  return { clauseId: row.clause_id, status: row.status, changedAt: row.at, changedBy: actorFrom(row, 'by') };
+}
+
+function toPositionEntry(row: PositionRow): PositionEntry {
+  return {
+    clauseId: row.clause_id,
+    participantCode: row.participant_code,
+    position: row.position,
+    note: row.note,
+    setAt: row.at,
+    setBy: actorFrom(row, 'by'),
+  };
+}
+
 interface BracketRow {
   id: string;
   clause_id: string;
@@ -96,12 +111,7 @@ export class NegotiationStore {
                      WHERE document_id = h.document_id AND clause_id = h.clause_id)`,
       )
       .all(documentId, clauseId ?? null, clauseId ?? null);
-    return rows.map((row) => ({
-      clauseId: row.clause_id,
-      status: row.status,
-      changedAt: row.at,
-      changedBy: actorFrom(row, 'by'),
-    }));
+    return rows.map(toStatusEntry);
   }
 
   statusHistory(documentId: string, clauseId: string): ClauseStatusEntry[] {
@@ -111,12 +121,7 @@ export class NegotiationStore {
          WHERE document_id = ? AND clause_id = ? ORDER BY id`,
       )
       .all(documentId, clauseId);
-    return rows.map((row) => ({
-      clauseId: row.clause_id,
-      status: row.status,
-      changedAt: row.at,
-      changedBy: actorFrom(row, 'by'),
-    }));
+    return rows.map(toStatusEntry);
   }
 
   agreedClauses(documentId: string): string[] {
@@ -155,14 +160,7 @@ export class NegotiationStore {
          ORDER BY h.clause_id, p.code`,
       )
       .all(documentId, clauseId ?? null, clauseId ?? null);
-    return rows.map((row) => ({
-      clauseId: row.clause_id,
-      participantCode: row.participant_code,
-      position: row.position,
-      note: row.note,
-      setAt: row.at,
-      setBy: actorFrom(row, 'by'),
-    }));
+    return rows.map(toPositionEntry);
   }
 
   positionHistory(documentId: string, clauseId: string): PositionEntry[] {
@@ -173,14 +171,7 @@ export class NegotiationStore {
          WHERE h.document_id = ? AND h.clause_id = ? ORDER BY h.id`,
       )
       .all(documentId, clauseId);
-    return rows.map((row) => ({
-      clauseId: row.clause_id,
-      participantCode: row.participant_code,
-      position: row.position,
-      note: row.note,
-      setAt: row.at,
-      setBy: actorFrom(row, 'by'),
-    }));
+    return rows.map(toPositionEntry);
   }
 
   createBracket(

@@ -1,6 +1,6 @@
 import type { UserProfile, VersionSummary } from '@draftroom/shared';
 import * as Y from 'yjs';
-import type { DocumentStorage } from '../collab/documentStorage';
+import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { Room, RoomHooks } from '../collab/room';
 import type { RoomRegistry } from '../collab/roomRegistry';
 import { compareStructures } from '../compare/compareStructures';
@@ -203,11 +203,7 @@ export class VersionService {
     const open = this.rooms.get(documentId);
     if (open) return { doc: open.doc, lastUpdateId: open.storedUpToUpdateId, release: () => undefined };
     const stored = this.storage.load(documentId);
-    const doc = new Y.Doc();
-    doc.transact(() => {
-      if (stored.state) Y.applyUpdate(doc, stored.state);
-      for (const update of stored.updates) Y.applyUpdate(doc, update);
-    });
+    const doc = docFromStoredState(stored);
     return { doc, lastUpdateId: stored.lastUpdateId, release: () => doc.destroy() };
   }
 }
