@@ -10,6 +10,10 @@ import { Link, matchRoute, navigate, returnPathFrom, signInPath, useLocation } f
 const DocumentPage = lazy(() =>
   import('./pages/DocumentPage').then((module) => ({ default: module.DocumentPage })),
 );
+const DashboardPage = lazy(() =>
+  import('./negotiation/dashboard/DashboardPage').then((module) => ({ default: module.DashboardPage })),
+);
+const AdminPage = lazy(() => import('./pages/AdminPage').then((module) => ({ default: module.AdminPage })));
 
 function PageLoading() {
   return (
@@ -60,6 +64,20 @@ function Routes() {
   }
   if (state.status !== 'signed-in') return <Redirect to={signInPath(pathname + search)} />;
   if (route.name === 'documents') return <DocumentListPage />;
+  if (route.name === 'admin') {
+    return (
+      <Suspense fallback={<PageLoading />}>
+        <AdminPage />
+      </Suspense>
+    );
+  }
+  if (route.name === 'dashboard') {
+    return (
+      <Suspense fallback={<PageLoading />}>
+        <DashboardPage key={route.documentId} documentId={route.documentId} />
+      </Suspense>
+    );
+  }
   if (route.name === 'document') {
     return (
       <Suspense fallback={<PageLoading />}>

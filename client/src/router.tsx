@@ -67,6 +67,8 @@ export type Route =
   | { name: 'documents' }
   | { name: 'signin' }
   | { name: 'document'; documentId: string }
+  | { name: 'dashboard'; documentId: string }
+  | { name: 'admin' }
   | { name: 'not-found' };
 
 /** Maps a path to one of the app's pages. */
@@ -74,6 +76,15 @@ export function matchRoute(pathname: string): Route {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   if (path === '/' || path === '') return { name: 'documents' };
   if (path === '/signin') return { name: 'signin' };
+  if (path === '/admin') return { name: 'admin' };
+  const dashboardMatch = /^\/documents\/([^/]+)\/dashboard$/.exec(path);
+  if (dashboardMatch?.[1]) {
+    try {
+      return { name: 'dashboard', documentId: decodeURIComponent(dashboardMatch[1]) };
+    } catch {
+      return { name: 'not-found' };
+    }
+  }
   const documentMatch = /^\/documents\/([^/]+)$/.exec(path);
   if (documentMatch?.[1]) {
     try {

@@ -1,9 +1,11 @@
 /**
  * The bar at the top of every signed-in page: Draftroom, where you are
- * (process › document), your role, the connection, who you are, sign out.
+ * (process › document), your role, the connection, administration (for
+ * administrators), who you are (with the account menu), sign out.
  */
 import type { Role, UserProfile } from '@draftroom/shared';
 import { type ReactNode, useState } from 'react';
+import { UserMenu } from '../admin/account/UserMenu';
 import { useAuth } from '../auth';
 import { Link, navigate } from '../router';
 import { SignOutIcon } from './icons';
@@ -81,15 +83,12 @@ export function AppHeader({ user, processName, documentTitle, role, status }: Ap
       <div className="app-header__end">
         {role ? <RoleBadge role={role} /> : null}
         {status}
-        <div className="user-chip" data-testid="current-user" title={user.participant.name}>
-          <span
-            className="user-chip__dot"
-            style={{ backgroundColor: user.participant.color }}
-            aria-hidden="true"
-          />
-          <span className="user-chip__name">{user.name}</span>
-          <span className="user-chip__code">{user.participant.code}</span>
-        </div>
+        {user.isAdmin ? (
+          <Link to="/admin" className="button button--quiet button--small header__admin">
+            Administration
+          </Link>
+        ) : null}
+        <UserMenu user={user} />
         <SignOutButton />
       </div>
     </header>

@@ -6,6 +6,7 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import StarterKit from '@tiptap/starter-kit';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { BracketMark } from '../negotiation/editor/bracketMark';
 import { renderCaret } from './caret';
 import { ClauseCommands } from './clauseCommands';
 import { StableIds } from './clauseIds';
@@ -15,8 +16,9 @@ import { Clause, DraftDocument, Section, SectionHeading } from './schema';
 
 export interface EditorExtensionOptions {
   ydoc: Y.Doc;
-  provider: WebsocketProvider;
-  user: PresenceUser;
+  /** Absent for a read-only view of a stored version (no network, no carets). */
+  provider?: WebsocketProvider;
+  user?: PresenceUser;
 }
 
 export function buildEditorExtensions({ ydoc, provider, user }: EditorExtensionOptions): AnyExtension[] {
@@ -36,11 +38,13 @@ export function buildEditorExtensions({ ydoc, provider, user }: EditorExtensionO
     Section,
     SectionHeading,
     Clause,
+    // The `bracket` mark is part of the document model (the server reads it), in every editor.
+    BracketMark,
     StableIds,
     ClauseNumbering,
     DomSelectionSync,
     ClauseCommands,
     Collaboration.configure({ document: ydoc, field: CONTENT_FIELD }),
-    CollaborationCaret.configure({ provider, user, render: renderCaret }),
+    ...(provider && user ? [CollaborationCaret.configure({ provider, user, render: renderCaret })] : []),
   ];
 }

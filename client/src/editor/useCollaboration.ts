@@ -32,6 +32,9 @@ export interface CollaborationHandlers {
   onCloseExplained: (code: number, message: string) => void;
 }
 
+/** Closes after which the same change would be refused again (a role without rights, a locked clause). */
+const REFUSAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.Forbidden, CloseCode.ClauseLocked]);
+
 /** Two refusals within this window stop the reconnect loop. */
 const REFUSAL_WINDOW_MS = 60_000;
 
@@ -114,7 +117,8 @@ function useConnection(session: CollabSession | null, handlers: { readonly curre
         return;
       }
       if (message) handlers.current.onCloseExplained(event.code, message);
-      if (event.code === CloseCode.Forbidden && isRepeatedRefusal(refusals.current)) {
+      // A refused change stays in this browser and is sent again on reconnect: stop after a repeat.
+      if (REFUSAL_CLOSE_CODES.has(event.code) && isRepeatedRefusal(refusals.current)) {
         provider.disconnect();
         setStopped({ code: event.code, message: message ?? '', reason: 'refused' });
       }

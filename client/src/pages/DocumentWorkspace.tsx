@@ -14,7 +14,7 @@ import {
   type ServerNotice,
   type UserProfile,
 } from '@draftroom/shared';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAuth } from '../auth';
 import { AppHeader } from '../components/AppHeader';
 import { ConnectionStatus } from '../components/ConnectionStatus';
@@ -23,6 +23,14 @@ import { LockIcon } from '../components/icons';
 import { PresenceList } from '../components/PresenceList';
 import { type ToastInput, useToasts } from '../components/Toasts';
 import { type ConnectionLabel, type StoppedInfo, useCollaboration } from '../editor/useCollaboration';
+import { DashboardLink, MentionsMenu } from '../negotiation/HeaderItems';
+import { NegotiationProvider } from '../negotiation/NegotiationContext';
+import {
+  receiveNegotiationNotice,
+  useNegotiationStore,
+  useRefreshOnReconnect,
+} from '../negotiation/negotiationSync';
+import { useNegotiationLayer } from '../negotiation/useNegotiation';
 import { Link, navigate, signInPath } from '../router';
 
 function toPresenceUser(user: UserProfile): PresenceUser {
@@ -35,12 +43,29 @@ function toPresenceUser(user: UserProfile): PresenceUser {
   };
 }
 
+/** The toast for a live role change made by an administrator. */
+function roleChangedToast(role: Role): ToastInput {
+  const label = ROLE_LABEL[role];
+  const article = /^[AEIOU]/.test(label) ? 'an' : 'a';
+  const effect = canEditText(role) ? 'You can now edit the text.' : 'The text is now read-only for you.';
+  return {
+    message: `An administrator made you ${article} ${label} on this document. ${effect}`,
+    tone: canEditText(role) ? 'success' : 'warning',
+    key: 'role-changed',
+  };
+}
+
 /** The toast for a server notice; unknown kinds are shown when they carry a message. */
 function noticeToast(notice: ServerNotice | Record<string, unknown>): ToastInput | null {
+  if (notice.kind === 'role-changed') {
+    return roleChangedToast((notice as Extract<ServerNotice, { kind: 'role-changed' }>).role);
+  }
   if (notice.kind === 'refused') {
     const { reason, closeCode } = notice as Extract<ServerNotice, { kind: 'refused' }>;
+    // A locked clause: the plain explanation, not the server's technical reason (which names an id).
+    const explained = closeCode === CloseCode.ClauseLocked ? closeCodeExplanation[closeCode] : undefined;
     return {
-      message: reason || closeCodeExplanation[closeCode] || 'The server refused a change.',
+      message: explained || reason || closeCodeExplanation[closeCode] || 'The server refused a change.',
       tone: 'error',
     };
   }
@@ -52,7 +77,7 @@ function noticeToast(notice: ServerNotice | Record<string, unknown>): ToastInput
   return typeof message === 'string' && message ? { message, tone: 'info' } : null;
 }
 
-function ReadOnlyBanner({ role }: { role: Role }) {
+function ReadOnlyBanner({ role, changedLive }: { role: Role; changedLive: boolean }) {
   const label = ROLE_LABEL[role];
   const article = /^[AEIOU]/.test(label) ? 'an' : 'a';
   return (
@@ -63,8 +88,8 @@ function ReadOnlyBanner({ role }: { role: Role }) {
           Read-only — you are {article} {label}
         </strong>
         <span className="banner__detail">
-          {' '}
-          You can read and follow the drafting, but not change the text.
+          {changedLive ? ' An administrator changed your role while you were here.' : null} You can read and
+          follow the drafting, but not change the text.
         </span>
       </p>
     </div>
@@ -141,12 +166,20 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
   const presenceUser = useMemo(() => toPresenceUser(user), [user]);
   // A refusal notice usually precedes the close it announces; show one message, not two.
   const lastRefusal = useRef<{ code: number; at: number } | null>(null);
+  // A role announced by the server applies at once, until the reloaded details confirm it.
+  const [liveRole, setLiveRole] = useState<{ role: Role; detail: DocumentDetail } | null>(null);
+  const role = liveRole?.detail === detail ? liveRole.role : detail.role;
+  const negotiation = useNegotiationStore(detail.id);
   const collab = useCollaboration(detail.id, presenceUser, {
     onNotice: (notice) => {
+      if (receiveNegotiationNotice(negotiation, notice)) return;
       const toast = noticeToast(notice);
       if (toast) showToast(toast);
       if (notice.kind === 'refused') lastRefusal.current = { code: Number(notice.closeCode), at: Date.now() };
-      onRoleMayHaveChanged();
+      if (notice.kind === 'role-changed') {
+        setLiveRole({ role: (notice as Extract<ServerNotice, { kind: 'role-changed' }>).role, detail });
+      }
+      if (notice.kind === 'role-changed' || notice.kind === 'refused') onRoleMayHaveChanged();
     },
     onCloseExplained: (code, message) => {
       const announced = lastRefusal.current?.code === code && Date.now() - lastRefusal.current.at < 5000;
@@ -156,7 +189,14 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
       if (code === CloseCode.Forbidden) onRoleMayHaveChanged();
     },
   });
-  const editable = canEditText(detail.role) && collab.stopped === null;
+  const editable = canEditText(role) && collab.stopped === null;
+  useRefreshOnReconnect(negotiation, collab.session);
+  const negotiationLayer = useNegotiationLayer(negotiation);
+  // The negotiation controls follow a live role change too.
+  const negotiationDetail = useMemo(
+    () => (role === detail.role ? detail : { ...detail, role }),
+    [detail, role],
+  );
 
   useEffect(() => {
     if (collab.connection !== 'Connected') return;
@@ -165,31 +205,42 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
   const presence = <PresenceList people={collab.presence} />;
 
   return (
-    <div className="app-shell app-shell--document">
-      <AppHeader
-        user={user}
-        processName={detail.process.name}
-        documentTitle={detail.title}
-        role={detail.role}
-        status={<ConnectionStatus state={collab.connection} />}
-      />
-      {canEditText(detail.role) ? null : <ReadOnlyBanner role={detail.role} />}
-      {collab.stopped ? <StoppedBanner stopped={collab.stopped} onDiscard={collab.discardLocalCopy} /> : null}
-      {collab.session && collab.contentReady ? (
-        <EditorWorkspace
-          key={collab.session.documentId}
-          session={collab.session}
-          user={presenceUser}
-          editable={editable}
+    <NegotiationProvider store={negotiation} detail={negotiationDetail} user={user}>
+      <div className="app-shell app-shell--document">
+        <AppHeader
+          user={user}
+          processName={detail.process.name}
           documentTitle={detail.title}
-          presence={presence}
+          role={role}
+          status={
+            <>
+              <DashboardLink documentId={detail.id} />
+              <MentionsMenu />
+              <ConnectionStatus state={collab.connection} />
+            </>
+          }
         />
-      ) : (
-        <div className="doc-layout doc-layout--loading">
-          <LoadingWorkspace connection={collab.connection} emptyDocument={collab.emptyDocument} />
-          <aside className="doc-layout__presence">{presence}</aside>
-        </div>
-      )}
-    </div>
+        {canEditText(role) ? null : <ReadOnlyBanner role={role} changedLive={liveRole !== null} />}
+        {collab.stopped ? (
+          <StoppedBanner stopped={collab.stopped} onDiscard={collab.discardLocalCopy} />
+        ) : null}
+        {collab.session && collab.contentReady ? (
+          <EditorWorkspace
+            key={collab.session.documentId}
+            session={collab.session}
+            user={presenceUser}
+            editable={editable}
+            documentTitle={detail.title}
+            presence={presence}
+            layer={negotiationLayer}
+          />
+        ) : (
+          <div className="doc-layout doc-layout--loading">
+            <LoadingWorkspace connection={collab.connection} emptyDocument={collab.emptyDocument} />
+            <aside className="doc-layout__presence">{presence}</aside>
+          </div>
+        )}
+      </div>
+    </NegotiationProvider>
   );
 }

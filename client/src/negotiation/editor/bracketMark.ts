@@ -1,0 +1,42 @@
+/**
+ * The `bracket` mark: a passage of a clause put in square brackets while
+ * delegations disagree on it. Stored in the Y.Doc as the formatting attribute
+ * `bracket: { id }` (the server reads it), so the name and the attribute must
+ * not change. Non-inclusive: typing at its edges does not extend it. The mark
+ * excludes itself, so brackets never nest or overlap.
+ */
+import { Mark, mergeAttributes } from '@tiptap/core';
+
+export const BRACKET_MARK = 'bracket';
+
+export const BracketMark = Mark.create({
+  name: BRACKET_MARK,
+  // Before the formatting marks, so one bracket renders as one span around bold or italic parts.
+  priority: 150,
+  inclusive: false,
+
+  addAttributes() {
+    return {
+      id: {
+        default: null,
+        parseHTML: (element) => element.getAttribute('data-bracket-id'),
+        renderHTML: (attributes) => (attributes.id ? { 'data-bracket-id': attributes.id } : {}),
+      },
+    };
+  },
+
+  parseHTML() {
+    return [{ tag: 'span[data-bracket-id]' }];
+  },
+
+  renderHTML({ HTMLAttributes }) {
+    return ['span', mergeAttributes(HTMLAttributes, { class: 'draft-bracket' }), 0];
+  },
+});
+
+/** A bracket id as the server expects it: `br-` and 12 hex digits. */
+export function newBracketId(): string {
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return `br-${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
