@@ -36,6 +36,7 @@ function firstRevision(
     lastUpdateId: 0,
     summary: { added: 0, changed: 0, removed: 0, moved: 0 },
     createdBy,
+    createdAt: new Date().toISOString(),
   };
 }
 

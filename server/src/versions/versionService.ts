@@ -6,6 +6,7 @@ import type { RoomRegistry } from '../collab/roomRegistry';
 import { compareStructures } from '../compare/compareStructures';
 import type { ComparableDocument } from '../compare/types';
 import { type DocumentStructure, fingerprint, readDocumentStructure } from '../content/structure';
+import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import type { NegotiationStore } from '../negotiation/negotiationStore';
 import { automaticVersionsToThin } from './thinning';
@@ -19,6 +20,22 @@ export interface VersionServiceOptions {
 
 /** What a version freezes besides the text: statuses, brackets and positions, as compare reads them. */
 export type NegotiationSnapshot = Omit<ComparableDocument, 'structure'>;
+
+/** Ids of the clauses whose text differs between two structures, or that only one of them has. */
+function changedClauseIds(live: DocumentStructure, version: DocumentStructure): Set<string> {
+  const textOf = (structure: DocumentStructure) =>
+    new Map(
+      structure.sections.flatMap((section) =>
+        section.clauses.map((clause) => [clause.id, clause.text] as const),
+      ),
+    );
+  const before = textOf(live);
+  const after = textOf(version);
+  const changed = new Set<string>();
+  for (const [id, text] of before) if (after.get(id) !== text) changed.add(id);
+  for (const id of after.keys()) if (!before.has(id)) changed.add(id);
+  return changed;
+}
 
 /** The live text of a document with the id of the newest update it includes. */
 interface LiveText {
@@ -108,6 +125,15 @@ export class VersionService {
     Y.applyUpdate(source, version.state);
     const room = this.rooms.open(documentId);
     try {
+      const changed = changedClauseIds(readDocumentStructure(room.doc), this.comparableOf(version).structure);
+      const locked = [...changed].filter((clauseId) => room.lockedClauses.has(clauseId));
+      if (locked.length > 0) {
+        throw new HttpError(
+          409,
+          'clause_locked',
+          `Restoring this version would change ${locked.length} agreed clause(s). Reopen them first.`,
+        );
+      }
       room.applyServerChange(
         (doc) => {
           const content = doc.getXmlFragment('content');
@@ -118,7 +144,7 @@ export class VersionService {
           content.delete(0, content.length);
           content.insert(0, copies);
         },
-        { userId: user.id, participantId: user.participant.id, touchedClauses: [] },
+        { userId: user.id, participantId: user.participant.id, touchedClauses: [...changed] },
       );
     } finally {
       source.destroy();
@@ -137,8 +163,12 @@ export class VersionService {
         meetingId: null,
         createdBy: null,
       });
-      const thinned = automaticVersionsToThin(this.versions.list(documentId), this.now());
-      if (thinned.length > 0) this.versions.deleteAutomatic(thinned);
+      const listed = this.versions.list(documentId);
+      const thinned = automaticVersionsToThin(listed, this.now());
+      if (thinned.length > 0) {
+        this.versions.deleteAutomatic(thinned);
+        this.recountAfterThinning(listed, new Set(thinned));
+      }
     } catch (error) {
       this.logger.error({ err: error, documentId }, 'automatic checkpoint failed');
     }
@@ -159,10 +189,6 @@ export class VersionService {
     const structure = readDocumentStructure(doc);
     const negotiation = this.negotiationSnapshot(documentId);
     const previous = this.versions.latest(documentId);
-    const comparison = previous
-      ? compareStructures(this.comparableOf(previous), { structure, ...negotiation })
-      : undefined;
-    const counts = comparison?.summary.total;
     return this.versions.create({
       documentId,
       ...meta,
@@ -171,13 +197,41 @@ export class VersionService {
       negotiationJson: JSON.stringify(negotiation),
       fingerprint: fingerprint(structure),
       lastUpdateId,
-      summary: {
-        added: counts?.added ?? 0,
-        changed: counts?.changed ?? 0,
-        removed: counts?.removed ?? 0,
-        moved: counts?.moved ?? 0,
-      },
+      summary: this.changeSummary(previous, { structure, ...negotiation }),
+      createdAt: new Date(this.now()).toISOString(),
     });
+  }
+
+  /** Clauses added / changed / removed / moved since the previous version. */
+  private changeSummary(
+    previous: StoredVersion | undefined,
+    next: ComparableDocument,
+  ): VersionSummary['summary'] {
+    if (!previous) return { added: 0, changed: 0, removed: 0, moved: 0 };
+    const { added, changed, removed, moved } = compareStructures(this.comparableOf(previous), next).summary
+      .total;
+    return { added, changed, removed, moved };
+  }
+
+  /** After thinning, a version whose predecessor was dropped is recounted against the one now before it. */
+  private recountAfterThinning(newestFirst: readonly VersionSummary[], dropped: ReadonlySet<string>): void {
+    let gap = false;
+    for (let index = newestFirst.length - 1; index >= 0; index--) {
+      const version = newestFirst[index];
+      if (!version) continue;
+      if (dropped.has(version.id)) {
+        gap = true;
+        continue;
+      }
+      if (gap) {
+        const stored = this.versions.load(version.documentId, version.id);
+        const before = newestFirst.slice(index + 1).find((older) => !dropped.has(older.id));
+        const previous = before && this.versions.load(before.documentId, before.id);
+        if (stored)
+          this.versions.setSummary(version.id, this.changeSummary(previous, this.comparableOf(stored)));
+      }
+      gap = false;
+    }
   }
 
   negotiationSnapshot(documentId: string): NegotiationSnapshot {

@@ -16,6 +16,8 @@ export interface NewVersion {
   lastUpdateId: number;
   summary: VersionSummary['summary'];
   createdBy: string | null;
+  /** ISO time; the service's clock. */
+  createdAt: string;
 }
 
 /** A stored version with what compare and export need. */
@@ -126,7 +128,7 @@ export class VersionStore {
         version.lastUpdateId,
         JSON.stringify(version.summary),
         version.createdBy,
-        nowIso(),
+        version.createdAt,
       );
     return this.summary(version.documentId, id) as VersionSummary;
   }
@@ -186,6 +188,10 @@ export class VersionStore {
       )
       .all(fingerprint);
     return ids.flatMap((row) => this.summary(row.document_id, row.id) ?? []);
+  }
+
+  setSummary(versionId: string, summary: VersionSummary['summary']): void {
+    this.db.prepare('UPDATE versions SET summary = ? WHERE id = ?').run(JSON.stringify(summary), versionId);
   }
 
   /** Deletes automatic checkpoints (never named versions) by id. */

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { UserProfile } from '@draftroom/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import { RoomRegistry } from '../../server/src/collab/roomRegistry';
+import { readClauses } from '../../server/src/content/outline';
+import { seedDemoIfEmpty } from '../../server/src/demo/seed';
+import { createLogger } from '../../server/src/logger';
+import { NegotiationStore } from '../../server/src/negotiation/negotiationStore';
+import { openDatabase, type SqliteDatabase } from '../../server/src/store/database';
+import { createRepositories, type Repositories } from '../../server/src/store/repositories';
+import { VersionService } from '../../server/src/versions/versionService';
+import { VersionStore } from '../../server/src/versions/versionStore';
+import { DEMO } from '../support/testServer';
+import { appendToClause, fingerprintOf } from '../support/versionsDoc';
+
+const MINUTE = 60_000;
+
+/** A VersionService over a seeded SQLite database, with its own clock. */
+describe('VersionService', () => {
+  const logger = createLogger('silent');
+  let dir: string;
+  let db: SqliteDatabase;
+  let repositories: Repositories;
+  let versions: VersionStore;
+  let negotiation: NegotiationStore;
+  let rooms: RoomRegistry;
+  let service: VersionService;
+  let documentId: string;
+  let pen: UserProfile;
+  let clock: number;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'draftroom-versions-'));
+    db = openDatabase(dir, { synchronous: 'NORMAL' }, logger);
+    repositories = createRepositories(db);
+    await seedDemoIfEmpty(db, repositories, logger);
+    documentId = (db.prepare('SELECT id FROM documents').get() as { id: string }).id;
+    const user = repositories.users.findByEmail(DEMO.penHolder);
+    if (!user) throw new Error('no pen-holder');
+    pen = user.profile;
+    versions = new VersionStore(db);
+    negotiation = new NegotiationStore(db);
+    clock = Date.now();
+    rooms = new RoomRegistry(repositories.documentStorage, logger, {
+      compactAfterUpdates: 100,
+      unloadDelayMs: 0,
+      hooks: {
+        onStored: (room) => service.hooks.onStored?.(room),
+        onLastLeft: (room) => service.hooks.onLastLeft?.(room),
+      },
+    });
+    service = new VersionService(versions, negotiation, rooms, repositories.documentStorage, logger, {
+      checkpointIntervalMs: 10 * MINUTE,
+      now: () => clock,
+    });
+  });
+  afterEach(() => {
+    rooms.closeAll(1001, 'test over');
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Edits clause `index` as the pen-holder through the open room (stored, then the hooks run). */
+  function edit(index: number, words: string): Y.Doc {
+    const room = rooms.open(documentId);
+    const clauseId = readClauses(room.doc)[index]?.id ?? '';
+    room.applyServerChange((doc) => appendToClause(doc, clauseId, words), {
+      userId: pen.id,
+      participantId: pen.participant.id,
+      touchedClauses: [clauseId],
+    });
+    return room.doc;
+  }
+
+  const automatic = () => versions.list(documentId).filter((version) => version.kind === 'automatic');
+
+  it('takes an automatic checkpoint on a stored change only once the interval since the newest version passed', () => {
+    edit(0, ' [right after Rev. 1]');
+    clock += 9 * MINUTE;
+    edit(1, ' [nine minutes later]');
+    expect(automatic()).toEqual([]);
+
+    clock += 2 * MINUTE;
+    const doc = edit(2, ' [eleven minutes later]');
+    const [checkpoint, ...rest] = automatic();
+    expect(rest).toEqual([]);
+    expect(checkpoint?.fingerprint).toBe(fingerprintOf(doc));
+    expect(checkpoint?.summary).toEqual({ added: 0, changed: 3, removed: 0, moved: 0 });
+    expect(checkpoint?.label).toBe(
+      `Automatic checkpoint ${new Date(clock).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    );
+    expect(checkpoint?.createdBy).toBeNull();
+  });
+
+  // Server bug: VersionStore.create stamps created_at with the wall clock (nowIso()), not with the
+  // service's `now`, so the interval check (and thinning) compares the injected clock with wall-clock
+  // times: right after a checkpoint taken at `now`, the next edit finds it 11 minutes old.
+  it('takes no second checkpoint one minute after the last one', () => {
+    clock += 11 * MINUTE;
+    edit(0, ' [first]');
+    const [first] = automatic();
+    expect(first).toBeDefined();
+    clock += MINUTE;
+    edit(1, ' [a minute later]');
+    expect(automatic().map((version) => version.id)).toEqual([first?.id]);
+  });
+
+  it('takes a checkpoint when the last client leaves only if something was stored since the newest version', () => {
+    rooms.released(rooms.open(documentId));
+    expect(rooms.size).toBe(0);
+    expect(automatic()).toEqual([]);
+
+    const doc = edit(3, ' [before leaving]');
+    const text = fingerprintOf(doc);
+    rooms.released(rooms.open(documentId));
+    expect(automatic().map((version) => version.fingerprint)).toEqual([text]);
+
+    rooms.released(rooms.open(documentId));
+    expect(automatic()).toHaveLength(1);
+  });
+
+  it('saves a named version from storage when the document is not open, with the last stored update', () => {
+    edit(0, ' [stored]');
+    const lastUpdateId = rooms.get(documentId)?.storedUpToUpdateId ?? -1;
+    rooms.released(rooms.open(documentId));
+    expect(rooms.size).toBe(0);
+    const saved = service.saveNamed(documentId, { label: 'From storage', note: '', meetingId: null }, pen);
+    const stored = versions.load(documentId, saved.id);
+    expect(stored?.lastUpdateId).toBe(lastUpdateId);
+    expect(stored?.structureJson).toContain('[stored]');
+    expect(saved.summary).toEqual({ added: 0, changed: 0, removed: 0, moved: 0 });
+  });
+
+  it('freezes statuses, positions and unresolved brackets in the negotiation snapshot', () => {
+    const room = rooms.open(documentId);
+    const [first, second] = readClauses(room.doc).map((clause) => clause.id);
+    const hu = repositories.users.findByEmail(DEMO.hungarianDrafter)?.profile;
+    if (!first || !second || !hu) throw new Error('setup');
+    negotiation.setStatus(documentId, first, 'bracketed', pen.id);
+    negotiation.setStatus(documentId, second, 'agreed-ad-referendum', pen.id);
+    negotiation.setStatus(documentId, second, 'open', pen.id);
+    negotiation.setPosition(
+      documentId,
+      first,
+      hu.participant.id,
+      { position: 'reservation', note: '' },
+      hu.id,
+    );
+    const open = { id: 'br-00000001', clauseId: first, alternatives: ['shall', 'should'] };
+    negotiation.createBracket(documentId, open, { id: hu.id, participantId: hu.participant.id });
+    negotiation.createBracket(
+      documentId,
+      { id: 'br-00000002', clauseId: second, alternatives: ['may'] },
+      { id: pen.id, participantId: pen.participant.id },
+    );
+    negotiation.resolveBracket(documentId, 'br-00000002', 0, pen.id);
+
+    expect(service.negotiationSnapshot(documentId)).toEqual({
+      statuses: { [first]: 'bracketed', [second]: 'open' },
+      positions: { [first]: { HU: 'reservation' } },
+      brackets: { 'br-00000001': { clauseId: first, text: 'shall', alternatives: ['shall', 'should'] } },
+    });
+    const saved = service.saveNamed(documentId, { label: 'Frozen', note: '', meetingId: null }, pen);
+    negotiation.setStatus(documentId, first, 'agreed', pen.id);
+    const comparable = service.comparableOf(versions.load(documentId, saved.id) ?? never());
+    expect(comparable.statuses).toEqual({ [first]: 'bracketed', [second]: 'open' });
+  });
+});
+
+function never(): never {
+  throw new Error('missing');
+}
