@@ -22,6 +22,8 @@ export interface ServerConfig {
   maxRequestBodyBytes: number;
   /** Appended updates of a document before they are compacted into one state row. */
   compactAfterUpdates: number;
+  /** Presence (carets, selections) is relayed in batches once per this interval. */
+  presenceFlushMs: number;
   /** How long an unused document stays loaded after its last client left. */
   roomUnloadDelayMs: number;
   /** Lifetime of a sign-in session. */
@@ -66,6 +68,7 @@ const envSchema = z.object({
     .default(100 * 1024),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
   ROOM_UNLOAD_DELAY_MS: z.coerce.number().int().min(0).default(10_000),
+  PRESENCE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(50),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SEED_DEMO: booleanFlag.default(false),
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     roomUnloadDelayMs: e.ROOM_UNLOAD_DELAY_MS,
+    presenceFlushMs: e.PRESENCE_FLUSH_MS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     seedDemo: e.SEED_DEMO,
     signInMaxFailuresPerAccount: e.SIGNIN_MAX_FAILURES_PER_ACCOUNT,

@@ -44,6 +44,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const versions = new VersionStore(db);
   const rooms = new RoomRegistry(repositories.documentStorage, logger, {
     compactAfterUpdates: config.compactAfterUpdates,
+    presenceFlushMs: config.presenceFlushMs,
     unloadDelayMs: config.roomUnloadDelayMs,
     lockedClausesOf: (documentId) => negotiation.agreedClauses(documentId),
     hooks: {

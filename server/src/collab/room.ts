@@ -20,6 +20,11 @@ export interface RoomHooks {
 
 export interface RoomOptions {
   compactAfterUpdates: number;
+  /**
+   * Presence changes are relayed together once per this interval (0: at once),
+   * so N editors moving carets cost N messages per interval, not N² per move.
+   */
+  presenceFlushMs?: number;
   hooks?: RoomHooks;
 }
 
@@ -47,6 +52,8 @@ export class Room {
   doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
+  private readonly pendingPresence = new Set<number>();
+  private presenceTimer: NodeJS.Timeout | undefined;
   /** Agreed clauses: no update may touch them until the pen-holder reopens them. */
   readonly lockedClauses = new Set<string>();
   private updatesSinceCompaction: number;
@@ -240,10 +247,26 @@ export class Room {
     updated: number[];
     removed: number[];
   }): void => {
-    const clients = [...changes.added, ...changes.updated, ...changes.removed];
+    for (const clientId of [...changes.added, ...changes.updated, ...changes.removed]) {
+      this.pendingPresence.add(clientId);
+    }
+    const interval = this.options.presenceFlushMs ?? 0;
+    if (interval === 0) this.flushPresence();
+    else if (!this.presenceTimer) {
+      this.presenceTimer = setTimeout(() => this.flushPresence(), interval);
+      this.presenceTimer.unref();
+    }
+  };
+
+  /** Relays every presence change since the last flush in one message to everyone. */
+  private flushPresence(): void {
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = undefined;
+    const clients = [...this.pendingPresence];
+    this.pendingPresence.clear();
     if (clients.length === 0 || this.connections.size === 0) return;
     this.broadcast(encodeAwarenessMessage(this.awareness, clients));
-  };
+  }
 
   broadcastNotice(notice: ServerNotice): void {
     for (const connection of this.connections) connection.sendNotice(notice);
@@ -258,6 +281,7 @@ export class Room {
   }
 
   destroy(): void {
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.awareness.off('update', this.relayPresence);
     this.awareness.destroy();
     this.doc.destroy();
