@@ -5,6 +5,8 @@ import { ToastProvider } from './components/Toasts';
 import { DocumentListPage } from './pages/DocumentListPage';
 import { SignInPage } from './pages/SignInPage';
 import { Link, matchRoute, navigate, returnPathFrom, signInPath, useLocation } from './router';
+import { isVersionsRoute } from './versions/routes';
+import { VersionsPages } from './versions/VersionsPages';
 
 // The editor (TipTap, Yjs) is only downloaded when a document is opened.
 const DocumentPage = lazy(() =>
@@ -82,6 +84,13 @@ function Routes() {
     return (
       <Suspense fallback={<PageLoading />}>
         <DocumentPage key={route.documentId} documentId={route.documentId} />
+      </Suspense>
+    );
+  }
+  if (isVersionsRoute(route)) {
+    return (
+      <Suspense fallback={<PageLoading />}>
+        <VersionsPages route={route} />
       </Suspense>
     );
   }

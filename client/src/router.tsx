@@ -3,6 +3,7 @@
  * and a `<Link>` that navigates without reloading the page.
  */
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
+import { matchVersionsRoute, type VersionsRoute } from './versions/routes';
 
 const NAVIGATION_EVENT = 'draftroom:navigate';
 
@@ -69,6 +70,7 @@ export type Route =
   | { name: 'document'; documentId: string }
   | { name: 'dashboard'; documentId: string }
   | { name: 'admin' }
+  | VersionsRoute
   | { name: 'not-found' };
 
 /** Maps a path to one of the app's pages. */
@@ -85,6 +87,8 @@ export function matchRoute(pathname: string): Route {
       return { name: 'not-found' };
     }
   }
+  const versionsRoute = matchVersionsRoute(path);
+  if (versionsRoute) return versionsRoute;
   const documentMatch = /^\/documents\/([^/]+)$/.exec(path);
   if (documentMatch?.[1]) {
     try {

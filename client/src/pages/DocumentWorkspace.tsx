@@ -32,6 +32,7 @@ import {
 } from '../negotiation/negotiationSync';
 import { useNegotiationLayer } from '../negotiation/useNegotiation';
 import { Link, navigate, signInPath } from '../router';
+import { VersionHistory } from '../versions/HistoryPanel';
 
 function toPresenceUser(user: UserProfile): PresenceUser {
   return {
@@ -214,6 +215,7 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
           role={role}
           status={
             <>
+              <VersionHistory documentId={detail.id} role={role} />
               <DashboardLink documentId={detail.id} />
               <MentionsMenu />
               <ConnectionStatus state={collab.connection} />

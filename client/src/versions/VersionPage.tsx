@@ -1,0 +1,163 @@
+/**
+ * `/documents/:id/versions/:versionId`: a version read-only, in the same
+ * editor view as the live text, under a banner that says which version it is.
+ */
+import { CURRENT_TEXT, type DocumentDetail, type UserProfile } from '@draftroom/shared';
+import { useMemo } from 'react';
+import { getDocument } from '../api';
+import { useSignedInUser } from '../auth';
+import { AppHeader } from '../components/AppHeader';
+import { LockIcon } from '../components/icons';
+import { formatDateTime } from '../format';
+import { useDocumentTitle } from '../pages/useDocumentTitle';
+import { documentPath, Link } from '../router';
+import '../styles/versions.css';
+import { fetchVersion, versionDocxUrl } from './api';
+import { Fingerprint } from './Fingerprint';
+import { FrozenDocument } from './FrozenDocument';
+import { docFromState } from './frozenDoc';
+import { CompareIcon, DownloadIcon, PrintIcon } from './icons';
+import { authorLabel, changeSummaryLine, meetingLabel } from './labels';
+import { Loading, PageProblem, problemMessage } from './PageStates';
+import { comparePath, printPath } from './routes';
+import type { VersionDetail } from './types';
+import { useResource } from './useResource';
+
+function VersionBanner({ detail, version }: { detail: DocumentDetail; version: VersionDetail }) {
+  const saved = version.createdBy
+    ? `saved by ${authorLabel(version)} on ${formatDateTime(version.createdAt)}`
+    : `taken automatically on ${formatDateTime(version.createdAt)}`;
+  return (
+    <div className="banner banner--version" data-testid="version-banner">
+      <LockIcon />
+      <p>
+        <strong>{version.label}</strong>
+        <span className="banner__detail"> · read-only · {saved}</span>
+      </p>
+      <nav className="banner__actions" aria-label="This version">
+        <Link to={documentPath(detail.id)} className="button button--small">
+          Back to the current text
+        </Link>
+        <Link to={comparePath(detail.id, version.id, CURRENT_TEXT)} className="button button--small">
+          <CompareIcon /> Compare with current
+        </Link>
+        <a href={versionDocxUrl(detail.id, version.id)} className="button button--small" download>
+          <DownloadIcon /> Export DOCX
+        </a>
+        <Link to={printPath(detail.id, version.id)} className="button button--small">
+          <PrintIcon /> Print
+        </Link>
+      </nav>
+    </div>
+  );
+}
+
+function statusCounts(version: VersionDetail): string | null {
+  const statuses = Object.values(version.negotiation.statuses ?? {});
+  const agreed = statuses.filter((status) => status === 'agreed').length;
+  const bracketed = statuses.filter((status) => status === 'bracketed').length;
+  const brackets = Object.keys(version.negotiation.brackets ?? {}).length;
+  const parts = [
+    agreed > 0 ? `${agreed} agreed` : '',
+    bracketed > 0 ? `${bracketed} bracketed` : '',
+    brackets > 0 ? `${brackets} open bracket${brackets === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
+function VersionFacts({ version }: { version: VersionDetail }) {
+  const negotiation = statusCounts(version);
+  return (
+    <section className="panel version-facts" aria-labelledby="version-facts-title">
+      <h2 className="panel__title" id="version-facts-title">
+        About this version
+      </h2>
+      <dl className="version-facts__list">
+        <dt>Saved</dt>
+        <dd>
+          {formatDateTime(version.createdAt)}
+          <br />
+          {authorLabel(version)}
+        </dd>
+        {version.meeting ? (
+          <>
+            <dt>Circulated for</dt>
+            <dd>{meetingLabel(version.meeting)}</dd>
+          </>
+        ) : null}
+        {version.note ? (
+          <>
+            <dt>Note</dt>
+            <dd className="version-facts__note">{version.note}</dd>
+          </>
+        ) : null}
+        <dt>Against the previous version</dt>
+        <dd>{changeSummaryLine(version.summary)}</dd>
+        {negotiation ? (
+          <>
+            <dt>Negotiation at the time</dt>
+            <dd>{negotiation}</dd>
+          </>
+        ) : null}
+        <dt>Fingerprint</dt>
+        <dd>
+          <Fingerprint value={version.fingerprint} labelled={false} />
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+function VersionView({ detail, version }: { detail: DocumentDetail; version: VersionDetail }) {
+  // A local copy nobody else sees: no provider, nothing to clean up but memory.
+  const ydoc = useMemo(() => docFromState(version.state), [version.state]);
+  return (
+    <>
+      <VersionBanner detail={detail} version={version} />
+      <FrozenDocument
+        ydoc={ydoc}
+        label={`${detail.title} — ${version.label} (read-only)`}
+        aside={<VersionFacts version={version} />}
+      />
+    </>
+  );
+}
+
+export function VersionPage({ documentId, versionId }: { documentId: string; versionId: string }) {
+  const user: UserProfile = useSignedInUser();
+  const detail = useResource(documentId, () => getDocument(documentId)).state;
+  const version = useResource(`${documentId}/${versionId}`, () => fetchVersion(documentId, versionId)).state;
+  const ready = detail.status === 'ready' ? detail.value : null;
+  useDocumentTitle(
+    ready && version.status === 'ready' ? `${version.value.label} — ${ready.title}` : undefined,
+  );
+
+  for (const [state, what] of [
+    [detail, 'document'],
+    [version, 'version'],
+  ] as const) {
+    if (state.status === 'not-found' || state.status === 'error') {
+      const message = problemMessage(
+        state.status,
+        what,
+        state.status === 'error' ? state.message : undefined,
+      );
+      return <PageProblem user={user} title={`The ${what} could not be opened`} message={message} />;
+    }
+  }
+  return (
+    <div className="app-shell app-shell--document">
+      <AppHeader
+        user={user}
+        processName={ready?.process.name}
+        documentTitle={ready?.title}
+        role={ready?.role}
+      />
+      {ready && version.status === 'ready' ? (
+        <VersionView detail={ready} version={version.value} />
+      ) : (
+        <Loading message="Opening the version…" />
+      )}
+    </div>
+  );
+}
