@@ -120,7 +120,11 @@ if (command === 'start') {
   runOrExit('pnpm', ['run', 'build']);
   say(`built after ${elapsed()}; starting the server`);
   const status = run('node', [join(root, 'server', 'dist', 'main.js')], {
-    env: { ...buildEnv(), SEED_DEMO: process.env.SEED_DEMO ?? '1' },
+    env: {
+      ...buildEnv(),
+      SEED_DEMO: process.env.SEED_DEMO ?? '1',
+      SEED_DEMO_NEGOTIATION: process.env.SEED_DEMO_NEGOTIATION ?? '1',
+    },
   });
   process.exit(status);
 } else if (command === 'test') {

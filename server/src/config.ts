@@ -40,6 +40,8 @@ export interface ServerConfig {
   checkpointIntervalMinutes: number;
   /** Largest DOCX accepted by the verify page. */
   maxUploadBytes: number;
+  /** With the demo: a negotiation under way (statuses, positions, a bracket, comments). */
+  seedDemoNegotiation: boolean;
   /** Seed the demo (Prague Process) when the database has no process yet. */
   seedDemo: boolean;
 }
@@ -71,6 +73,7 @@ const envSchema = z.object({
   PRESENCE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(50),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SEED_DEMO: booleanFlag.default(false),
+  SEED_DEMO_NEGOTIATION: booleanFlag.default(false),
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   SIGNIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     presenceFlushMs: e.PRESENCE_FLUSH_MS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     seedDemo: e.SEED_DEMO,
+    seedDemoNegotiation: e.SEED_DEMO_NEGOTIATION,
     signInMaxFailuresPerAccount: e.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
     signInMaxFailuresPerIp: e.SIGNIN_MAX_FAILURES_PER_IP,
     signInLockoutSeconds: e.SIGNIN_LOCKOUT_SECONDS,

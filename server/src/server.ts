@@ -36,7 +36,9 @@ export interface DraftroomServer {
 export async function startServer(config: ServerConfig, logger: Logger): Promise<DraftroomServer> {
   const db = openDatabase(config.dataDir, { synchronous: config.sqliteSynchronous }, logger);
   const repositories = createRepositories(db);
-  if (config.seedDemo) await seedDemoIfEmpty(db, repositories, logger);
+  if (config.seedDemo) {
+    await seedDemoIfEmpty(db, repositories, logger, { negotiation: config.seedDemoNegotiation });
+  }
 
   const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
   const negotiation = new NegotiationStore(db);

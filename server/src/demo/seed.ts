@@ -1,12 +1,13 @@
 import * as Y from 'yjs';
 import { hashPassword } from '../auth/passwords';
-import { encodeOutline } from '../content/outline';
+import { writeOutline } from '../content/outline';
 import { fingerprint, readDocumentStructure } from '../content/structure';
 import type { Logger } from '../logger';
 import type { SqliteDatabase } from '../store/database';
 import type { Repositories } from '../store/repositories';
 import { type NewVersion, VersionStore } from '../versions/versionStore';
 import { ACTION_PLAN_TITLE, actionPlanDraft } from './actionPlan';
+import { bracketDemoPassage, seedDemoNegotiation } from './negotiationSeed';
 import { DEMO_PASSWORD, demoParticipants, demoUsers, participantColor } from './participants';
 import { workPlan2011 } from './workPlan';
 
@@ -49,6 +50,7 @@ export async function seedDemoIfEmpty(
   db: SqliteDatabase,
   repositories: Repositories,
   logger: Logger,
+  options: { negotiation: boolean } = { negotiation: false },
 ): Promise<boolean> {
   if (repositories.processes.count() > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -73,8 +75,13 @@ export async function seedDemoIfEmpty(
     }
     const versions = new VersionStore(db);
     const meetings = workPlan2011.map((meeting) => versions.addMeeting(process.id, meeting));
-    const initialState = encodeOutline(actionPlanDraft);
+    const draft = new Y.Doc();
+    writeOutline(draft, actionPlanDraft);
+    if (options.negotiation) bracketDemoPassage(draft);
+    const initialState = Y.encodeStateAsUpdate(draft);
     const documentId = repositories.documents.create(process.id, ACTION_PLAN_TITLE, initialState);
+    if (options.negotiation) seedDemoNegotiation(db, repositories, documentId, draft);
+    draft.destroy();
     const presidency = repositories.users.findByEmail(demoUsers[0]?.email ?? '');
     const budapestSom = meetings.find((meeting) => meeting.place === 'Budapest');
     versions.create(

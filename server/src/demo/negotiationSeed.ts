@@ -1,0 +1,117 @@
+import * as Y from 'yjs';
+import { CommentStore } from '../comments/commentStore';
+import { readClauses } from '../content/outline';
+import { NegotiationStore } from '../negotiation/negotiationStore';
+import type { SqliteDatabase } from '../store/database';
+import type { Repositories } from '../store/repositories';
+
+const BRACKET_ID = 'br-5eed0001';
+const BRACKETED_WORDS = 'and encourage their productive investment';
+
+/** The id of the clause numbered `number` ("5.2"). */
+function clauseId(doc: Y.Doc, number: string): string {
+  const clause = readClauses(doc).find((candidate) => candidate.number === number);
+  if (!clause) throw new Error(`demo clause ${number} missing`);
+  return clause.id;
+}
+
+/** Puts the words of clause 5.2 on remittances in brackets (in the text itself, before the document exists). */
+export function bracketDemoPassage(doc: Y.Doc): void {
+  const id = clauseId(doc, '5.2');
+  const clause = readClauses(doc).find((candidate) => candidate.id === id);
+  const start = clause?.text.indexOf(BRACKETED_WORDS) ?? -1;
+  if (start < 0) throw new Error('demo bracket words missing');
+  for (const section of doc.getXmlFragment('content').toArray()) {
+    if (!(section instanceof Y.XmlElement)) continue;
+    for (const element of section.toArray()) {
+      if (element instanceof Y.XmlElement && element.getAttribute('id') === id) {
+        const text = (element.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+        text.format(start, BRACKETED_WORDS.length, { bracket: { id: BRACKET_ID } });
+      }
+    }
+  }
+}
+
+/**
+ * A negotiation under way, for the demo: statuses, delegations' positions, a
+ * bracket with two alternatives, and comment threads that mention delegations.
+ */
+export function seedDemoNegotiation(
+  db: SqliteDatabase,
+  repositories: Repositories,
+  documentId: string,
+  doc: Y.Doc,
+): void {
+  const negotiation = new NegotiationStore(db);
+  const comments = new CommentStore(db);
+  const user = (email: string) => {
+    const account = repositories.users.findByEmail(email);
+    if (!account) throw new Error(`demo user ${email} missing`);
+    return account.profile;
+  };
+  const anna = user('anna.nowak@pl.example');
+  const laszlo = user('laszlo.kovacs@hu.example');
+  const jana = user('jana.novakova@cz.example');
+  const martin = user('martin.weber@icmpd.example');
+  const olena = user('olena.bondar@ua.example');
+
+  negotiation.setStatus(documentId, clauseId(doc, '6.4'), 'agreed', anna.id);
+  negotiation.setStatus(documentId, clauseId(doc, '4.3'), 'agreed-ad-referendum', anna.id);
+  negotiation.setStatus(documentId, clauseId(doc, '5.2'), 'bracketed', anna.id);
+
+  const position = (
+    who: typeof anna,
+    number: string,
+    value: Parameters<NegotiationStore['setPosition']>[3],
+  ) => negotiation.setPosition(documentId, clauseId(doc, number), who.participant.id, value, who.id);
+  position(olena, '1.1', { position: 'supports', note: 'Ukraine welcomes the reference to the i-Map.' });
+  position(olena, '3.3', {
+    position: 'scrutiny-reservation',
+    note: 'Under review by the Ministry of Social Policy.',
+  });
+  position(jana, '2.1', {
+    position: 'reservation',
+    note: 'Subject to consultation with the Ministry of Labour.',
+  });
+  position(laszlo, '4.3', { position: 'agreed-ad-referendum', note: 'Pending confirmation from Budapest.' });
+
+  negotiation.createBracket(
+    documentId,
+    { id: BRACKET_ID, clauseId: clauseId(doc, '5.2'), alternatives: [BRACKETED_WORDS] },
+    { id: laszlo.id, participantId: laszlo.participant.id },
+  );
+  negotiation.addAlternative(
+    documentId,
+    BRACKET_ID,
+    'and facilitate their investment in local development',
+    jana.participant.id,
+  );
+
+  const thread = comments.createThread(
+    documentId,
+    {
+      clauseId: clauseId(doc, '2.3'),
+      anchor: null,
+      body: 'Should this refer to the European Reintegration Network? @ICMPD could you check the wording?',
+      mentions: ['ICMPD'],
+    },
+    jana.id,
+  );
+  comments.reply(
+    documentId,
+    thread.id,
+    'We will propose a sentence before the Poznań drafting meeting.',
+    [],
+    martin.id,
+  );
+  comments.createThread(
+    documentId,
+    {
+      clauseId: clauseId(doc, '1.3'),
+      anchor: null,
+      body: '@PL we would prefer "upon request of the partner state concerned".',
+      mentions: ['PL'],
+    },
+    olena.id,
+  );
+}
