@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, three projects: unit (pure functions), integration (the real server
-// on port 0 with a real SQLite file, real protocol clients), e2e (real Chromium).
+// One run, four projects: unit (pure functions), integration (the real server
+// on port 0 with a real SQLite file, real protocol clients), durability (the
+// server as a child process, killed and restarted), e2e (real Chromium).
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +20,16 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'durability',
+          include: ['tests/durability/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

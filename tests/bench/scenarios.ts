@@ -1,0 +1,328 @@
+/** The five bench scenarios, each run against both servers and turned into report rows. */
+import { rmSync } from 'node:fs';
+import { bytesOnDisk, runColdLoad, runReferenceLoad, timeProviderSync } from './coldLoad';
+import { type FanoutConfig, type FanoutResult, runFanout } from './fanout';
+import { runManyDocuments } from './manyDocuments';
+import { type ResultRow, resultRow } from './report';
+import { type ServerKind, ServerUnderTest } from './serverUnderTest';
+import { formatBytes, formatMs, formatRatio } from './stats';
+import { type ReplayResult, replayOneWriter, replayTwoWriters } from './traceReplay';
+import { type EditingTrace, editCount, loadTrace, measureFloor, updatesOfTrace } from './traces';
+
+export interface BenchPlan {
+  fanout: { editors: number; rate: number }[];
+  fanoutTiming: Omit<FanoutConfig, 'editors' | 'rate'>;
+  /** Transactions of each trace to replay (undefined: all). */
+  traceLimit: number | undefined;
+  concurrentLimit: number | undefined;
+  coldLoadSamples: number;
+  documents: number;
+}
+
+const KINDS: ServerKind[] = ['draftroom', 'reference'];
+
+/** Both servers, alternating which goes first. */
+async function bothServers<T>(
+  turn: number,
+  run: (kind: ServerKind) => Promise<T>,
+): Promise<Record<ServerKind, T>> {
+  const order = turn % 2 === 0 ? KINDS : [...KINDS].reverse();
+  const results: Partial<Record<ServerKind, T>> = {};
+  for (const kind of order) results[kind] = await run(kind);
+  return results as Record<ServerKind, T>;
+}
+
+function compare(ours: number, reference: number, format: (value: number) => string) {
+  return { ours: format(ours), reference: format(reference), ratio: formatRatio(ours, reference) };
+}
+
+const yesNo = (value: boolean) => (value ? 'yes' : 'NO');
+const percent = (value: number) => `${value.toFixed(1)} %`;
+const micros = (value: number) => `${Math.round(value)} µs`;
+const loopDelay = (value: number) =>
+  value === Number.POSITIVE_INFINITY ? 'starved (no timer ran)' : formatMs(value);
+
+function fanoutRows(editors: number, rate: number, r: Record<ServerKind, FanoutResult>): ResultRow[] {
+  const name = `1. fan-out N=${editors}, R=${rate}/s`;
+  const [ours, ref] = [r.draftroom, r.reference];
+  const isTargetA = editors === 200 && rate === 500;
+  const isTargetB = editors === 500 && rate === 200;
+  const p99Target = isTargetA
+    ? {
+        label: '< 50 ms and ≤ 1.0× ref',
+        met: ours.deliveryP99Ms < 50 && ours.deliveryP99Ms <= ref.deliveryP99Ms,
+      }
+    : isTargetB
+      ? { label: '< 100 ms', met: ours.deliveryP99Ms < 100 }
+      : undefined;
+  const cpuTarget = isTargetA
+    ? { label: '≤ 1.0× ref', met: ours.serverCpuPerInsertUs <= ref.serverCpuPerInsertUs }
+    : undefined;
+  const messages = (f: FanoutResult) =>
+    `${Math.round(f.updateMessagesPerClientPerSecond)} + ${Math.round(f.presenceMessagesPerClientPerSecond)}`;
+  const generator = (f: FanoutResult) =>
+    `${Math.round(f.loadGenerator.cpuPercent)} % / ${formatMs(f.loadGenerator.eventLoopP99Ms)}`;
+  return [
+    resultRow(
+      name,
+      'latency p50, send → each other client',
+      compare(ours.deliveryP50Ms, ref.deliveryP50Ms, formatMs),
+    ),
+    resultRow(
+      name,
+      'latency p99, send → each other client',
+      compare(ours.deliveryP99Ms, ref.deliveryP99Ms, formatMs),
+      p99Target,
+    ),
+    resultRow(
+      name,
+      'latency p99, send → last other client',
+      compare(ours.allReceivedP99Ms, ref.allReceivedP99Ms, formatMs),
+    ),
+    resultRow(
+      name,
+      'receipts missing after drain',
+      compare(ours.undeliveredPercent, ref.undeliveredPercent, percent),
+    ),
+    resultRow(
+      name,
+      'server CPU (% of one core)',
+      compare(ours.serverCpuPercent, ref.serverCpuPercent, percent),
+    ),
+    resultRow(
+      name,
+      'server CPU per insert (all work)',
+      compare(ours.serverCpuPerInsertUs, ref.serverCpuPerInsertUs, micros),
+      cpuTarget,
+    ),
+    resultRow(name, 'server peak RSS', compare(ours.serverPeakRssBytes, ref.serverPeakRssBytes, formatBytes)),
+    resultRow(
+      name,
+      'server event-loop delay p99',
+      compare(ours.serverEventLoopP99Ms, ref.serverEventLoopP99Ms, loopDelay),
+    ),
+    resultRow(name, 'dropped connections', {
+      ours: `${ours.droppedConnections}`,
+      reference: `${ref.droppedConnections}`,
+    }),
+    resultRow(name, 'messages per client per s (updates + presence)', {
+      ours: messages(ours),
+      reference: messages(ref),
+    }),
+    resultRow(name, 'load generator CPU / event-loop p99', {
+      ours: generator(ours),
+      reference: generator(ref),
+    }),
+    resultRow(name, 'other processes on the machine (CPU, % of one core)', {
+      ours: percent(ours.otherProcessesCpuPercent),
+      reference: percent(ref.otherProcessesCpuPercent),
+    }),
+  ];
+}
+
+export async function fanoutScenario(plan: BenchPlan): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  for (const [turn, { editors, rate }] of plan.fanout.entries()) {
+    const results = await bothServers(turn, async (kind) => {
+      const server = await ServerUnderTest.start(kind);
+      try {
+        const [documentId] = await server.createDocuments(1, 'Fan-out');
+        return await runFanout(server, documentId!, { editors, rate, ...plan.fanoutTiming });
+      } finally {
+        await server.dispose();
+      }
+    });
+    rows.push(...fanoutRows(editors, rate, results));
+  }
+  return rows;
+}
+
+interface ReplayOutcome {
+  replay: ReplayResult;
+  /** Text after kill -9 and a restart, synced by a fresh client (ours only). */
+  reloadedCorrect: boolean | undefined;
+  bytesOnDisk: number | undefined;
+}
+
+async function replayThroughServer(
+  kind: ServerKind,
+  trace: EditingTrace,
+  replay: (server: ServerUnderTest, documentId: string) => Promise<ReplayResult>,
+): Promise<ReplayOutcome> {
+  const server = await ServerUnderTest.start(kind);
+  const [documentId] = await server.createDocuments(1, `Replay ${trace.name}`);
+  const result = await replay(server, documentId!);
+  if (kind === 'reference') {
+    await server.stop();
+    return { replay: result, reloadedCorrect: undefined, bytesOnDisk: undefined };
+  }
+  const bytes = bytesOnDisk(server.dataDir);
+  await server.kill();
+  const restarted = await ServerUnderTest.start('draftroom', { dataDir: server.dataDir });
+  const { text } = await timeProviderSync(restarted.wsUrl, documentId!, restarted.cookie);
+  await restarted.stop();
+  rmSync(server.dataDir, { recursive: true, force: true });
+  return { replay: result, reloadedCorrect: text === trace.endContent, bytesOnDisk: bytes };
+}
+
+function replayRows(name: string, floorMs: number, r: Record<ServerKind, ReplayOutcome>): ResultRow[] {
+  const [ours, ref] = [r.draftroom, r.reference];
+  const overFloor = (o: ReplayOutcome) => `${(o.replay.totalMs / floorMs).toFixed(1)}× floor`;
+  return [
+    resultRow(name, 'floor: same edits on a bare Y.Doc in-process', {
+      ours: formatMs(floorMs),
+      reference: formatMs(floorMs),
+    }),
+    resultRow(
+      name,
+      'total time through the server to 10 observers',
+      compare(ours.replay.totalMs, ref.replay.totalMs, formatMs),
+      {
+        label: '≤ 2× floor',
+        met: ours.replay.totalMs <= 2 * floorMs,
+      },
+    ),
+    resultRow(name, 'time ÷ floor', { ours: overFloor(ours), reference: overFloor(ref) }),
+    resultRow(
+      name,
+      'server CPU during the replay',
+      compare(ours.replay.server.cpuMs, ref.replay.server.cpuMs, formatMs),
+    ),
+    resultRow(
+      name,
+      'server peak RSS',
+      compare(ours.replay.server.peakRssBytes, ref.replay.server.peakRssBytes, formatBytes),
+    ),
+    resultRow(name, 'every observer (and writer) text = endContent', {
+      ours: yesNo(ours.replay.observersCorrect && ours.replay.writersCorrect),
+      reference: yesNo(ref.replay.observersCorrect && ref.replay.writersCorrect),
+    }),
+    resultRow(name, 'text reloaded from SQLite after kill -9 + restart = endContent', {
+      ours: yesNo(ours.reloadedCorrect === true),
+      reference: 'n/a (no storage)',
+    }),
+    resultRow(name, 'bytes on disk after the replay (db + WAL)', {
+      ours: formatBytes(ours.bytesOnDisk ?? Number.NaN),
+      reference: 'n/a (no storage)',
+    }),
+  ];
+}
+
+export async function traceScenario(plan: BenchPlan): Promise<ResultRow[]> {
+  const trace = loadTrace('automerge-paper', plan.traceLimit);
+  const floor = measureFloor(trace);
+  if (!floor.correct) throw new Error('the floor replay does not reach endContent');
+  const { updates } = updatesOfTrace(trace, 1);
+  const results = await bothServers(0, (kind) =>
+    replayThroughServer(kind, trace, (server, documentId) =>
+      replayOneWriter(server, documentId, trace, updates),
+    ),
+  );
+  return replayRows(`2. trace automerge-paper (${editCount(trace)} edits), 1 writer`, floor.ms, results);
+}
+
+export async function concurrentScenario(plan: BenchPlan): Promise<ResultRow[]> {
+  const trace = loadTrace('friendsforever_flat', plan.concurrentLimit);
+  const floor = measureFloor(trace);
+  const results = await bothServers(1, (kind) =>
+    replayThroughServer(kind, trace, (server, documentId) => replayTwoWriters(server, documentId, trace)),
+  );
+  return replayRows(`3. trace friendsforever (${editCount(trace)} edits), 2 writers`, floor.ms, results);
+}
+
+export async function coldLoadScenario(plan: BenchPlan): Promise<ResultRow[]> {
+  const trace = loadTrace('automerge-paper', plan.traceLimit);
+  const ours = await runColdLoad(trace, plan.coldLoadSamples);
+  const reference = await runReferenceLoad(trace, plan.coldLoadSamples);
+  const name = `4. load automerge-paper (${plan.coldLoadSamples} samples)`;
+  const na = 'n/a (no storage)';
+  const correct = ours.uncompacted.correct && ours.compacted.correct && ours.warm.correct;
+  const compactedShare = ours.bytesCompacted - ours.bytesBaseline;
+  const vacuumedShare = ours.bytesVacuumed - ours.bytesBaseline;
+  return [
+    resultRow(
+      name,
+      `cold, ${editCount(trace)} updates stored (not compacted), fresh process: p50 / max`,
+      {
+        ours: `${formatMs(ours.uncompacted.p50Ms)} / ${formatMs(ours.uncompacted.maxMs)}`,
+        reference: na,
+      },
+      { label: '< 1.5 s', met: ours.uncompacted.maxMs < 1500 },
+    ),
+    resultRow(
+      name,
+      'after compaction, not in memory (running server): p50 / max',
+      {
+        ours: `${formatMs(ours.compacted.p50Ms)} / ${formatMs(ours.compacted.maxMs)}`,
+        reference: na,
+      },
+      { label: '< 100 ms', met: ours.compacted.maxMs < 100 },
+    ),
+    resultRow(name, 'warm (document in memory): p50', compare(ours.warm.p50Ms, reference.p50Ms, formatMs)),
+    resultRow(name, 'warm (document in memory): max', compare(ours.warm.maxMs, reference.maxMs, formatMs)),
+    resultRow(name, 'synced text = endContent', {
+      ours: yesNo(correct),
+      reference: yesNo(reference.correct),
+    }),
+    resultRow(name, 'encoded state (Y.encodeStateAsUpdate)', {
+      ours: formatBytes(ours.encodedStateBytes),
+      reference: na,
+    }),
+    resultRow(name, 'on disk: seeded demo database before the document', {
+      ours: formatBytes(ours.bytesBaseline),
+      reference: na,
+    }),
+    resultRow(name, 'on disk with the full history (db + WAL)', {
+      ours: formatBytes(ours.bytesUncompacted),
+      reference: na,
+    }),
+    resultRow(
+      name,
+      'on disk after compaction, minus the demo baseline',
+      {
+        ours: `${formatBytes(compactedShare)} = ${(compactedShare / ours.encodedStateBytes).toFixed(1)}× state (${ours.freePagesAfterCompaction} free pages)`,
+        reference: na,
+      },
+      { label: '≤ 1.5× state', met: compactedShare <= 1.5 * ours.encodedStateBytes },
+    ),
+    resultRow(name, 'same after VACUUM (what-if, not done by the server)', {
+      ours: `${formatBytes(vacuumedShare)} = ${(vacuumedShare / ours.encodedStateBytes).toFixed(1)}× state; largest: ${ours.largestTables.map((t) => `${t.name} ${formatBytes(t.bytes)}`).join(', ')}`,
+      reference: na,
+    }),
+  ];
+}
+
+export async function manyDocumentsScenario(plan: BenchPlan): Promise<ResultRow[]> {
+  const r = await bothServers(0, (kind) => runManyDocuments(kind, plan.documents));
+  const [ours, ref] = [r.draftroom, r.reference];
+  const name = `5. ${plan.documents} documents × 2 clients`;
+  const delta = (after: number, before: number) => `${formatBytes(after - before)} (${formatBytes(after)})`;
+  return [
+    resultRow(
+      name,
+      'heap per open document (with its 2 clients)',
+      compare(ours.heapPerDocumentBytes, ref.heapPerDocumentBytes, formatBytes),
+    ),
+    resultRow(
+      name,
+      'RSS per open document (with its 2 clients)',
+      compare(ours.rssPerDocumentBytes, ref.rssPerDocumentBytes, formatBytes),
+    ),
+    resultRow(name, 'heap after all left, Δ baseline (total)', {
+      ours: delta(ours.afterLeaving.heapUsedBytes, ours.baseline.heapUsedBytes),
+      reference: delta(ref.afterLeaving.heapUsedBytes, ref.baseline.heapUsedBytes),
+    }),
+    resultRow(name, 'RSS after all left, Δ baseline (total)', {
+      ours: delta(ours.afterLeaving.rssBytes, ours.baseline.rssBytes),
+      reference: delta(ref.afterLeaving.rssBytes, ref.baseline.rssBytes),
+    }),
+    resultRow(name, 'documents still loaded after all left', {
+      ours: `${ours.stillLoaded}`,
+      reference: `${ref.stillLoaded}`,
+    }),
+    resultRow(name, 'every reader got its paragraph / dropped connections', {
+      ours: `${yesNo(ours.delivered)} / ${ours.droppedConnections}`,
+      reference: `${yesNo(ref.delivered)} / ${ref.droppedConnections}`,
+    }),
+  ];
+}
