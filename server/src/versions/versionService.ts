@@ -65,14 +65,15 @@ export class VersionService {
 
   /** The hooks that take automatic checkpoints; given to the room registry. */
   readonly hooks: RoomHooks = {
+    // Runs after every stored update: reads only the newest version's time, never its state.
     onStored: (room) => {
-      const latest = this.versions.latest(room.documentId);
+      const latest = this.versions.latestMark(room.documentId);
       const last = latest ? Date.parse(latest.createdAt) : 0;
       if (this.now() - last >= this.options.checkpointIntervalMs)
         this.checkpoint(room.documentId, room.doc, room.storedUpToUpdateId);
     },
     onLastLeft: (room: Room) => {
-      const latest = this.versions.latest(room.documentId);
+      const latest = this.versions.latestMark(room.documentId);
       if (!latest || latest.lastUpdateId < room.storedUpToUpdateId) {
         this.checkpoint(room.documentId, room.doc, room.storedUpToUpdateId);
       }

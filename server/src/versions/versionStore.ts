@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Meeting, MeetingKind, VersionKind, VersionSummary } from '@draftroom/shared';
 import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
-import { nowIso, type SqliteDatabase } from '../store/database';
+import type { SqliteDatabase } from '../store/database';
 
 export interface NewVersion {
   documentId: string;
@@ -70,7 +70,13 @@ function toSummary(row: VersionRow): VersionSummary {
 
 /** Meetings (the Work Plan) and immutable document versions. */
 export class VersionStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly selectLatestMark;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.selectLatestMark = db.prepare<[string], { created_at: string; last_update_id: number }>(
+      'SELECT created_at, last_update_id FROM versions WHERE document_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+    );
+  }
 
   addMeeting(processId: string, meeting: Omit<Meeting, 'id' | 'processId'>): Meeting {
     const id = randomUUID();
@@ -170,6 +176,12 @@ export class VersionStore {
       negotiationJson: row.negotiation,
       lastUpdateId: row.last_update_id,
     };
+  }
+
+  /** When the newest version of a document was taken and what it includes, without loading its state. */
+  latestMark(documentId: string): { createdAt: string; lastUpdateId: number } | undefined {
+    const row = this.selectLatestMark.get(documentId);
+    return row ? { createdAt: row.created_at, lastUpdateId: row.last_update_id } : undefined;
   }
 
   latest(documentId: string): StoredVersion | undefined {
