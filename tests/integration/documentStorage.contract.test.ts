@@ -78,6 +78,25 @@ function describeDocumentStorageContract(name: string, makeStorage: () => Storag
       expect(storage.countUpdates(id)).toBe(6);
     });
 
+    it('appends a batch of several authors’ changes in order, as one sequence of ids', () => {
+      const { storage, createDocument } = fresh();
+      const id = createDocument();
+      const { updates } = typedUpdates(5);
+      const before = storage.appendUpdates(id, updates.slice(0, 1), author);
+      const other = { userId: 'user-2', participantId: 'participant-2' };
+      const last = storage.appendBatch(id, [
+        { updates: updates.slice(1, 3), author },
+        { updates: [], author: other },
+        { updates: updates.slice(3), author: other },
+      ]);
+      expect(last).toBeGreaterThan(before);
+      const stored = storage.load(id);
+      expect(stored.updates.map(bytes)).toEqual(updates.map(bytes));
+      expect(stored.lastUpdateId).toBe(last);
+      expect(storage.countUpdates(id)).toBe(5);
+      expect(docFrom(stored).getText('t').toString()).toBe('u0;u1;u2;u3;u4;');
+    });
+
     it('keeps documents apart', () => {
       const { storage, createDocument } = fresh();
       const a = createDocument();

@@ -14,6 +14,12 @@ export interface UpdateAuthor {
   touchedClauses?: readonly string[];
 }
 
+/** Updates of one author, stored together. */
+export interface AuthoredUpdates {
+  updates: readonly Uint8Array[];
+  author: UpdateAuthor;
+}
+
 /** A document's stored state: the last compacted state and the updates appended after it. */
 export interface StoredDocumentState {
   /** The compacted state (a Yjs update), or null when the document was never compacted. */
@@ -32,6 +38,12 @@ export interface DocumentStorage {
    * Throws StorageWriteError when the write fails; nothing is then stored.
    */
   appendUpdates(documentId: string, updates: readonly Uint8Array[], author: UpdateAuthor): number;
+  /**
+   * Appends the changes of several authors (one event-loop turn) in one
+   * commit, in order, each keeping its author; returns the id of the last
+   * update. All or nothing: throws StorageWriteError and stores nothing.
+   */
+  appendBatch(documentId: string, batch: readonly AuthoredUpdates[]): number;
   /** Replaces the state and every update up to `upToUpdateId` by `state`, atomically. */
   compact(documentId: string, state: Uint8Array, upToUpdateId: number): void;
   /** How many updates are appended after the compacted state. */
@@ -64,6 +76,12 @@ export class MemoryDocumentStorage implements DocumentStorage {
       id = this.nextUpdateId++;
       stored.updates.set(id, update.slice());
     }
+    return id;
+  }
+
+  appendBatch(documentId: string, batch: readonly AuthoredUpdates[]): number {
+    let id = 0;
+    for (const { updates } of batch) if (updates.length > 0) id = this.appendUpdates(documentId, updates);
     return id;
   }
 

@@ -28,6 +28,13 @@ export interface RoomOptions {
   hooks?: RoomHooks;
 }
 
+/** A client's change, applied to the room's Y.Doc and waiting for the turn's commit. */
+interface PendingChange {
+  updates: Uint8Array[];
+  author: UpdateAuthor;
+  sender: Connection;
+}
+
 /** Encodes a y-websocket sync-update message carrying `update`. */
 function encodeUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -60,6 +67,13 @@ export class Room {
   private lastUpdateId: number;
   /** Updates the current transaction produced (collected by the doc's `update` listener). */
   private transactionUpdates: Uint8Array[] = [];
+  /**
+   * Client changes applied in this event-loop turn, not yet stored: committed
+   * together in one transaction at the end of the turn, then broadcast.
+   */
+  private unstored: PendingChange[] = [];
+  private flushScheduled = false;
+  private destroyed = false;
 
   constructor(
     readonly documentId: string,
@@ -74,6 +88,12 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.relayPresence);
+    // A long uncompacted history (e.g. after a crash) is folded once the first sync has been answered.
+    if (this.updatesSinceCompaction >= options.compactAfterUpdates) {
+      setImmediate(() => {
+        if (!this.destroyed) this.compact();
+      });
+    }
   }
 
   private loadDoc(): { doc: Y.Doc; lastUpdateId: number; updateCount: number } {
@@ -86,6 +106,7 @@ export class Room {
   }
 
   join(connection: Connection): void {
+    this.flushUnstored();
     this.connections.add(connection);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.Sync);
@@ -120,6 +141,8 @@ export class Room {
 
   /** Answers a client's sync step 1 with everything it is missing. */
   answerSyncStep1(stateVector: Uint8Array): Uint8Array {
+    // Nobody receives a change before it is stored.
+    this.flushUnstored();
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.Sync);
     syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
@@ -131,6 +154,8 @@ export class Room {
    * malformed one changes nothing; refused for read-only roles when it would
    * change the document, and for anyone when it touches an agreed clause;
    * stored with the clauses it touched; then broadcast to everyone else.
+   * The changes of one event-loop turn are stored in one transaction at the
+   * end of the turn (flushUnstored), and only then broadcast.
    */
   applyClientUpdate(update: Uint8Array, sender: Connection): void {
     const decoded = decodeClientUpdate(update);
@@ -150,6 +175,9 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, sender);
     } catch (error) {
+      // Store the turn's earlier (valid) changes, then drop what the failed one left behind.
+      this.transactionUpdates = [];
+      this.flushUnstored();
       this.discardUnstoredChanges('update failed to apply');
       throw new CollabRefusal(
         CloseCode.MalformedMessage,
@@ -159,8 +187,42 @@ export class Room {
     const effective = this.transactionUpdates;
     this.transactionUpdates = [];
     if (effective.length === 0) return;
-    this.store(effective, sender.author(touched));
-    for (const change of effective) this.broadcast(encodeUpdateMessage(change), sender);
+    this.unstored.push({ updates: effective, author: sender.author(touched), sender });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushUnstored());
+    }
+  }
+
+  /**
+   * Stores every client change applied since the last flush in one commit,
+   * then broadcasts each to everyone but its sender. If the commit fails,
+   * nothing is broadcast, the document is reloaded from storage and every
+   * sender of the batch is closed with StorageUnavailable (its client keeps
+   * the change and sends it again when it reconnects).
+   */
+  flushUnstored(): void {
+    this.flushScheduled = false;
+    if (this.unstored.length === 0) return;
+    const batch = this.unstored;
+    this.unstored = [];
+    try {
+      this.lastUpdateId = this.storage.appendBatch(this.documentId, batch);
+    } catch (error) {
+      this.logger.error(
+        { err: error, documentId: this.documentId, changes: batch.length },
+        'could not store updates; not broadcast',
+      );
+      this.discardUnstoredChanges('storage write failed');
+      for (const sender of new Set(batch.map((change) => change.sender))) {
+        sender.close(CloseCode.StorageUnavailable, 'the server could not store the update');
+      }
+      return;
+    }
+    for (const change of batch) {
+      this.updatesSinceCompaction += change.updates.length;
+      for (const update of change.updates) this.broadcast(encodeUpdateMessage(update), change.sender);
+    }
     this.afterStored();
   }
 
@@ -169,18 +231,20 @@ export class Room {
    * forward change): stored, then broadcast to every client.
    */
   applyServerChange(change: (doc: Y.Doc) => void, author: UpdateAuthor): void {
+    this.flushUnstored();
     this.transactionUpdates = [];
     this.doc.transact(() => change(this.doc), 'server');
     const effective = this.transactionUpdates;
     this.transactionUpdates = [];
     if (effective.length === 0) return;
-    this.store(effective, author);
+    this.storeServerChange(effective, author);
     for (const update of effective) this.broadcast(encodeUpdateMessage(update));
     this.afterStored();
   }
 
-  /** The id of the newest stored update this room's document includes. */
+  /** The id of the newest stored update this room's document includes (the turn's changes stored first). */
   get storedUpToUpdateId(): number {
+    this.flushUnstored();
     return this.lastUpdateId;
   }
 
@@ -189,7 +253,7 @@ export class Room {
     this.options.hooks?.onStored?.(this);
   }
 
-  private store(updates: Uint8Array[], author: UpdateAuthor): void {
+  private storeServerChange(updates: Uint8Array[], author: UpdateAuthor): void {
     try {
       this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, author);
       this.updatesSinceCompaction += updates.length;
@@ -216,6 +280,7 @@ export class Room {
     this.lastUpdateId = loaded.lastUpdateId;
     this.updatesSinceCompaction = loaded.updateCount;
     this.transactionUpdates = [];
+    this.unstored = [];
     previous.destroy();
   }
 
@@ -226,6 +291,7 @@ export class Room {
 
   /** Folds the appended updates into one state row (re-encoded from the Y.Doc, not merged update by update). */
   compact(): void {
+    this.flushUnstored();
     if (this.updatesSinceCompaction === 0) return;
     try {
       this.storage.compact(this.documentId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
@@ -281,6 +347,8 @@ export class Room {
   }
 
   destroy(): void {
+    this.flushUnstored();
+    this.destroyed = true;
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.awareness.off('update', this.relayPresence);
     this.awareness.destroy();

@@ -1,6 +1,11 @@
-import type { DocumentStorage, StoredDocumentState, UpdateAuthor } from '../collab/documentStorage';
+import type {
+  AuthoredUpdates,
+  DocumentStorage,
+  StoredDocumentState,
+  UpdateAuthor,
+} from '../collab/documentStorage';
 import { StorageWriteError } from '../errors';
-import { nowIso, type SqliteDatabase } from './database';
+import { nowIso, releaseFreePages, type SqliteDatabase } from './database';
 
 interface UpdateRow {
   id: number;
@@ -56,21 +61,27 @@ export class SqliteDocumentStorage implements DocumentStorage {
   }
 
   appendUpdates(documentId: string, updates: readonly Uint8Array[], author: UpdateAuthor): number {
+    return this.appendBatch(documentId, [{ updates, author }]);
+  }
+
+  appendBatch(documentId: string, batch: readonly AuthoredUpdates[]): number {
     const createdAt = nowIso();
     const append = this.db.transaction(() => {
       let lastId = 0;
-      for (const update of updates) {
-        const result = this.insertUpdate.run(
-          documentId,
-          Buffer.from(update.buffer, update.byteOffset, update.byteLength),
-          author.userId,
-          author.participantId,
-          createdAt,
-        );
-        lastId = Number(result.lastInsertRowid);
-      }
-      for (const clauseId of author.touchedClauses ?? []) {
-        this.insertClauseEdit.run(documentId, lastId, clauseId, author.participantId, author.userId);
+      for (const { updates, author } of batch) {
+        for (const update of updates) {
+          const result = this.insertUpdate.run(
+            documentId,
+            Buffer.from(update.buffer, update.byteOffset, update.byteLength),
+            author.userId,
+            author.participantId,
+            createdAt,
+          );
+          lastId = Number(result.lastInsertRowid);
+        }
+        for (const clauseId of author.touchedClauses ?? []) {
+          this.insertClauseEdit.run(documentId, lastId, clauseId, author.participantId, author.userId);
+        }
       }
       this.touchDocument.run(createdAt, documentId);
       return lastId;
@@ -89,6 +100,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     });
     try {
       replace();
+      releaseFreePages(this.db);
     } catch (error) {
       throw new StorageWriteError(`could not compact document ${documentId}`, error);
     }
