@@ -73,7 +73,6 @@ export class Room {
    */
   private unstored: PendingChange[] = [];
   private flushScheduled = false;
-  private destroyed = false;
 
   constructor(
     readonly documentId: string,
@@ -88,12 +87,6 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.relayPresence);
-    // A long uncompacted history (e.g. after a crash) is folded once the first sync has been answered.
-    if (this.updatesSinceCompaction >= options.compactAfterUpdates) {
-      setImmediate(() => {
-        if (!this.destroyed) this.compact();
-      });
-    }
   }
 
   private loadDoc(): { doc: Y.Doc; lastUpdateId: number; updateCount: number } {
@@ -348,7 +341,6 @@ export class Room {
 
   destroy(): void {
     this.flushUnstored();
-    this.destroyed = true;
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.awareness.off('update', this.relayPresence);
     this.awareness.destroy();

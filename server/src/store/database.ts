@@ -52,12 +52,29 @@ function enableIncrementalVacuum(db: SqliteDatabase, logger: Logger): void {
   logger.info({ ms: Math.round(performance.now() - started) }, 'database rebuilt with incremental vacuum');
 }
 
+const PAGES_PER_TURN = 1024;
+const releasing = new WeakSet<SqliteDatabase>();
+
 /**
- * Gives up to `maxPages` free pages back to the file system (after a
- * compaction deleted update rows). Bounded so one call stays short.
+ * Gives the free pages (left by a compaction that deleted update rows) back
+ * to the file system, PAGES_PER_TURN at a time, one event-loop turn after
+ * another, so a large release never blocks editing for long.
  */
-export function releaseFreePages(db: SqliteDatabase, maxPages = 4096): void {
-  db.pragma(`incremental_vacuum(${maxPages})`);
+export function releaseFreePages(db: SqliteDatabase): void {
+  if (releasing.has(db)) return;
+  releasing.add(db);
+  const step = () => {
+    try {
+      if (!db.open) return void releasing.delete(db);
+      db.pragma(`incremental_vacuum(${PAGES_PER_TURN})`);
+      if ((db.pragma('freelist_count', { simple: true }) as number) > 0) setImmediate(step);
+      else releasing.delete(db);
+    } catch {
+      // Space is reclaimed at the next compaction.
+      releasing.delete(db);
+    }
+  };
+  step();
 }
 
 function migrate(db: SqliteDatabase, logger: Logger): void {

@@ -205,4 +205,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX versions_by_document ON versions(document_id, created_at);
   CREATE INDEX versions_by_fingerprint ON versions(fingerprint);
   `,
+  `
+  -- Stored states may be compressed (store/stateEncoding.ts); older rows stay raw.
+  ALTER TABLE document_states ADD COLUMN state_encoding TEXT NOT NULL DEFAULT 'raw'
+    CHECK (state_encoding IN ('raw', 'deflate'));
+  ALTER TABLE versions ADD COLUMN state_encoding TEXT NOT NULL DEFAULT 'raw'
+    CHECK (state_encoding IN ('raw', 'deflate'));
+  `,
 ];

@@ -6,6 +6,7 @@ import type {
 } from '../collab/documentStorage';
 import { StorageWriteError } from '../errors';
 import { nowIso, releaseFreePages, type SqliteDatabase } from './database';
+import { packState, unpackState } from './stateEncoding';
 
 interface UpdateRow {
   id: number;
@@ -24,9 +25,10 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private readonly insertClauseEdit;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.selectState = db.prepare<[string], { state: Buffer; last_update_id: number }>(
-      'SELECT state, last_update_id FROM document_states WHERE document_id = ?',
-    );
+    this.selectState = db.prepare<
+      [string],
+      { state: Buffer; state_encoding: string; last_update_id: number }
+    >('SELECT state, state_encoding, last_update_id FROM document_states WHERE document_id = ?');
     this.selectUpdates = db.prepare<[string, number], UpdateRow>(
       'SELECT id, update_bytes FROM document_updates WHERE document_id = ? AND id > ? ORDER BY id',
     );
@@ -35,8 +37,9 @@ export class SqliteDocumentStorage implements DocumentStorage {
        VALUES (?, ?, ?, ?, ?)`,
     );
     this.upsertState = db.prepare(
-      `INSERT INTO document_states (document_id, state, last_update_id, compacted_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (document_id) DO UPDATE SET state = excluded.state,
+      `INSERT INTO document_states (document_id, state, state_encoding, last_update_id, compacted_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (document_id) DO UPDATE SET state = excluded.state, state_encoding = excluded.state_encoding,
          last_update_id = excluded.last_update_id, compacted_at = excluded.compacted_at`,
     );
     this.deleteUpdatesUpTo = db.prepare('DELETE FROM document_updates WHERE document_id = ? AND id <= ?');
@@ -54,7 +57,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     const compactedUpTo = stateRow?.last_update_id ?? 0;
     const rows = this.selectUpdates.all(documentId, compactedUpTo);
     return {
-      state: stateRow ? new Uint8Array(stateRow.state) : null,
+      state: stateRow ? unpackState(stateRow.state, stateRow.state_encoding) : null,
       updates: rows.map((row) => new Uint8Array(row.update_bytes)),
       lastUpdateId: rows.at(-1)?.id ?? compactedUpTo,
     };
@@ -94,8 +97,9 @@ export class SqliteDocumentStorage implements DocumentStorage {
   }
 
   compact(documentId: string, state: Uint8Array, upToUpdateId: number): void {
+    const packed = packState(state, 1);
     const replace = this.db.transaction(() => {
-      this.upsertState.run(documentId, Buffer.from(state), upToUpdateId, nowIso());
+      this.upsertState.run(documentId, packed.bytes, packed.encoding, upToUpdateId, nowIso());
       this.deleteUpdatesUpTo.run(documentId, upToUpdateId);
     });
     try {

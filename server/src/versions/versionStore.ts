@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Meeting, MeetingKind, VersionKind, VersionSummary } from '@draftroom/shared';
 import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
 import type { SqliteDatabase } from '../store/database';
+import { packState, unpackState } from '../store/stateEncoding';
 
 export interface NewVersion {
   documentId: string;
@@ -114,11 +115,12 @@ export class VersionStore {
 
   create(version: NewVersion): VersionSummary {
     const id = randomUUID();
+    const packed = packState(version.state, 6);
     this.db
       .prepare(
-        `INSERT INTO versions (id, document_id, kind, label, note, meeting_id, state, structure, negotiation,
-                               fingerprint, last_update_id, summary, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO versions (id, document_id, kind, label, note, meeting_id, state, state_encoding, structure,
+                               negotiation, fingerprint, last_update_id, summary, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -127,7 +129,8 @@ export class VersionStore {
         version.label,
         version.note,
         version.meetingId,
-        Buffer.from(version.state),
+        packed.bytes,
+        packed.encoding,
         version.structureJson,
         version.negotiationJson,
         version.fingerprint,
@@ -164,14 +167,21 @@ export class VersionStore {
     const summary = this.summary(documentId, versionId);
     if (!summary) return undefined;
     const row = this.db
-      .prepare<[string], { state: Buffer; structure: string; negotiation: string; last_update_id: number }>(
-        'SELECT state, structure, negotiation, last_update_id FROM versions WHERE id = ?',
-      )
+      .prepare<
+        [string],
+        {
+          state: Buffer;
+          state_encoding: string;
+          structure: string;
+          negotiation: string;
+          last_update_id: number;
+        }
+      >('SELECT state, state_encoding, structure, negotiation, last_update_id FROM versions WHERE id = ?')
       .get(versionId);
     if (!row) return undefined;
     return {
       ...summary,
-      state: new Uint8Array(row.state),
+      state: unpackState(row.state, row.state_encoding),
       structureJson: row.structure,
       negotiationJson: row.negotiation,
       lastUpdateId: row.last_update_id,
