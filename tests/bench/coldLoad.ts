@@ -143,8 +143,14 @@ async function compactThroughUnload(options: StartOptions, documentId: string): 
   const server = await ServerUnderTest.start('draftroom', { ...options, roomUnloadDelayMs: 0 });
   await timeProviderSync(server.wsUrl, documentId, server.cookie);
   await waitForUnload(server);
+  // The server gives the freed pages back a chunk per event-loop turn: measure once it is done.
+  const deadline = performance.now() + 30_000;
+  let freePages = await server.request<number>('freePages');
+  while (freePages > 0 && performance.now() < deadline) {
+    await pause(50);
+    freePages = await server.request<number>('freePages');
+  }
   await server.request('checkpoint');
-  const freePages = await server.request<number>('freePages');
   await server.kill();
   return freePages;
 }
