@@ -1,4 +1,4 @@
-import { CONTENT_FIELD } from '@draftroom/shared';
+import { CONTENT_FIELD, MessageType } from '@draftroom/shared';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -34,6 +34,8 @@ export function connectClient(
     disableBc: true,
     maxBackoffTime: 200,
   });
+  // Draftroom's notices (role changes, negotiation events) are read by the tests that need them.
+  provider.messageHandlers[MessageType.Notice] = () => undefined;
   const closeCodes: number[] = [];
   provider.on('connection-close', (event: { code?: number } | null) => {
     if (event?.code !== undefined) closeCodes.push(event.code);
