@@ -148,7 +148,8 @@ export class Room {
    * change the document, and for anyone when it touches an agreed clause;
    * stored with the clauses it touched; then broadcast to everyone else.
    * The changes of one event-loop turn are stored in one transaction at the
-   * end of the turn (flushUnstored), and only then broadcast.
+   * end of the turn (flushUnstored), and only then broadcast, merged into one
+   * message.
    */
   applyClientUpdate(update: Uint8Array, sender: Connection): void {
     const decoded = decodeClientUpdate(update);
@@ -212,11 +213,24 @@ export class Room {
       }
       return;
     }
-    for (const change of batch) {
-      this.updatesSinceCompaction += change.updates.length;
-      for (const update of change.updates) this.broadcast(encodeUpdateMessage(update), change.sender);
-    }
+    const updates = batch.flatMap((change) => change.updates);
+    this.updatesSinceCompaction += updates.length;
+    this.broadcastBatch(updates, new Set(batch.map((change) => change.sender)));
     this.afterStored();
+  }
+
+  /**
+   * Sends a turn's stored updates as one merged update, encoded once, to
+   * every connection — except the sender when all of them are its own. A
+   * sender of part of the batch gets its own edits back too: applying known
+   * items is a no-op in Yjs, and one message per client per turn is what
+   * keeps fan-out linear when many people type at once.
+   */
+  private broadcastBatch(updates: readonly Uint8Array[], senders: ReadonlySet<Connection>): void {
+    const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates as Uint8Array[]);
+    if (!merged) return;
+    const onlySender = senders.size === 1 ? [...senders][0] : undefined;
+    this.broadcast(encodeUpdateMessage(merged), onlySender);
   }
 
   /**

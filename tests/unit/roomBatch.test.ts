@@ -1,0 +1,166 @@
+import { CloseCode, MessageType, type UserProfile } from '@draftroom/shared';
+import * as decoding from 'lib0/decoding';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { Connection } from '../../server/src/collab/connection';
+import {
+  type AuthoredUpdates,
+  type DocumentStorage,
+  MemoryDocumentStorage,
+} from '../../server/src/collab/documentStorage';
+import { Room } from '../../server/src/collab/room';
+import { StorageWriteError } from '../../server/src/errors';
+import { createLogger } from '../../server/src/logger';
+
+const logger = createLogger('silent');
+
+/** The socket side of a Connection: records what the room sends and how it closes. */
+class RecordingSocket {
+  readonly OPEN = 1;
+  readyState = 1;
+  readonly sent: Uint8Array[] = [];
+  closedWith: number | undefined;
+  send(message: Uint8Array, _options: unknown, done?: (error?: Error) => void): void {
+    this.sent.push(message);
+    done?.();
+  }
+  close(code: number): void {
+    this.closedWith = code;
+    this.readyState = 3;
+  }
+}
+
+function person(code: string): UserProfile {
+  return {
+    id: `user-${code}`,
+    email: `${code}@example.org`,
+    name: code,
+    isAdmin: false,
+    participant: { id: `participant-${code}`, code, name: code, kind: 'state', color: '#123456' },
+  };
+}
+
+function connect(room: Room, code: string): { connection: Connection; socket: RecordingSocket } {
+  const socket = new RecordingSocket();
+  const connection = new Connection(
+    socket as unknown as WebSocket,
+    person(code),
+    'drafter',
+    '127.0.0.1',
+    logger,
+  );
+  room.join(connection);
+  socket.sent.length = 0; // the room's sync step 1
+  return { connection, socket };
+}
+
+/** Updates typed by a client of its own, as a y-websocket provider would send them. */
+function typed(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** The Yjs updates in sync-update messages. */
+function updatesIn(messages: readonly Uint8Array[]): Uint8Array[] {
+  return messages.map((message) => {
+    const decoder = decoding.createDecoder(message);
+    expect(decoding.readVarUint(decoder)).toBe(MessageType.Sync);
+    expect(decoding.readVarUint(decoder)).toBe(2); // update
+    return decoding.readVarUint8Array(decoder);
+  });
+}
+
+function textOf(updates: readonly Uint8Array[]): string {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update);
+  return doc.getText('t').toString();
+}
+
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A storage whose writes can be made to fail, counting the commits. */
+class CountingStorage extends MemoryDocumentStorage {
+  commits = 0;
+  failing = false;
+  override appendBatch(documentId: string, batch: readonly AuthoredUpdates[]): number {
+    if (this.failing) throw new StorageWriteError('disk full', new Error('SQLITE_FULL'));
+    this.commits++;
+    return super.appendBatch(documentId, batch);
+  }
+}
+
+function openRoom(storage: DocumentStorage): Room {
+  return new Room('doc', storage, logger, { compactAfterUpdates: 1000 });
+}
+
+describe('a room stores the changes of one event-loop turn together', () => {
+  it('commits them once, then sends each client one merged message; nothing before the commit', async () => {
+    const storage = new CountingStorage();
+    const room = openRoom(storage);
+    const a = connect(room, 'PL');
+    const b = connect(room, 'HU');
+    const reader = connect(room, 'CZ');
+    room.applyClientUpdate(typed('Poland '), a.connection);
+    room.applyClientUpdate(typed('Hungary '), b.connection);
+    expect(reader.socket.sent).toHaveLength(0);
+    expect(storage.countUpdates('doc')).toBe(0);
+    await endOfTurn();
+    expect(storage.commits).toBe(1);
+    expect(storage.countUpdates('doc')).toBe(2);
+    for (const client of [a, b, reader]) {
+      expect(client.socket.sent).toHaveLength(1);
+      expect(textOf(updatesIn(client.socket.sent)).split(' ').sort()).toEqual(['', 'Hungary', 'Poland']);
+    }
+    room.destroy();
+  });
+
+  it('does not echo a turn that holds only one sender’s changes', async () => {
+    const room = openRoom(new CountingStorage());
+    const a = connect(room, 'PL');
+    const reader = connect(room, 'CZ');
+    room.applyClientUpdate(typed('one '), a.connection);
+    room.applyClientUpdate(typed('two '), a.connection);
+    await endOfTurn();
+    expect(a.socket.sent).toHaveLength(0);
+    expect(reader.socket.sent).toHaveLength(1);
+    room.destroy();
+  });
+
+  it('answers a sync request only after storing the turn’s changes', () => {
+    const storage = new CountingStorage();
+    const room = openRoom(storage);
+    const a = connect(room, 'PL');
+    room.applyClientUpdate(typed('stored first'), a.connection);
+    const answer = decoding.createDecoder(room.answerSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    expect(storage.commits).toBe(1);
+    expect(decoding.readVarUint(answer)).toBe(MessageType.Sync);
+    expect(decoding.readVarUint(answer)).toBe(1); // sync step 2
+    expect(textOf([decoding.readVarUint8Array(answer)])).toBe('stored first');
+    room.destroy();
+  });
+
+  it('when the commit fails: nobody receives anything, every sender is closed with 4503, the room holds only what is stored', async () => {
+    const storage = new CountingStorage();
+    const room = openRoom(storage);
+    const a = connect(room, 'PL');
+    const b = connect(room, 'HU');
+    const reader = connect(room, 'CZ');
+    room.applyClientUpdate(typed('kept '), a.connection);
+    await endOfTurn();
+    reader.socket.sent.length = 0;
+    a.socket.sent.length = 0;
+    b.socket.sent.length = 0;
+    storage.failing = true;
+    room.applyClientUpdate(typed('lost-a '), a.connection);
+    room.applyClientUpdate(typed('lost-b '), b.connection);
+    await endOfTurn();
+    expect(reader.socket.sent).toHaveLength(0);
+    expect(a.socket.closedWith).toBe(CloseCode.StorageUnavailable);
+    expect(b.socket.closedWith).toBe(CloseCode.StorageUnavailable);
+    expect(reader.socket.closedWith).toBeUndefined();
+    expect(room.doc.getText('t').toString()).toBe('kept ');
+    room.destroy();
+  });
+});
