@@ -190,7 +190,7 @@ export class Room {
 
   /**
    * Stores every client change applied since the last flush in one commit,
-   * then broadcasts each to everyone but its sender. If the commit fails,
+   * then broadcasts them (broadcastBatch). If the commit fails,
    * nothing is broadcast, the document is reloaded from storage and every
    * sender of the batch is closed with StorageUnavailable (its client keeps
    * the change and sends it again when it reconnects).
@@ -249,9 +249,8 @@ export class Room {
     this.afterStored();
   }
 
-  /** The id of the newest stored update this room's document includes (the turn's changes stored first). */
+  /** The id of the newest stored update (call flushUnstored first to include the turn's changes). */
   get storedUpToUpdateId(): number {
-    this.flushUnstored();
     return this.lastUpdateId;
   }
 

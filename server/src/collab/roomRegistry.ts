@@ -65,6 +65,7 @@ export class RoomRegistry {
     this.cancelUnload(documentId);
     const room = this.rooms.get(documentId);
     if (!room || room.connections.size > 0) return;
+    room.flushUnstored();
     try {
       this.options.hooks?.onLastLeft?.(room);
     } catch (error) {

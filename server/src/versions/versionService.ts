@@ -256,7 +256,10 @@ export class VersionService {
 
   private liveText(documentId: string): LiveText {
     const open = this.rooms.get(documentId);
-    if (open) return { doc: open.doc, lastUpdateId: open.storedUpToUpdateId, release: () => undefined };
+    if (open) {
+      open.flushUnstored();
+      return { doc: open.doc, lastUpdateId: open.storedUpToUpdateId, release: () => undefined };
+    }
     const stored = this.storage.load(documentId);
     const doc = docFromStoredState(stored);
     return { doc, lastUpdateId: stored.lastUpdateId, release: () => doc.destroy() };
