@@ -84,8 +84,10 @@ function checkAfterKill(run: Run): void {
 }
 
 async function crashOnce(run: Run, random: () => number): Promise<void> {
-  // A random moment mid-edit: the timer is the point here, not synchronisation.
-  await new Promise((resolve) => setTimeout(resolve, 150 + random() * 750));
+  // A random moment mid-edit: once the clients have typed a random number of further tokens.
+  const typedSoFar = () => run.typists.reduce((sum, typist) => sum + typist.typed.length, 0);
+  const killAt = typedSoFar() + 10 + Math.floor(random() * 140);
+  await waitFor(() => typedSoFar() >= killAt, { timeoutMs: 30_000, what: 'typing before the kill' });
   await run.server.kill();
   await waitFor(() => run.typists.every((t) => !t.client.provider.wsconnected), {
     what: 'every client saw the server go',
