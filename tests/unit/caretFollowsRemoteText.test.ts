@@ -1,0 +1,182 @@
+// @vitest-environment happy-dom
+/**
+ * The root cause of "two delegates typing in the same clause garble each
+ * other's text" (issue 10), reproduced without a browser or a server: two
+ * TipTap editors with Draftroom's schema, bound to two Y.Docs whose structure
+ * was written directly into Yjs (as the server's seed and version restore do),
+ * exchanging updates keystroke by keystroke.
+ *
+ * Before the fix (patches/@tiptap__y-tiptap@3.0.9.patch), y-tiptap 3.0.9's
+ * `recoverSelectionEndpoint` took any change of the caret paragraph's text
+ * for a misresolved position and put the caret back at its old character
+ * offset in the block it found by its id attribute; each remote character
+ * typed before the local caret therefore left the caret one character behind,
+ * and the local string came out reversed inside the remote one.
+ */
+import { Editor } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import StarterKit from '@tiptap/starter-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Clause, DraftDocument, Section, SectionHeading } from '../../client/src/editor/schema';
+
+const ORIGINAL = 'Promote voluntary return in cooperation with IOM.';
+const REMOTE = 'remote';
+
+interface Peer {
+  doc: Y.Doc;
+  editor: Editor;
+}
+
+/** Writes a section with one clause straight into the Y.Doc, the way the server seeds documents. */
+function seedStructure(doc: Y.Doc): void {
+  const section = new Y.XmlElement('section');
+  section.setAttribute('id', 'sec-test');
+  const heading = new Y.XmlElement('sectionHeading');
+  heading.insert(0, [new Y.XmlText('Return and readmission')]);
+  const clause = new Y.XmlElement('clause');
+  clause.setAttribute('id', 'cl-test');
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [new Y.XmlText(ORIGINAL)]);
+  clause.insert(0, [paragraph]);
+  section.insert(0, [heading, clause]);
+  doc.getXmlFragment('content').insert(0, [section]);
+}
+
+function peer(seed: Uint8Array): Peer {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, seed);
+  const editor = new Editor({
+    element: document.createElement('div'),
+    extensions: [
+      StarterKit.configure({ document: false, undoRedo: false, trailingNode: false }),
+      DraftDocument,
+      Section,
+      SectionHeading,
+      Clause,
+      Collaboration.configure({ document: doc, field: 'content' }),
+    ],
+  });
+  return { doc, editor };
+}
+
+/** Sends every local change of `from` to `to` (as the provider would, one update at a time). */
+function sync(from: Peer, to: Peer): void {
+  Y.applyUpdate(to.doc, Y.encodeStateAsUpdate(from.doc, Y.encodeStateVector(to.doc)), REMOTE);
+}
+
+/** The ProseMirror position of `offset` characters into the clause paragraph's text. */
+function positionInClause(editor: Editor, offset: number): number {
+  let found: number | undefined;
+  editor.state.doc.descendants((node, pos) => {
+    if (found === undefined && node.type.name === 'paragraph' && node.textContent.includes('IOM')) {
+      found = pos + 1 + offset;
+    }
+    return found === undefined;
+  });
+  if (found === undefined) throw new Error('clause paragraph not found');
+  return found;
+}
+
+function clauseText(editor: Editor): string {
+  let text = '';
+  editor.state.doc.descendants((node) => {
+    if (node.type.name === 'clause') text = node.textContent;
+    return true;
+  });
+  return text;
+}
+
+/** Types one character at the local caret, as a keystroke does. */
+function typeCharacter(editor: Editor, character: string): void {
+  editor.view.dispatch(editor.state.tr.insertText(character));
+}
+
+/** Two peers type their strings character by character, alternating, syncing after each keystroke. */
+function typeTogether(a: Peer, aText: string, b: Peer, bText: string): void {
+  for (let i = 0; i < Math.max(aText.length, bText.length); i++) {
+    if (i < aText.length) {
+      typeCharacter(a.editor, aText[i] as string);
+      sync(a, b);
+    }
+    if (i < bText.length) {
+      typeCharacter(b.editor, bText[i] as string);
+      sync(b, a);
+    }
+  }
+}
+
+describe('a local caret follows remote text in a paragraph rendered from the Y.Doc', () => {
+  const peers: Peer[] = [];
+  afterEach(() => {
+    for (const { editor, doc } of peers.splice(0)) {
+      editor.destroy();
+      doc.destroy();
+    }
+  });
+
+  function twoPeers(): [Peer, Peer] {
+    const origin = new Y.Doc();
+    seedStructure(origin);
+    const seed = Y.encodeStateAsUpdate(origin);
+    const a = peer(seed);
+    const b = peer(seed);
+    peers.push(a, b);
+    return [a, b];
+  }
+
+  it('moves the caret forward by what a collaborator inserted before it', () => {
+    const [a, b] = twoPeers();
+    a.editor.commands.setTextSelection(positionInClause(a.editor, ORIGINAL.length));
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 0));
+    const before = a.editor.state.selection.head;
+    typeCharacter(b.editor, 'X');
+    sync(b, a);
+    expect(a.editor.state.selection.head).toBe(before + 1);
+  });
+
+  it('keeps both strings intact when one types at the end and the other at the start', () => {
+    const [a, b] = twoPeers();
+    a.editor.commands.setTextSelection(positionInClause(a.editor, ORIGINAL.length));
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 0));
+    typeTogether(a, ' [PL: within available resources]', b, '[HU: where appropriate] ');
+    const expected = `[HU: where appropriate] ${ORIGINAL} [PL: within available resources]`;
+    expect(clauseText(a.editor)).toBe(expected);
+    expect(clauseText(b.editor)).toBe(expected);
+  });
+
+  it('keeps a word typed inside another word intact while the other types before it', () => {
+    const [a, b] = twoPeers();
+    const inWord = ORIGINAL.indexOf('cooperation') + 2; // "co|operation"
+    a.editor.commands.setTextSelection(positionInClause(a.editor, inWord));
+    b.editor.commands.setTextSelection(positionInClause(b.editor, ORIGINAL.indexOf('voluntary')));
+    typeTogether(a, '<A-mid>', b, '<B-before>');
+    const expected = ORIGINAL.replace('voluntary', '<B-before>voluntary').replace(
+      'cooperation',
+      'co<A-mid>operation',
+    );
+    expect(clauseText(a.editor)).toBe(expected);
+    expect(clauseText(b.editor)).toBe(expected);
+  });
+
+  it('keeps a selected range on the same words while a collaborator types before and inside it', () => {
+    const [a, b] = twoPeers();
+    const start = ORIGINAL.indexOf('voluntary return');
+    a.editor.commands.setTextSelection({
+      from: positionInClause(a.editor, start),
+      to: positionInClause(a.editor, start + 'voluntary return'.length),
+    });
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 0));
+    for (const character of 'Do ') {
+      typeCharacter(b.editor, character);
+      sync(b, a);
+    }
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 'Do '.length + start + 'voluntary'.length));
+    for (const character of ' and dignified') {
+      typeCharacter(b.editor, character);
+      sync(b, a);
+    }
+    const { from, to } = a.editor.state.selection;
+    expect(a.editor.state.doc.textBetween(from, to)).toBe('voluntary and dignified return');
+  });
+});
