@@ -40,6 +40,16 @@ export interface ServerConfig {
   checkpointIntervalMinutes: number;
   /** Largest DOCX accepted by the verify page. */
   maxUploadBytes: number;
+  /** New clock units (characters, elements, placeholders) one client update may add. */
+  maxUpdateClockSpan: number;
+  /** Distinct Yjs client ids one client update may name. */
+  maxUpdateClients: number;
+  /** Messages per second one collaboration socket may send on average. */
+  collabMessagesPerSecond: number;
+  /** Messages one collaboration socket may send in a burst (the bucket size). */
+  collabMessageBurst: number;
+  /** Bytes per second one collaboration socket may send on average (bursts up to twice `maxMessageBytes`). */
+  collabBytesPerSecond: number;
   /** With the demo: a negotiation under way (statuses, positions, a bracket, comments). */
   seedDemoNegotiation: boolean;
   /** Seed the demo (Prague Process) when the database has no process yet. */
@@ -84,6 +94,15 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(10 * 1024 * 1024),
+  MAX_UPDATE_CLOCK_SPAN: z.coerce.number().int().min(1024).default(8_388_608),
+  MAX_UPDATE_CLIENTS: z.coerce.number().int().min(1).default(256),
+  COLLAB_MESSAGES_PER_SECOND: z.coerce.number().positive().default(200),
+  COLLAB_MESSAGE_BURST: z.coerce.number().int().min(1).default(1000),
+  COLLAB_BYTES_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024),
 });
 
 /** Reads the configuration from `env`; throws a readable error naming each bad variable. */
@@ -116,6 +135,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
     checkpointIntervalMinutes: e.CHECKPOINT_INTERVAL_MINUTES,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    maxUpdateClockSpan: e.MAX_UPDATE_CLOCK_SPAN,
+    maxUpdateClients: e.MAX_UPDATE_CLIENTS,
+    collabMessagesPerSecond: e.COLLAB_MESSAGES_PER_SECOND,
+    collabMessageBurst: e.COLLAB_MESSAGE_BURST,
+    collabBytesPerSecond: e.COLLAB_BYTES_PER_SECOND,
   };
 }
 

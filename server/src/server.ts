@@ -47,6 +47,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const rooms = new RoomRegistry(repositories.documentStorage, logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     presenceFlushMs: config.presenceFlushMs,
+    updateLimits: { maxClockSpan: config.maxUpdateClockSpan, maxClients: config.maxUpdateClients },
     unloadDelayMs: config.roomUnloadDelayMs,
     lockedClausesOf: (documentId) => negotiation.agreedClauses(documentId),
     hooks: {
@@ -71,6 +72,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     maxMessageBytes: config.maxMessageBytes,
     publicOrigin: config.publicOrigin,
     maxConnectionsPerUser: config.maxConnectionsPerUser,
+    budget: {
+      messagesPerSecond: config.collabMessagesPerSecond,
+      messageBurst: config.collabMessageBurst,
+      bytesPerSecond: config.collabBytesPerSecond,
+      byteBurst: 2 * config.maxMessageBytes,
+    },
   });
   const throttle = new SignInThrottle({
     maxFailuresPerAccount: config.signInMaxFailuresPerAccount,

@@ -57,7 +57,13 @@ export const CloseCode = {
   ClauseLocked: 4423,
   /** A message type the server does not accept from clients. */
   UnknownMessageType: 4415,
-  /** Too many connections or messages. */
+  /**
+   * The update depends on changes the server does not have (missing items or
+   * deletions of unknown items). Nothing was applied; reconnecting resyncs the
+   * whole state (sync step 1/2), which carries the missing changes.
+   */
+  ResyncRequired: 4409,
+  /** Too many connections, or a connection sent more messages or bytes than its budget allows. */
   RateLimited: 4429,
   /** The server could not store the update; nothing was broadcast. Reconnect later. */
   StorageUnavailable: 4503,
@@ -76,6 +82,7 @@ export const closeCodeExplanation: Record<number, string> = {
   [CloseCode.ClauseLocked]:
     'That clause is agreed and locked. Your change to it was not accepted; the pen-holder must reopen it first.',
   [CloseCode.UnknownMessageType]: 'The server received a message it does not understand.',
+  [CloseCode.ResyncRequired]: 'Resynchronising this document with the server…',
   [CloseCode.RateLimited]: 'Too many connections or messages. Please wait a moment.',
   [CloseCode.StorageUnavailable]:
     'The server could not save your last change. It is kept in this browser and will be sent again.',

@@ -27,6 +27,34 @@ export const NodeName = {
 /** The attribute that carries a section's or clause's stable id. */
 export const ID_ATTR = 'id';
 
+/**
+ * Everything the Y.Doc of a document may hold, as the editor's ProseMirror
+ * schema writes it through the Yjs binding (`@tiptap/y-tiptap`): the one root
+ * fragment {@link CONTENT_FIELD}; elements (Y.XmlElement nodeNames) with the
+ * attributes each may carry; text (Y.XmlText) with the marks (formatting
+ * attribute keys) it may carry. The server refuses any update that writes
+ * something else (close code 4400), so a document cannot carry content that no
+ * editor shows, no export contains and no fingerprint covers. A unit test
+ * checks this against the editor's schema (tests/unit/documentModel.test.ts).
+ */
+export const DOCUMENT_MODEL = {
+  root: CONTENT_FIELD,
+  /** nodeName → attribute names. */
+  elements: {
+    [NodeName.section]: [ID_ATTR],
+    [NodeName.sectionHeading]: [],
+    [NodeName.clause]: [ID_ATTR],
+    [NodeName.paragraph]: [],
+    [NodeName.heading]: ['level'],
+    [NodeName.bulletList]: [],
+    [NodeName.orderedList]: ['start', 'type'],
+    [NodeName.listItem]: [],
+    hardBreak: [],
+  } as Readonly<Record<string, readonly string[]>>,
+  /** Mark names (= formatting attribute keys of Y.XmlText). */
+  marks: ['bold', 'italic', 'strike', 'underline', 'code', 'link', 'bracket'] as readonly string[],
+} as const;
+
 /** Makes a new stable id for a clause or section, e.g. `cl-3f9a1c2b7d`. */
 export function newNodeId(prefix: 'cl' | 'sec'): string {
   const bytes = new Uint8Array(6);

@@ -4,8 +4,8 @@
  * update, and the clause-by-clause compare of two 200-clause versions.
  */
 import * as Y from 'yjs';
-import { clausesTouchedBy } from '../../server/src/collab/touchedClauses';
-import { decodeClientUpdate } from '../../server/src/collab/updateInspection';
+import { DEFAULT_UPDATE_LIMITS } from '../../server/src/collab/updateBounds';
+import { inspectClientUpdate } from '../../server/src/collab/updateInspection';
 import { compareStructures } from '../../server/src/compare/compareStructures';
 import { makeLargeStructure, reviseLargeStructure } from '../../server/src/compare/fixtures';
 import { encodeOutline } from '../../server/src/content/outline';
@@ -44,7 +44,7 @@ export async function clauseLockScenario(): Promise<ResultRow[]> {
     else text.insert(Math.min(3, text.length), 'x');
     const update = Y.encodeStateAsUpdate(client, before);
     const started = performance.now();
-    clausesTouchedBy(server, decodeClientUpdate(update));
+    inspectClientUpdate(server, update, { canEdit: true, role: 'drafter', limits: DEFAULT_UPDATE_LIMITS });
     samples.push((performance.now() - started) * 1000);
     Y.applyUpdate(server, update);
   }

@@ -1,8 +1,7 @@
 import { ID_ATTR, NodeName } from '@draftroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { clausesTouchedBy } from '../../server/src/collab/touchedClauses';
-import { decodeClientUpdate } from '../../server/src/collab/updateInspection';
+import { effectOf } from '../../server/src/collab/updateInspection';
 import { encodeOutline, readClauses } from '../../server/src/content/outline';
 
 const outline = {
@@ -23,10 +22,12 @@ function setUp() {
   const edit = (change: (doc: Y.Doc) => void) => {
     const before = Y.encodeStateVector(client);
     change(client);
-    return decodeClientUpdate(Y.encodeStateAsUpdate(client, before));
+    return Y.encodeStateAsUpdate(client, before);
   };
   return { server, client, ids, edit };
 }
+
+const clausesTouchedBy = (doc: Y.Doc, update: Uint8Array) => effectOf(doc, update).touched;
 
 function clauseElement(doc: Y.Doc, index: number): Y.XmlElement {
   const sections = doc

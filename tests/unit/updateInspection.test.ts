@@ -1,7 +1,7 @@
 import { CloseCode } from '@draftroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { decodeClientUpdate, updateChangesDocument } from '../../server/src/collab/updateInspection';
+import { decodeClientUpdate, effectOf } from '../../server/src/collab/updateInspection';
 import { CollabRefusal } from '../../server/src/errors';
 
 /** A server-side doc with some text, and a client replica of it. */
@@ -22,9 +22,9 @@ function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
   return Y.mergeUpdates(updates);
 }
 
-const changes = (doc: Y.Doc, update: Uint8Array) => updateChangesDocument(doc, decodeClientUpdate(update));
+const changes = (doc: Y.Doc, update: Uint8Array) => effectOf(doc, update).changesDocument;
 
-describe('updateChangesDocument', () => {
+describe('effectOf(...).changesDocument', () => {
   it('is true for an update inserting new content', () => {
     const { server, client } = replicas();
     const update = captureUpdate(client, () => client.getText('t').insert(5, ','));

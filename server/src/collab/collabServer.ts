@@ -19,6 +19,7 @@ import { isAllowedOrigin } from '../http/origin';
 import type { Logger } from '../logger';
 import type { DocumentRepository } from '../store/documents';
 import { Connection } from './connection';
+import { MessageBudget, type MessageBudgetOptions } from './messageBudget';
 import { receiveMessage } from './messageReceiver';
 import type { RoomRegistry } from './roomRegistry';
 
@@ -26,6 +27,8 @@ export interface CollabServerOptions {
   maxMessageBytes: number;
   publicOrigin: string;
   maxConnectionsPerUser: number;
+  /** Per-connection message and byte budget (4429 past it); none when absent. */
+  budget?: MessageBudgetOptions;
 }
 
 const HTTP_REASON: Record<number, string> = {
@@ -131,7 +134,8 @@ export class CollabServer {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
       logger.warn({ err: error, connection: connection.id }, 'WebSocket error');
     });
-    ws.on('message', (data, isBinary) => this.receive(connection, room, data, isBinary));
+    const budget = this.options.budget ? new MessageBudget(this.options.budget) : undefined;
+    ws.on('message', (data, isBinary) => this.receive(connection, room, data, isBinary, budget));
     ws.on('close', (code) => {
       connection.markClosed();
       const remaining = (this.connectionsPerUser.get(user.id) ?? 1) - 1;
@@ -150,12 +154,15 @@ export class CollabServer {
     room: ReturnType<RoomRegistry['open']>,
     data: RawData,
     isBinary: boolean,
+    budget: MessageBudget | undefined,
   ): void {
     if (!connection.isOpen) return;
     try {
+      const bytes = toBytes(data);
+      budget?.spend(bytes.byteLength);
       if (!isBinary)
         throw new CollabRefusal(CloseCode.MalformedMessage, 'text frames are not part of the protocol');
-      receiveMessage(toBytes(data), connection, room);
+      receiveMessage(bytes, connection, room);
     } catch (error) {
       const refusal =
         error instanceof CollabRefusal

@@ -7,8 +7,8 @@ import { CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
 import { type DocumentStorage, docFromStoredState, type UpdateAuthor } from './documentStorage';
-import { clausesTouchedBy } from './touchedClauses';
-import { decodeClientUpdate, updateChangesDocument } from './updateInspection';
+import { DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateBounds';
+import { inspectClientUpdate } from './updateInspection';
 
 /** Typed hooks other capabilities (versions) attach to a room's life. */
 export interface RoomHooks {
@@ -25,6 +25,8 @@ export interface RoomOptions {
    * so N editors moving carets cost N messages per interval, not N² per move.
    */
   presenceFlushMs?: number;
+  /** What one client update may claim (default DEFAULT_UPDATE_LIMITS). */
+  updateLimits?: UpdateLimits;
   hooks?: RoomHooks;
 }
 
@@ -143,25 +145,28 @@ export class Room {
   }
 
   /**
-   * Applies a client's update (sync step 2 or update): decoded first so a
-   * malformed one changes nothing; refused for read-only roles when it would
-   * change the document, and for anyone when it touches an agreed clause;
-   * stored with the clauses it touched; then broadcast to everyone else.
+   * Applies a client's update (sync step 2 or update). Everything is checked
+   * before the Y.Doc is touched (inspectClientUpdate): decodable, within the
+   * limits, integrable now (no pending structs or deletions), inside the
+   * document model, allowed for the sender's role, and not changing an agreed
+   * clause (4423). An update that changes nothing is dropped. After applying,
+   * the document must hold no pending state; if Yjs kept any (a dependency
+   * cycle the checks cannot see), the turn's earlier changes are stored, the
+   * document is reloaded from storage and the sender is closed with 4409.
    * The changes of one event-loop turn are stored in one transaction at the
-   * end of the turn (flushUnstored), and only then broadcast, merged into one
-   * message.
+   * end of the turn (flushUnstored), and only then broadcast.
+   * Invariant: the room's Y.Doc holds only what was checked, and (after the
+   * turn's commit) stored and broadcast.
    */
   applyClientUpdate(update: Uint8Array, sender: Connection): void {
-    const decoded = decodeClientUpdate(update);
-    if (!sender.canEdit) {
-      if (updateChangesDocument(this.doc, decoded)) {
-        throw new CollabRefusal(CloseCode.Forbidden, `role ${sender.role} may not change the text`);
-      }
-      return;
-    }
-    const touched = clausesTouchedBy(this.doc, decoded);
+    const { touched, changesDocument } = inspectClientUpdate(this.doc, update, {
+      canEdit: sender.canEdit,
+      role: sender.role,
+      limits: this.options.updateLimits ?? DEFAULT_UPDATE_LIMITS,
+    });
+    if (!changesDocument) return;
     for (const clauseId of touched) {
-      if (this.lockedClauses.has(clauseId) && updateChangesDocument(this.doc, decoded)) {
+      if (this.lockedClauses.has(clauseId)) {
         throw new CollabRefusal(CloseCode.ClauseLocked, `clause ${clauseId} is agreed and locked`);
       }
     }
@@ -169,14 +174,13 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, sender);
     } catch (error) {
-      // Store the turn's earlier (valid) changes, then drop what the failed one left behind.
-      this.transactionUpdates = [];
-      this.flushUnstored();
-      this.discardUnstoredChanges('update failed to apply');
-      throw new CollabRefusal(
+      this.refuseAfterApply(
         CloseCode.MalformedMessage,
         `update failed to apply: ${(error as Error).message}`,
       );
+    }
+    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+      this.refuseAfterApply(CloseCode.ResyncRequired, 'update left changes Yjs cannot integrate');
     }
     const effective = this.transactionUpdates;
     this.transactionUpdates = [];
@@ -186,6 +190,14 @@ export class Room {
       this.flushScheduled = true;
       setImmediate(() => this.flushUnstored());
     }
+  }
+
+  /** Stores the turn's earlier (valid) changes, drops what a refused update left behind, and refuses it. */
+  private refuseAfterApply(closeCode: CloseCode, message: string): never {
+    this.transactionUpdates = [];
+    this.flushUnstored();
+    this.discardUnstoredChanges(message);
+    throw new CollabRefusal(closeCode, message);
   }
 
   /**

@@ -1,8 +1,15 @@
 import { ID_ATTR, NodeName } from '@draftroom/shared';
 import * as Y from 'yjs';
-import type { DecodedUpdate } from './updateInspection';
+import type { UpdateIndex } from './updateIndex';
+import type { ParentOf, ParentResolver } from './updateParents';
 
-type Struct = DecodedUpdate['structs'][number];
+/** What an update would do to the document, found before it is applied. */
+export interface UpdateEffect {
+  /** Clauses whose content or attributes the update changes (inserts, formats or deletes in them, or deletes them or an ancestor). */
+  touched: Set<string>;
+  /** False when applying the update would change nothing (every item known, every deletion already done). */
+  changesDocument: boolean;
+}
 
 /** The clause id of a type, or of the nearest clause around it; undefined outside clauses. */
 function enclosingClauseId(type: Y.AbstractType<unknown> | null): string | undefined {
@@ -18,86 +25,26 @@ function enclosingClauseId(type: Y.AbstractType<unknown> | null): string | undef
   return undefined;
 }
 
-/** The document's struct with this id, or undefined when the document does not have it (yet). */
-function storedStruct(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | undefined {
-  const structs = doc.store.clients.get(id.client);
-  const last = structs?.at(-1);
-  if (!structs || !last || id.clock >= last.id.clock + last.length) return undefined;
-  return Y.getItem(doc.store, id) as Y.Item | Y.GC;
-}
-
-/** The clause an existing item belongs to: the item itself when it is a clause element, else its parents'. */
-function clauseOfStoredItem(item: Y.Item | Y.GC | undefined): string | undefined {
-  if (!(item instanceof Y.Item)) return undefined;
-  if (item.content instanceof Y.ContentType) {
-    const own = enclosingClauseId(item.content.type as Y.AbstractType<unknown>);
-    if (own !== undefined) return own;
+/** Every clause inside `type` (itself included), for a deletion that removes the whole subtree. */
+function clausesWithin(type: Y.AbstractType<unknown>, into: Set<string>): void {
+  if (!(type instanceof Y.XmlElement || type instanceof Y.XmlFragment)) return;
+  if (type instanceof Y.XmlElement && type.nodeName === NodeName.clause) {
+    const id = type.getAttribute(ID_ATTR);
+    if (typeof id === 'string') into.add(id);
   }
-  const parent: unknown = item.parent;
-  return parent instanceof Y.AbstractType ? enclosingClauseId(parent) : undefined;
-}
-
-function idKey(id: Y.ID): string {
-  return `${id.client}:${id.clock}`;
-}
-
-/**
- * Resolves which clauses an update touches, before it is applied: each
- * inserted item through its parent or its neighbours (origin / right origin)
- * in the document — or through other items of the same update when it is
- * nested in content the update itself creates — and each deleted range
- * through the items it deletes. New clauses created by the update are
- * reported by the id attribute the update gives them.
- */
-export function clausesTouchedBy(doc: Y.Doc, decoded: DecodedUpdate): Set<string> {
-  const touched = new Set<string>();
-  const updateItems = new Map<string, Y.Item>();
-  for (const struct of decoded.structs)
-    if (struct instanceof Y.Item) updateItems.set(idKey(struct.id), struct);
-
-  const resolveVia = (id: Y.ID | null, depth: number): string | undefined => {
-    if (!id) return undefined;
-    const stored = storedStruct(doc, id);
-    if (stored) return clauseOfStoredItem(stored);
-    const pending = updateItems.get(idKey(id));
-    return pending ? resolveNewItem(pending, depth + 1) : undefined;
-  };
-
-  const resolveNewItem = (item: Y.Item, depth: number): string | undefined => {
-    if (depth > 64) return undefined;
-    const newClauseId = newClauseIdOf(item, decoded.structs);
-    if (newClauseId !== undefined) return newClauseId;
-    const parent: unknown = item.parent;
-    if (parent instanceof Y.ID) return resolveVia(parent, depth);
-    return resolveVia(item.origin, depth) ?? resolveVia(item.rightOrigin, depth);
-  };
-
-  for (const struct of decoded.structs) {
-    if (!(struct instanceof Y.Item) || storedStruct(doc, struct.id)) continue;
-    const clauseId = resolveNewItem(struct, 0);
-    if (clauseId !== undefined) touched.add(clauseId);
-  }
-  for (const [client, ranges] of decoded.ds.clients) {
-    for (const range of ranges) {
-      for (let clock = range.clock; clock < range.clock + range.len; ) {
-        const stored = storedStruct(doc, Y.createID(client, clock));
-        if (!stored) break;
-        // Every update carries its sender's whole delete set: only deletions of live items touch a clause.
-        const clauseId = stored.deleted ? undefined : clauseOfStoredItem(stored);
-        if (clauseId !== undefined) touched.add(clauseId);
-        clock = stored.id.clock + stored.length;
-      }
+  for (let item = type._start; item !== null; item = item.right) {
+    if (!item.deleted && item.content instanceof Y.ContentType) {
+      clausesWithin(item.content.type as Y.AbstractType<unknown>, into);
     }
   }
-  return touched;
 }
 
-/** When `item` is a clause element created by this update, the id the update gives it. */
-function newClauseIdOf(item: Y.Item, structs: readonly Struct[]): string | undefined {
+/** When `item` (of the update) creates a clause element, the id attribute the update gives it. */
+function newClauseIdOf(item: Y.Item, index: UpdateIndex): string | undefined {
   if (!(item.content instanceof Y.ContentType)) return undefined;
   const type = item.content.type;
   if (!(type instanceof Y.XmlElement) || type.nodeName !== NodeName.clause) return undefined;
-  for (const struct of structs) {
+  for (const struct of index.decoded.structs) {
     if (!(struct instanceof Y.Item) || struct.parentSub !== ID_ATTR) continue;
     const parent: unknown = struct.parent;
     if (parent instanceof Y.ID && Y.compareIDs(parent, item.id)) {
@@ -106,4 +53,60 @@ function newClauseIdOf(item: Y.Item, structs: readonly Struct[]): string | undef
     }
   }
   return undefined;
+}
+
+/** The clause that contains a parent (walking up through types the update creates). */
+function clauseOfParent(
+  parent: ParentOf,
+  index: UpdateIndex,
+  parents: ParentResolver,
+  depth = 0,
+): string | undefined {
+  if (parent.kind === 'document') return enclosingClauseId(parent.type);
+  if (parent.kind !== 'update' || depth > 256) return undefined;
+  const created = newClauseIdOf(parent.item, index);
+  if (created !== undefined) return created;
+  return clauseOfParent(parents.parentOfCreatedType(parent.item, depth), index, parents, depth + 1);
+}
+
+/**
+ * Resolves which clauses an update changes and whether it changes anything,
+ * before it is applied, by what each part *does* in the document (issue 11):
+ * - each new clock range (a wholly new item, or the new tail of an item whose
+ *   start the document has) through the parent Yjs will integrate it into —
+ *   text, formatting and attributes inside a clause touch that clause;
+ * - each live item a deletion removes, with everything beneath it: deleting a
+ *   section, or any element holding a clause, touches every clause inside.
+ * Cost: O(new items × depth) plus O(log n + k) per deleted range of k
+ * structs; no pass over the whole document (a no-op deletion of already
+ * deleted items costs its own ranges only).
+ */
+export function updateEffect(index: UpdateIndex, parents: ParentResolver): UpdateEffect {
+  const touched = new Set<string>();
+  for (const newItem of index.newItems) {
+    const clauseId = clauseOfParent(parents.parentOfNew(newItem), index, parents);
+    if (clauseId !== undefined) touched.add(clauseId);
+  }
+  let deletesLive = false;
+  for (const [client, ranges] of index.decoded.ds.clients) {
+    const structs = index.doc.store.clients.get(client);
+    if (!structs) continue;
+    for (const range of ranges) {
+      const end = Math.min(range.clock + range.len, index.stateOf(client));
+      if (range.clock >= end) continue;
+      for (let i = Y.findIndexSS(structs, range.clock); i < structs.length; i++) {
+        const struct = structs[i] as Y.Item | Y.GC;
+        if (struct.id.clock >= end) break;
+        if (!(struct instanceof Y.Item) || struct.deleted) continue;
+        deletesLive = true;
+        const parent: unknown = struct.parent;
+        const around = parent instanceof Y.AbstractType ? enclosingClauseId(parent) : undefined;
+        if (around !== undefined) touched.add(around);
+        if (struct.content instanceof Y.ContentType) {
+          clausesWithin(struct.content.type as Y.AbstractType<unknown>, touched);
+        }
+      }
+    }
+  }
+  return { touched, changesDocument: deletesLive || index.addsStructs };
 }

@@ -1,6 +1,11 @@
 import { CloseCode } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { CollabRefusal } from '../errors';
+import { checkDocumentModel } from './documentModel';
+import { type UpdateEffect, updateEffect } from './touchedClauses';
+import { checkUpdateStructure, type UpdateLimits } from './updateBounds';
+import { UpdateIndex } from './updateIndex';
+import { ParentResolver } from './updateParents';
 
 export interface DecodedUpdate {
   structs: ReturnType<typeof Y.decodeUpdate>['structs'];
@@ -19,23 +24,39 @@ export function decodeClientUpdate(update: Uint8Array): DecodedUpdate {
   }
 }
 
-/** True when applying the update would change the document: it inserts unknown structs or deletes live ones. */
-export function updateChangesDocument(doc: Y.Doc, decoded: DecodedUpdate): boolean {
-  const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc));
-  for (const struct of decoded.structs) {
-    if (struct instanceof Y.Skip) continue;
-    if (struct.id.clock + struct.length > (stateVector.get(struct.id.client) ?? 0)) return true;
-  }
-  if (decoded.ds.clients.size === 0) return false;
-  const deleted = Y.createDeleteSetFromStructStore(doc.store);
-  for (const [client, ranges] of decoded.ds.clients) {
-    const known = deleted.clients.get(client) ?? [];
-    for (const range of ranges) {
-      if (range.len === 0) continue;
-      const end = range.clock + range.len;
-      const covered = known.some((k) => k.clock <= range.clock && k.clock + k.len >= end);
-      if (!covered) return true;
+/**
+ * Everything the server checks of a client's update before applying it to
+ * the room's Y.Doc, without changing the document:
+ * - a read-only role (`canEdit` false) may send only what changes nothing
+ *   (4403 otherwise);
+ * - bounds and integrability (`checkUpdateStructure`: 4400 beyond the limits,
+ *   4409 ResyncRequired for missing dependencies);
+ * - the document model (`checkDocumentModel`: 4400);
+ * - which clauses it changes and whether it changes anything (`updateEffect`).
+ * The caller refuses changes to locked clauses (4423) and applies the rest.
+ * Throws CollabRefusal; returns the effect.
+ */
+export function inspectClientUpdate(
+  doc: Y.Doc,
+  update: Uint8Array,
+  { canEdit, role, limits }: { canEdit: boolean; role: string; limits: UpdateLimits },
+): UpdateEffect {
+  const index = new UpdateIndex(doc, decodeClientUpdate(update));
+  const parents = new ParentResolver(index);
+  if (!canEdit) {
+    const effect = updateEffect(index, parents);
+    if (effect.changesDocument) {
+      throw new CollabRefusal(CloseCode.Forbidden, `role ${role} may not change the text`);
     }
+    return effect;
   }
-  return false;
+  checkUpdateStructure(index, limits);
+  checkDocumentModel(index, parents);
+  return updateEffect(index, parents);
+}
+
+/** What an update would do to `doc` (touched clauses, whether it changes anything), without the checks. */
+export function effectOf(doc: Y.Doc, update: Uint8Array): UpdateEffect {
+  const index = new UpdateIndex(doc, decodeClientUpdate(update));
+  return updateEffect(index, new ParentResolver(index));
 }
