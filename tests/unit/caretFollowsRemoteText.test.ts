@@ -11,7 +11,11 @@
  * for a misresolved position and put the caret back at its old character
  * offset in the block it found by its id attribute; each remote character
  * typed before the local caret therefore left the caret one character behind,
- * and the local string came out reversed inside the remote one.
+ * and the local string came out reversed inside the remote one. The same
+ * patch makes the caret follow text moved by a split or a join (the binding
+ * writes those as delete + copy), writes a typed character that equals its
+ * neighbour on the caret's side, and keeps the longer half of a split element
+ * in place.
  */
 import { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
@@ -78,13 +82,14 @@ function positionInClause(editor: Editor, offset: number): number {
   return found;
 }
 
+/** The clause's paragraphs' texts joined by " | ". */
 function clauseText(editor: Editor): string {
-  let text = '';
+  const paragraphs: string[] = [];
   editor.state.doc.descendants((node) => {
-    if (node.type.name === 'clause') text = node.textContent;
+    if (node.type.name === 'paragraph') paragraphs.push(node.textContent);
     return true;
   });
-  return text;
+  return paragraphs.join(' | ');
 }
 
 /** Types one character at the local caret, as a keystroke does. */
@@ -178,5 +183,68 @@ describe('a local caret follows remote text in a paragraph rendered from the Y.D
     }
     const { from, to } = a.editor.state.selection;
     expect(a.editor.state.doc.textBetween(from, to)).toBe('voluntary and dignified return');
+  });
+
+  it('places a typed character equal to the one after the caret on the caret’s side, so both typists stay apart', () => {
+    const [a, b] = twoPeers();
+    const beforeSpace = ORIGINAL.indexOf(' in cooperation');
+    a.editor.commands.setTextSelection(positionInClause(a.editor, beforeSpace));
+    b.editor.commands.setTextSelection(positionInClause(b.editor, beforeSpace));
+    typeTogether(a, ' [A one]', b, ' [B two]');
+    const text = clauseText(a.editor);
+    expect(clauseText(b.editor)).toBe(text);
+    expect([
+      ORIGINAL.replace(' in cooperation', ' [A one] [B two] in cooperation'),
+      ORIGINAL.replace(' in cooperation', ' [B two] [A one] in cooperation'),
+    ]).toContain(text);
+  });
+
+  it('carries the caret with its text when a collaborator splits the paragraph before it (Enter)', () => {
+    const [a, b] = twoPeers();
+    a.editor.commands.setTextSelection(positionInClause(a.editor, ORIGINAL.length));
+    typeCharacter(a.editor, ' ');
+    sync(a, b);
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 'Promote '.length));
+    b.editor.commands.splitBlock();
+    sync(b, a);
+    for (const character of '[after split]') {
+      typeCharacter(a.editor, character);
+      sync(a, b);
+    }
+    const expected = `Promote  | ${ORIGINAL.slice('Promote '.length)} [after split]`;
+    expect(clauseText(a.editor)).toBe(expected);
+    expect(clauseText(b.editor)).toBe(expected);
+  });
+
+  it('carries the caret with its text when a collaborator joins its paragraph to the one before (Backspace)', () => {
+    const [a, b] = twoPeers();
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 'Promote '.length));
+    b.editor.commands.splitBlock();
+    sync(b, a);
+    const secondParagraphEnd = a.editor.state.doc.resolve(positionInClause(a.editor, 0)).end();
+    a.editor.commands.setTextSelection(secondParagraphEnd);
+    b.editor.commands.joinBackward();
+    sync(b, a);
+    for (const character of '[after join]') {
+      typeCharacter(a.editor, character);
+      sync(a, b);
+    }
+    const expected = `${ORIGINAL}[after join]`;
+    expect(clauseText(a.editor)).toBe(expected);
+    expect(clauseText(b.editor)).toBe(expected);
+  });
+
+  it('keeps a keystroke sent before a remote split arrived in the half it was typed in (the longer half stays in place)', () => {
+    const [a, b] = twoPeers();
+    a.editor.commands.setTextSelection(positionInClause(a.editor, ORIGINAL.length));
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 'Promote '.length));
+    // Both act before either hears of the other: A types at the end, B splits near the start.
+    typeCharacter(a.editor, '!');
+    b.editor.commands.splitBlock();
+    sync(a, b);
+    sync(b, a);
+    const expected = `Promote  | ${ORIGINAL.slice('Promote '.length)}!`;
+    expect(clauseText(a.editor)).toBe(expected);
+    expect(clauseText(b.editor)).toBe(expected);
   });
 });
