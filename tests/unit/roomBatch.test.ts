@@ -174,4 +174,41 @@ describe('a room stores the changes of one event-loop turn together', () => {
     expect(paragraphsOf(room.doc)).toBe('kept ');
     room.destroy();
   });
+
+  it('a turn of many keystrokes from several senders reaches every receiver as one message equal to the stored document', async () => {
+    const storage = new CountingStorage();
+    const room = openRoom(storage);
+    const reader = connect(room, 'CZ');
+    const senders = ['PL', 'HU', 'AT'].map((code) => {
+      const client = connect(room, code);
+      const doc = new Y.Doc();
+      const updates: Uint8Array[] = [];
+      doc.on('update', (update: Uint8Array) => updates.push(update));
+      const paragraph = new Y.XmlElement('paragraph');
+      paragraph.insert(0, [new Y.XmlText('')]);
+      doc.getXmlFragment('content').insert(0, [paragraph]);
+      const text = paragraph.get(0) as Y.XmlText;
+      for (let i = 0; i < 300; i++) text.insert(i % (text.length + 1), code[i % 2] as string);
+      return { ...client, doc, updates };
+    });
+    // Interleaved, as keystrokes of three people arrive within one event-loop turn.
+    for (let i = 0; i < 301; i++) {
+      for (const sender of senders)
+        room.applyClientUpdate(sender.updates[i] as Uint8Array, sender.connection);
+    }
+    await endOfTurn();
+    expect(storage.commits).toBe(1);
+    expect(storage.countUpdates('doc')).toBe(3 * 301);
+    const stored = paragraphsOf(room.doc);
+    expect(stored).toHaveLength(900);
+    for (const client of [{ ...reader, doc: undefined as Y.Doc | undefined }, ...senders]) {
+      expect(client.socket.sent).toHaveLength(1);
+      const replica = new Y.Doc();
+      if (client.doc) Y.applyUpdate(replica, Y.encodeStateAsUpdate(client.doc));
+      for (const update of updatesIn(client.socket.sent)) Y.applyUpdate(replica, update);
+      expect(paragraphsOf(replica)).toBe(stored);
+      expect(Y.encodeStateVector(replica)).toEqual(Y.encodeStateVector(room.doc));
+    }
+    room.destroy();
+  });
 });

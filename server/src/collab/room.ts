@@ -7,6 +7,7 @@ import { CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
 import { type DocumentStorage, docFromStoredState, type UpdateAuthor } from './documentStorage';
+import { mergeTurnUpdates } from './turnEncoding';
 import { DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateBounds';
 import { inspectClientUpdate } from './updateInspection';
 
@@ -232,14 +233,15 @@ export class Room {
   }
 
   /**
-   * Sends a turn's stored updates as one merged update, encoded once, to
+   * Sends a turn's stored updates as one merged update (mergeTurnUpdates:
+   * linear in the turn's size however many updates it holds), encoded once, to
    * every connection — except the sender when all of them are its own. A
    * sender of part of the batch gets its own edits back too: applying known
    * items is a no-op in Yjs, and one message per client per turn is what
    * keeps fan-out linear when many people type at once.
    */
   private broadcastBatch(updates: readonly Uint8Array[], senders: ReadonlySet<Connection>): void {
-    const merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates as Uint8Array[]);
+    const merged = mergeTurnUpdates(updates);
     if (!merged) return;
     const onlySender = senders.size === 1 ? [...senders][0] : undefined;
     this.broadcast(encodeUpdateMessage(merged), onlySender);
