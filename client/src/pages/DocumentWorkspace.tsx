@@ -160,7 +160,12 @@ interface DocumentWorkspaceProps {
 }
 
 /** Close codes after which the connection recovers by itself; their toasts go once it has. */
-const TRANSIENT_CLOSE_CODES = [CloseCode.GoingAway, CloseCode.RateLimited, CloseCode.StorageUnavailable];
+const TRANSIENT_CLOSE_CODES = [
+  CloseCode.GoingAway,
+  CloseCode.ResyncRequired,
+  CloseCode.RateLimited,
+  CloseCode.StorageUnavailable,
+];
 
 export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: DocumentWorkspaceProps) {
   const { showToast, dismissToast } = useToasts();
