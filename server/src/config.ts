@@ -50,6 +50,10 @@ export interface ServerConfig {
   collabMessageBurst: number;
   /** Bytes per second one collaboration socket may send on average (bursts up to twice `maxMessageBytes`). */
   collabBytesPerSecond: number;
+  /** Updates of one socket that may wait for its own earlier changes (bytes: up to twice `maxMessageBytes`). */
+  maxParkedUpdates: number;
+  /** How long such an update may wait before the socket is closed with 4409. */
+  parkedUpdateTimeoutMs: number;
   /** With the demo: a negotiation under way (statuses, positions, a bracket, comments). */
   seedDemoNegotiation: boolean;
   /** Seed the demo (Prague Process) when the database has no process yet. */
@@ -98,6 +102,8 @@ const envSchema = z.object({
   MAX_UPDATE_CLIENTS: z.coerce.number().int().min(1).default(256),
   COLLAB_MESSAGES_PER_SECOND: z.coerce.number().positive().default(200),
   COLLAB_MESSAGE_BURST: z.coerce.number().int().min(1).default(1000),
+  PARKED_UPDATES_MAX: z.coerce.number().int().min(1).default(1000),
+  PARKED_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   COLLAB_BYTES_PER_SECOND: z.coerce
     .number()
     .int()
@@ -140,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     collabMessagesPerSecond: e.COLLAB_MESSAGES_PER_SECOND,
     collabMessageBurst: e.COLLAB_MESSAGE_BURST,
     collabBytesPerSecond: e.COLLAB_BYTES_PER_SECOND,
+    maxParkedUpdates: e.PARKED_UPDATES_MAX,
+    parkedUpdateTimeoutMs: e.PARKED_UPDATE_TIMEOUT_MS,
   };
 }
 

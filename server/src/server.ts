@@ -48,6 +48,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     compactAfterUpdates: config.compactAfterUpdates,
     presenceFlushMs: config.presenceFlushMs,
     updateLimits: { maxClockSpan: config.maxUpdateClockSpan, maxClients: config.maxUpdateClients },
+    parkedUpdateLimits: {
+      maxUpdates: config.maxParkedUpdates,
+      maxBytes: 2 * config.maxMessageBytes,
+      timeoutMs: config.parkedUpdateTimeoutMs,
+    },
     unloadDelayMs: config.roomUnloadDelayMs,
     lockedClausesOf: (documentId) => negotiation.agreedClauses(documentId),
     hooks: {

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../server/src/store/backup';
 import { type CollabClient, connectClient } from '../support/collabClient';
+import { modelTextString } from '../support/modelText';
 import { relayOnlyOwnPresence } from '../support/ownPresence';
 import { ServerProcess } from '../support/serverProcess';
 import { Database, readStoredText } from '../support/storedDocument';
 import { DEMO } from '../support/testServer';
-import { notExactlyOnce, seededRandom, TOKEN_TEXT, TokenTypist, tokensIn } from '../support/tokenTypist';
+import { notExactlyOnce, seededRandom, TokenTypist, tokensIn } from '../support/tokenTypist';
 import { waitFor } from '../support/waitFor';
 
 describe('online backup and restore', () => {
@@ -43,7 +44,7 @@ describe('online backup and restore', () => {
     const source = new Database(s.databaseFile, { readonly: true, fileMustExist: true });
     await backupDatabase(source, backupFile);
     source.close();
-    const backup = readStoredText(backupFile, documentId, TOKEN_TEXT);
+    const backup = readStoredText(backupFile, documentId);
     expect(backup.integrity).toBe('ok');
     expect(notExactlyOnce(backup.text, acknowledgedBeforeBackup)).toEqual({ missing: [], duplicated: [] });
 
@@ -79,10 +80,10 @@ describe('online backup and restore', () => {
     const fresh = relayOnlyOwnPresence(connectClient(s.wsUrl, documentId, cookie));
     clients.push(fresh);
     await waitFor(() => fresh.provider.synced, { what: 'a fresh client synced from the restored server' });
-    expect(fresh.doc.getText(TOKEN_TEXT).toString()).toBe(text);
+    expect(modelTextString(fresh.doc)).toBe(text);
 
     await s.stop();
-    const stored = readStoredText(s.databaseFile, documentId, TOKEN_TEXT);
+    const stored = readStoredText(s.databaseFile, documentId);
     expect(stored.integrity).toBe('ok');
     expect(stored.text).toBe(text);
   });

@@ -10,18 +10,12 @@
  * or lost in flight — must be in every copy exactly once.
  */
 import { type CollabClient, connectClient } from '../support/collabClient';
+import { modelTextString } from '../support/modelText';
 import { relayOnlyOwnPresence } from '../support/ownPresence';
 import { ServerProcess } from '../support/serverProcess';
 import { readStoredText } from '../support/storedDocument';
 import { DEMO } from '../support/testServer';
-import {
-  notExactlyOnce,
-  seededRandom,
-  TOKEN_TEXT,
-  TokenTypist,
-  tokenCounts,
-  tokensIn,
-} from '../support/tokenTypist';
+import { notExactlyOnce, seededRandom, TokenTypist, tokenCounts, tokensIn } from '../support/tokenTypist';
 import { waitFor } from '../support/waitFor';
 
 export interface CrashCycleOptions {
@@ -72,7 +66,7 @@ async function allSynced(typists: readonly TokenTypist[]): Promise<void> {
 
 /** Checks the SQLite file of the killed server against what the clients had received. */
 function checkAfterKill(run: Run): void {
-  const { text, integrity } = readStoredText(run.server.databaseFile, run.documentId, TOKEN_TEXT);
+  const { text, integrity } = readStoredText(run.server.databaseFile, run.documentId);
   if (integrity !== 'ok') run.report.integrityProblems.push(integrity);
   const stored = tokenCounts(text);
   const received = new Set(run.typists.flatMap((typist) => typist.receivedTokens()));
@@ -119,11 +113,11 @@ async function finalCheck(run: Run): Promise<void> {
 
   const fresh = relayOnlyOwnPresence(connectClient(run.server.wsUrl, run.documentId, run.cookie));
   await waitFor(() => fresh.provider.synced, { what: 'fresh client synced' });
-  report.freshClientAgrees = fresh.doc.getText(TOKEN_TEXT).toString() === text;
+  report.freshClientAgrees = modelTextString(fresh.doc) === text;
   fresh.destroy();
 
   await run.server.stop();
-  const stored = readStoredText(run.server.databaseFile, run.documentId, TOKEN_TEXT);
+  const stored = readStoredText(run.server.databaseFile, run.documentId);
   report.storedAgrees = stored.text === text;
   if (stored.integrity !== 'ok') report.integrityProblems.push(stored.integrity);
 }

@@ -2,19 +2,20 @@ import { join } from 'node:path';
 import { CloseCode } from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollabClient, connectClient } from '../support/collabClient';
+import { modelTextString } from '../support/modelText';
 import { relayOnlyOwnPresence } from '../support/ownPresence';
 import { ServerProcess } from '../support/serverProcess';
 import { canMountTmpfs, SmallVolume } from '../support/smallVolume';
 import { readStoredText } from '../support/storedDocument';
 import { DEMO } from '../support/testServer';
-import { notExactlyOnce, seededRandom, TOKEN_TEXT, TokenTypist, tokensIn } from '../support/tokenTypist';
+import { notExactlyOnce, seededRandom, TokenTypist, tokensIn } from '../support/tokenTypist';
 import { waitFor } from '../support/waitFor';
 
 /** When each token first appeared in a client's copy. */
 function watchArrivals(client: CollabClient): Map<string, number> {
   const arrivals = new Map<string, number>();
   client.doc.on('update', () => {
-    for (const token of tokensIn(client.doc.getText(TOKEN_TEXT).toString())) {
+    for (const token of tokensIn(modelTextString(client.doc))) {
       if (!arrivals.has(token)) arrivals.set(token, Date.now());
     }
   });
@@ -102,7 +103,7 @@ describe.skipIf(!mountable)('when SQLite cannot write (disk full)', () => {
     // Reads still work: a newcomer syncs everything stored, and nothing that was not.
     const reader = connect(cookie, documentId);
     await waitFor(() => reader.provider.synced, { what: 'a reader synced while the disk is full' });
-    const readerText = reader.doc.getText(TOKEN_TEXT).toString();
+    const readerText = modelTextString(reader.doc);
     expect(notExactlyOnce(readerText, beforeFull)).toEqual({ missing: [], duplicated: [] });
     expect(readerText).not.toContain(refused!);
     expect((await server.getJson('/api/documents', cookie)).status).toBe(200);
@@ -118,19 +119,16 @@ describe.skipIf(!mountable)('when SQLite cannot write (disk full)', () => {
     await waitFor(() => observed(afterRecovery), { what: 'a new edit after recovery' });
 
     for (const copy of [writer.client, observer, reader]) {
-      await waitFor(
-        () => notExactlyOnce(copy.doc.getText(TOKEN_TEXT).toString(), writer.typed).missing.length === 0,
-        {
-          what: 'every copy holds every token',
-        },
-      );
-      expect(notExactlyOnce(copy.doc.getText(TOKEN_TEXT).toString(), writer.typed)).toEqual({
+      await waitFor(() => notExactlyOnce(modelTextString(copy.doc), writer.typed).missing.length === 0, {
+        what: 'every copy holds every token',
+      });
+      expect(notExactlyOnce(modelTextString(copy.doc), writer.typed)).toEqual({
         missing: [],
         duplicated: [],
       });
     }
     await server.stop();
-    const stored = readStoredText(server.databaseFile, documentId, TOKEN_TEXT);
+    const stored = readStoredText(server.databaseFile, documentId);
     expect(stored.integrity).toBe('ok');
     expect(notExactlyOnce(stored.text, writer.typed)).toEqual({ missing: [], duplicated: [] });
   });

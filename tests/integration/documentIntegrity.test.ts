@@ -40,7 +40,7 @@ describe('hand-made updates cannot get around the clause lock or into the docume
   let barriers = 0;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ parkedUpdateTimeoutMs: 300 });
     documentId = server.actionPlanId();
     drafterCookie = (await server.signIn(DEMO.hungarianDrafter)).cookie;
     observerCookie = (await server.signIn(DEMO.observer)).cookie;
@@ -103,12 +103,17 @@ describe('hand-made updates cannot get around the clause lock or into the docume
   }
 
   /** Sends `update` from a fresh raw socket of `cookie`; expects the connection closed with `code` and nothing changed. */
-  async function expectRefused(update: Uint8Array, code: number, cookie = drafterCookie): Promise<void> {
+  async function expectRefused(
+    update: Uint8Array,
+    code: number,
+    cookie = drafterCookie,
+    from?: RawCollabSocket,
+  ): Promise<void> {
     await barrier();
     const before = storedDigest();
     const relayedBefore = watcher.syncUpdates.length;
-    const socket = await rawSocket(cookie);
-    await socket.requestFullState();
+    const socket = from ?? (await rawSocket(cookie));
+    if (!from) await socket.requestFullState();
     socket.send(syncUpdateMessage(update));
     expect(await socket.closed).toBe(code);
     const refused = socket.messages.map(noticeOf).find((notice) => notice?.kind === 'refused');
@@ -211,15 +216,7 @@ describe('hand-made updates cannot get around the clause lock or into the docume
       await expectRefused(update, CloseCode.ClauseLocked);
     });
 
-    it('refuses a clock gap, an unknown origin and a deletion of unknown items (4409)', async () => {
-      const text = clauseParagraphText(watcher.doc, BARRIER);
-      const anchor = (text._start as Y.Item).id;
-      await expectRefused(
-        handmadeUpdate([
-          { client: GHOST, clock: 5, structs: [{ content: { string: 'gap' }, origin: anchor }] },
-        ]),
-        CloseCode.ResyncRequired,
-      );
+    it('refuses an unknown origin and a deletion of unknown items at once (4409)', async () => {
       await expectRefused(
         handmadeUpdate([
           {
@@ -234,6 +231,47 @@ describe('hand-made updates cannot get around the clause lock or into the docume
         handmadeUpdate([], [{ client: GHOST, clock: 0, len: 4 }]),
         CloseCode.ResyncRequired,
       );
+    });
+  });
+
+  describe('2b. an update waiting for its own earlier changes', () => {
+    it('keeps a clock gap of its own client aside, asks for the missing changes, and closes with 4409 when they never come', async () => {
+      const text = clauseParagraphText(watcher.doc, BARRIER);
+      const anchor = (text._start as Y.Item).id;
+      const socket = await rawSocket(drafterCookie);
+      await socket.requestFullState();
+      const framesBefore = socket.messages.length;
+      await expectRefused(
+        handmadeUpdate([
+          { client: GHOST, clock: 5, structs: [{ content: { string: 'gap' }, origin: anchor }] },
+        ]),
+        CloseCode.ResyncRequired,
+        drafterCookie,
+        socket,
+      );
+      // The server asked this client for what it lacks (a sync step 1) before giving up.
+      const asked = socket.messages.slice(framesBefore).some((frame) => frame[0] === 0 && frame[1] === 0);
+      expect(asked).toBe(true);
+    });
+
+    it('applies such an update once the changes it waits for arrive (a reconnecting typist)', async () => {
+      const socket = await rawSocket(drafterCookie);
+      await socket.requestFullState();
+      const typist = new Y.Doc();
+      Y.applyUpdate(typist, Y.encodeStateAsUpdate(socket.doc));
+      const typed: Uint8Array[] = [];
+      typist.on('update', (update: Uint8Array) => typed.push(update));
+      clauseParagraphText(typist, BARRIER).insert(0, '[typed offline] ');
+      clauseParagraphText(typist, BARRIER).insert(0, '[typed online] ');
+      const [offline, online] = typed as [Uint8Array, Uint8Array];
+      socket.send(syncUpdateMessage(online)); // arrives first, as a keystroke does before the sync step 2
+      socket.send(syncUpdateMessage(offline));
+      await waitFor(() => contentOf(watcher.doc).includes('[typed online] [typed offline] '), {
+        what: 'both edits applied in order',
+      });
+      await socket.requestFullState();
+      expect(socket.closeCode).toBeUndefined();
+      await expectReplicasEqual();
     });
   });
 

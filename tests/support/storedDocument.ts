@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import * as Y from 'yjs';
 import type { SqliteDatabase } from '../../server/src/store/database';
 import { SqliteDocumentStorage } from '../../server/src/store/sqliteDocumentStorage';
+import { modelTextString } from './modelText';
 
 type DatabaseConstructor = new (
   file: string,
@@ -42,14 +43,13 @@ export function readStoredDocument(databaseFile: string, documentId: string): St
   }
 }
 
-/** The text of `textName` in the stored document, and the integrity check. */
+/** The text the durability tests type into (`modelText`) in the stored document, and the integrity check. */
 export function readStoredText(
   databaseFile: string,
   documentId: string,
-  textName: string,
 ): { text: string; integrity: string } {
   const { doc, integrity } = readStoredDocument(databaseFile, documentId);
-  const text = doc.getText(textName).toString();
+  const text = modelTextString(doc);
   doc.destroy();
   return { text, integrity };
 }

@@ -1,13 +1,12 @@
 /**
  * Durability testing by unique tokens: each simulated person types tokens
- * like `[c3-17]` at random token boundaries of one Y.Text, so every token
+ * like `[c3-17]` at random token boundaries of one text node of the document
+ * model (`modelText`: the first Y.XmlText of the content), so every token
  * stays contiguous (nobody types inside another's) and can be counted in any
  * copy of the text: the clients', a fresh load, or the SQLite file.
  */
 import type { CollabClient } from './collabClient';
-
-/** The Y.Text the durability tests type into (next to the document's own content). */
-export const TOKEN_TEXT = 'durability';
+import { modelText, modelTextString } from './modelText';
 
 const TOKEN = /\[c\d+-\d+\]/g;
 
@@ -62,14 +61,14 @@ export class TokenTypist {
   ) {}
 
   get text(): string {
-    return this.client.doc.getText(TOKEN_TEXT).toString();
+    return modelTextString(this.client.doc);
   }
 
   /** Types the next token at a random token boundary; returns it. */
   typeOne(): string {
     const token = `[${this.name}-${this.typed.length + 1}]`;
-    const text = this.client.doc.getText(TOKEN_TEXT);
-    const current = text.toString();
+    const text = modelText(this.client.doc);
+    const current = modelTextString(this.client.doc);
     const boundaries = [0];
     for (let i = current.indexOf(']'); i !== -1; i = current.indexOf(']', i + 1)) boundaries.push(i + 1);
     text.insert(boundaries[Math.floor(this.random() * boundaries.length)] ?? 0, token);

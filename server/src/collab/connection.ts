@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import type { UpdateAuthor } from './documentStorage';
+import type { ParkedUpdates } from './parkedUpdates';
 
 let nextConnectionId = 1;
 
@@ -18,6 +19,8 @@ export class Connection {
   readonly id = nextConnectionId++;
   /** The awareness client id this connection speaks for (the first one it announced). */
   awarenessClientId: number | undefined;
+  /** Updates waiting for this connection's own earlier changes (created by the room on first use). */
+  parked: ParkedUpdates | undefined;
   private closed = false;
 
   constructor(
@@ -78,5 +81,6 @@ export class Connection {
 
   markClosed(): void {
     this.closed = true;
+    this.parked?.clear();
   }
 }

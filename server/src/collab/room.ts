@@ -7,8 +7,10 @@ import { CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
 import { type DocumentStorage, docFromStoredState, type UpdateAuthor } from './documentStorage';
+import { DEFAULT_PARKED_UPDATE_LIMITS, type ParkedUpdateLimits, ParkedUpdates } from './parkedUpdates';
+import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './syncMessages';
 import { mergeTurnUpdates } from './turnEncoding';
-import { DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateBounds';
+import { AwaitingOwnChanges, DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateBounds';
 import { inspectClientUpdate } from './updateInspection';
 
 /** Typed hooks other capabilities (versions) attach to a room's life. */
@@ -28,6 +30,8 @@ export interface RoomOptions {
   presenceFlushMs?: number;
   /** What one client update may claim (default DEFAULT_UPDATE_LIMITS). */
   updateLimits?: UpdateLimits;
+  /** Bounds on updates waiting for their sender's own earlier changes (default DEFAULT_PARKED_UPDATE_LIMITS). */
+  parkedUpdateLimits?: ParkedUpdateLimits;
   hooks?: RoomHooks;
 }
 
@@ -36,21 +40,6 @@ interface PendingChange {
   updates: Uint8Array[];
   author: UpdateAuthor;
   sender: Connection;
-}
-
-/** Encodes a y-websocket sync-update message carrying `update`. */
-function encodeUpdateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Sync);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Awareness);
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
-  return encoding.toUint8Array(encoder);
 }
 
 /**
@@ -76,6 +65,8 @@ export class Room {
    */
   private unstored: PendingChange[] = [];
   private flushScheduled = false;
+  /** True while parked updates are being retried (they re-enter applyClientUpdate). */
+  private retryingParked = false;
 
   constructor(
     readonly documentId: string,
@@ -104,10 +95,7 @@ export class Room {
   join(connection: Connection): void {
     this.flushUnstored();
     this.connections.add(connection);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.Sync);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    connection.send(encoding.toUint8Array(encoder));
+    connection.send(encodeSyncStep1(this.doc));
     const present = [...this.awareness.getStates().keys()];
     if (present.length > 0) connection.send(encodeAwarenessMessage(this.awareness, present));
   }
@@ -160,11 +148,19 @@ export class Room {
    * turn's commit) stored and broadcast.
    */
   applyClientUpdate(update: Uint8Array, sender: Connection): void {
-    const { touched, changesDocument } = inspectClientUpdate(this.doc, update, {
-      canEdit: sender.canEdit,
-      role: sender.role,
-      limits: this.options.updateLimits ?? DEFAULT_UPDATE_LIMITS,
-    });
+    let effect: ReturnType<typeof inspectClientUpdate>;
+    try {
+      effect = inspectClientUpdate(this.doc, update, {
+        canEdit: sender.canEdit,
+        role: sender.role,
+        limits: this.options.updateLimits ?? DEFAULT_UPDATE_LIMITS,
+      });
+    } catch (error) {
+      if (!(error instanceof AwaitingOwnChanges)) throw error;
+      this.park(update, sender);
+      return;
+    }
+    const { touched, changesDocument } = effect;
     if (!changesDocument) return;
     for (const clauseId of touched) {
       if (this.lockedClauses.has(clauseId)) {
@@ -190,6 +186,46 @@ export class Room {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flushUnstored());
+    }
+    this.retryParked(sender);
+  }
+
+  /**
+   * Keeps aside an update that waits for its sender's own earlier changes
+   * (ParkedUpdates: outside the Y.Doc, bounded), and the first time asks the
+   * client for everything the server lacks (sync step 1, which the provider
+   * answers with sync step 2). Past a bound: 4409.
+   */
+  private park(update: Uint8Array, sender: Connection): void {
+    sender.parked ??= new ParkedUpdates(
+      this.options.parkedUpdateLimits ?? DEFAULT_PARKED_UPDATE_LIMITS,
+      () => {
+        const reason = 'the changes this update depends on never arrived';
+        sender.sendNotice({ kind: 'refused', reason, closeCode: CloseCode.ResyncRequired });
+        sender.close(CloseCode.ResyncRequired, reason);
+      },
+    );
+    sender.parked.park(update);
+    if (sender.parked.resyncRequested) return;
+    sender.parked.resyncRequested = true;
+    this.flushUnstored();
+    sender.send(encodeSyncStep1(this.doc));
+  }
+
+  /** Checks a sender's parked updates again, in order, after one of its changes was applied. */
+  private retryParked(sender: Connection): void {
+    const parked = sender.parked;
+    if (!parked || parked.size === 0 || this.retryingParked) return;
+    this.retryingParked = true;
+    try {
+      for (let progress = true; progress && parked.size > 0; ) {
+        const waiting = parked.takeAll();
+        for (const update of waiting) this.applyClientUpdate(update, sender);
+        progress = parked.size < waiting.length;
+      }
+      if (parked.size === 0) parked.clear();
+    } finally {
+      this.retryingParked = false;
     }
   }
 

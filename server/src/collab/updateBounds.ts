@@ -27,8 +27,23 @@ function malformed(message: string): CollabRefusal {
   return new CollabRefusal(CloseCode.MalformedMessage, message);
 }
 
-function missing(message: string): CollabRefusal {
-  return new CollabRefusal(CloseCode.ResyncRequired, message);
+/**
+ * An update that depends on changes of its own author's Yjs client that the
+ * server has not received yet. An honest y-websocket client sends these: after
+ * a reconnect it sends each new keystroke at once, while the changes it made
+ * offline follow in its sync step 2. The room keeps such an update aside,
+ * outside the document, until they arrive (see ParkedUpdates).
+ */
+export class AwaitingOwnChanges extends CollabRefusal {
+  constructor(message: string) {
+    super(CloseCode.ResyncRequired, message);
+    this.name = 'AwaitingOwnChanges';
+  }
+}
+
+/** Missing changes of a client the update itself writes for (`own`) may still arrive; others cannot. */
+function missing(message: string, own: boolean): CollabRefusal {
+  return own ? new AwaitingOwnChanges(message) : new CollabRefusal(CloseCode.ResyncRequired, message);
 }
 
 /**
@@ -38,7 +53,8 @@ function missing(message: string): CollabRefusal {
  * exists, and every deleted range lies within known clocks. Yjs would keep
  * anything else pending inside the document, unchecked, unstored and
  * unbroadcast, and hand it to the next client that syncs (issue 11, item 2);
- * such an update is refused with 4409 (ResyncRequired) and changes nothing.
+ * such an update is refused with 4409 (ResyncRequired) and changes nothing —
+ * unless only its own client's earlier changes are missing (AwaitingOwnChanges).
  * Returns the coverage per client: the update's known clocks [0, coverage).
  */
 export function checkUpdateStructure(index: UpdateIndex, limits: UpdateLimits): Map<number, number> {
@@ -59,6 +75,7 @@ export function checkUpdateStructure(index: UpdateIndex, limits: UpdateLimits): 
       if (dependency && !isKnown(index, dependency, firstNew, coverage)) {
         throw missing(
           `item ${item.id.client}:${item.id.clock} depends on unknown ${dependency.client}:${dependency.clock}`,
+          index.byClient.has(dependency.client),
         );
       }
     }
@@ -67,7 +84,10 @@ export function checkUpdateStructure(index: UpdateIndex, limits: UpdateLimits): 
     const covered = coverage.get(client) ?? index.stateOf(client);
     for (const range of ranges) {
       if (range.len < 0 || range.clock + range.len > covered) {
-        throw missing(`deletion of unknown items ${client}:${range.clock}+${range.len}`);
+        throw missing(
+          `deletion of unknown items ${client}:${range.clock}+${range.len}`,
+          index.byClient.has(client),
+        );
       }
     }
   }
@@ -86,7 +106,10 @@ function coverPerClient(index: UpdateIndex, limits: UpdateLimits): Map<number, n
       }
       if (struct instanceof Y.Skip) continue;
       if (struct.id.clock > covered) {
-        throw missing(`structs of client ${client} start at ${struct.id.clock}; the server has ${covered}`);
+        throw missing(
+          `structs of client ${client} start at ${struct.id.clock}; the server has ${covered}`,
+          true,
+        );
       }
       const end = struct.id.clock + struct.length;
       if (end > covered) {
