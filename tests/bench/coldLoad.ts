@@ -5,16 +5,19 @@
  * after the sample, so nothing compacts behind our back) and times a stock
  * y-websocket provider from construction to its `sync` event.
  * The reference has no storage: its figure is the same sync from memory.
+ * The document on both is the same: the one-paragraph initial state, then
+ * the trace typed into its text node (`modelText`).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { webSocketWithCookie } from '../support/collabClient';
+import { modelText, modelTextString } from '../support/modelText';
 import { pause, waitUntil } from './loadMeter';
 import { closeClients, openClients, ProtocolClient } from './protocolClient';
-import { BENCH_USER, ServerUnderTest, type StartOptions } from './serverUnderTest';
-import { applyTxn, type EditingTrace, TRACE_TEXT } from './traces';
+import { BENCH_USER, ServerUnderTest, type StartOptions, toBase64 } from './serverUnderTest';
+import { applyTxn, docWithState, type EditingTrace } from './traces';
 
 export interface LoadSamples {
   p50Ms: number;
@@ -67,7 +70,7 @@ export function timeProviderSync(
     provider.once('sync', () => {
       const ms = performance.now() - started;
       clearTimeout(timer);
-      const text = doc.getText(TRACE_TEXT).toString();
+      const text = modelTextString(doc);
       provider.destroy();
       doc.destroy();
       resolve({ ms, text });
@@ -186,7 +189,11 @@ async function encodedStateOf(server: ServerUnderTest, documentId: string): Prom
   return size;
 }
 
-export async function runColdLoad(trace: EditingTrace, samples: number): Promise<ColdLoadResult> {
+export async function runColdLoad(
+  trace: EditingTrace,
+  samples: number,
+  initialState: Uint8Array,
+): Promise<ColdLoadResult> {
   const seeding = await ServerUnderTest.start('draftroom');
   await seeding.request('checkpoint');
   const bytesBaseline = bytesOnDisk(seeding.dataDir);
@@ -194,6 +201,7 @@ export async function runColdLoad(trace: EditingTrace, samples: number): Promise
     trace: trace.name,
     limit: trace.txns.length,
     email: BENCH_USER.email,
+    initialState: toBase64(initialState),
   });
   await seeding.kill();
   const options: StartOptions = { dataDir: seeding.dataDir };
@@ -223,13 +231,18 @@ export async function runColdLoad(trace: EditingTrace, samples: number): Promise
 }
 
 /** The reference keeps documents in memory only: the same sync, from memory. */
-export async function runReferenceLoad(trace: EditingTrace, samples: number): Promise<LoadSamples> {
+export async function runReferenceLoad(
+  trace: EditingTrace,
+  samples: number,
+  initialState: Uint8Array,
+): Promise<LoadSamples> {
   const server = await ServerUnderTest.start('reference');
-  const [documentId] = await server.createDocuments(1);
+  const [documentId] = await server.createDocuments(1, 'Cold load', initialState);
   // The same document as ours holds: the whole editing history, not just its final text.
-  const source = new Y.Doc();
-  source.clientID = 1;
-  for (const txn of trace.txns) applyTxn(source.getText(TRACE_TEXT), txn.patches);
+  const source = docWithState(initialState, 1);
+  const text = modelText(source);
+  if (trace.startContent) text.insert(0, trace.startContent);
+  for (const txn of trace.txns) applyTxn(text, txn.patches);
   const [writer] = await openClients(1, () => new ProtocolClient({ url: server.collabUrl(documentId!) }));
   writer!.sendUpdate(Y.encodeStateAsUpdate(source));
   // The reference echoes every update to its sender too: the echo says it is applied.

@@ -5,18 +5,23 @@
  * insert by its (client id, clock) when sending; every other client stamps
  * its receipt of that id.
  *
- * Each editor inserts at the end of its own run of text: a valid Yjs update
- * whose origin only it created, so the generator needs no replica of the
- * document per editor (500 replicas would saturate this process, not the
- * server); the server still decodes, integrates, stores and relays each one.
+ * Each editor inserts at the end of its own run of text in the paragraph of
+ * the document's initial state (every editor holds that state, the same on
+ * both servers, and types into its text node, `modelText`): a valid Yjs
+ * update whose origin only it created (or the text node itself), so the
+ * generator needs no replica of the document per editor (500 replicas would
+ * saturate this process, not the server); the server still decodes,
+ * integrates, stores and relays each one.
  */
 import * as Y from 'yjs';
+import { modelText } from '../support/modelText';
 import { type LoadGeneratorStats, LoadMeter, pause, waitUntil } from './loadMeter';
 import { machineBusyMs } from './machineLoad';
 import { openClients, ProtocolClient } from './protocolClient';
 import { wallClockMs } from './servers/probe';
 import type { ServerUnderTest } from './serverUnderTest';
 import { LatencyHistogram } from './stats';
+import { docWithState } from './traces';
 import { insertedRanges } from './updateIds';
 
 export interface FanoutConfig {
@@ -91,10 +96,22 @@ class DeliveryLedger {
   }
 }
 
-function openEditor(server: ServerUnderTest, documentId: string, ledger: DeliveryLedger): ProtocolClient {
+interface Editor {
+  client: ProtocolClient;
+  /** The initial paragraph's text node in the editor's own copy (its runs only). */
+  text: Y.XmlText;
+}
+
+function openEditor(
+  server: ServerUnderTest,
+  documentId: string,
+  initialState: Uint8Array,
+  ledger: DeliveryLedger,
+): ProtocolClient {
   const client: ProtocolClient = new ProtocolClient({
     url: server.collabUrl(documentId),
     cookie: server.cookie,
+    doc: docWithState(initialState),
     onUpdate: (update, at) => {
       for (const range of insertedRanges(update)) {
         // The reference echoes an update to its sender too; that is no propagation.
@@ -125,10 +142,14 @@ function totals(clients: readonly ProtocolClient[]): { updates: number; presence
 export async function runFanout(
   server: ServerUnderTest,
   documentId: string,
+  initialState: Uint8Array,
   config: FanoutConfig,
 ): Promise<FanoutResult> {
   const ledger = new DeliveryLedger();
-  const editors = await openClients(config.editors, () => openEditor(server, documentId, ledger));
+  const editors = await openClients(config.editors, () =>
+    openEditor(server, documentId, initialState, ledger),
+  );
+  const typing: Editor[] = editors.map((client) => ({ client, text: modelText(client.doc) }));
   const meter = new LoadMeter();
   const receivers = config.editors - 1;
   let inserts = 0;
@@ -156,8 +177,7 @@ export async function runFanout(
     }
     const elapsedSeconds = (now - started) / 1000;
     for (; inserts < Math.floor(elapsedSeconds * config.rate); inserts++) {
-      const editor = editors[inserts % editors.length]!;
-      const text = editor.doc.getText('fanout');
+      const { client: editor, text } = typing[inserts % typing.length]!;
       const clock = Y.getState(editor.doc.store, editor.doc.clientID);
       ledger.sent(`${editor.doc.clientID}:${clock}`, receivers, measuring, performance.now());
       if (measuring) measuredInserts++;

@@ -3,12 +3,16 @@
  * short paragraph, the other receives it); the server's memory per open
  * document; then everyone leaves and the memory should return near the
  * baseline once the documents are unloaded. Memory is taken after a full
- * garbage collection in the server process (heap) and as RSS.
+ * garbage collection in the server process (heap) and as RSS. Every document
+ * starts as the same one-paragraph state on both servers; the writer holds
+ * that state and types into its text node (`modelText`).
  */
+import { modelText, oneParagraphState } from '../support/modelText';
 import { pause } from './loadMeter';
 import { closeClients, openClients, ProtocolClient } from './protocolClient';
 import type { ServerStats } from './servers/probe';
 import { type ServerKind, ServerUnderTest } from './serverUnderTest';
+import { docWithState } from './traces';
 
 export interface ManyDocumentsResult {
   documents: number;
@@ -27,16 +31,22 @@ export interface ManyDocumentsResult {
 const PARAGRAPH = 'The parties agree to exchange information on migration flows every quarter. '.repeat(3);
 const UNLOAD_DELAY_MS = 1000;
 
-async function openDocumentPairs(server: ServerUnderTest, documentIds: readonly string[]) {
+async function openDocumentPairs(
+  server: ServerUnderTest,
+  documentIds: readonly string[],
+  initialState: Uint8Array,
+) {
   const clients = await openClients(documentIds.length * 2, (index) => {
     const documentId = documentIds[Math.floor(index / 2)]!;
-    return new ProtocolClient({ url: server.collabUrl(documentId), cookie: server.cookie });
+    // The writer (even index) holds the initial state to type into; the reader keeps nothing.
+    const doc = index % 2 === 0 ? docWithState(initialState) : undefined;
+    return new ProtocolClient({ url: server.collabUrl(documentId), cookie: server.cookie, doc });
   });
   const writers = clients.filter((_, index) => index % 2 === 0);
   const readers = clients.filter((_, index) => index % 2 === 1);
   for (const writer of writers) {
     writer.doc.on('update', (update: Uint8Array) => writer.sendUpdate(update));
-    writer.doc.getText('paragraph').insert(0, PARAGRAPH);
+    modelText(writer.doc).insert(0, PARAGRAPH);
   }
   const deadline = performance.now() + 60_000;
   while (readers.some((reader) => reader.updatesReceived === 0) && performance.now() < deadline)
@@ -47,9 +57,10 @@ async function openDocumentPairs(server: ServerUnderTest, documentIds: readonly 
 export async function runManyDocuments(kind: ServerKind, documents: number): Promise<ManyDocumentsResult> {
   const server = await ServerUnderTest.start(kind, { roomUnloadDelayMs: UNLOAD_DELAY_MS });
   try {
-    const documentIds = await server.createDocuments(documents, 'Many');
+    const initialState = oneParagraphState();
+    const documentIds = await server.createDocuments(documents, 'Many', initialState);
     const baseline = await server.statsAfterGc();
-    const { clients, delivered } = await openDocumentPairs(server, documentIds);
+    const { clients, delivered } = await openDocumentPairs(server, documentIds, initialState);
     const loaded = await server.statsAfterGc();
     const droppedConnections = clients.filter((client) => client.dropped).length;
     await closeClients(clients);

@@ -1,5 +1,6 @@
 /** The five bench scenarios, each run against both servers and turned into report rows. */
 import { rmSync } from 'node:fs';
+import { oneParagraphState } from '../support/modelText';
 import { bytesOnDisk, runColdLoad, runReferenceLoad, timeProviderSync } from './coldLoad';
 import { type FanoutConfig, type FanoutResult, runFanout } from './fanout';
 import { runManyDocuments } from './manyDocuments';
@@ -123,11 +124,13 @@ function fanoutRows(editors: number, rate: number, r: Record<ServerKind, FanoutR
 export async function fanoutScenario(plan: BenchPlan): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   for (const [turn, { editors, rate }] of plan.fanout.entries()) {
+    // One initial state for both servers: the editors type into its paragraph.
+    const initialState = oneParagraphState();
     const results = await bothServers(turn, async (kind) => {
       const server = await ServerUnderTest.start(kind);
       try {
-        const [documentId] = await server.createDocuments(1, 'Fan-out');
-        return await runFanout(server, documentId!, { editors, rate, ...plan.fanoutTiming });
+        const [documentId] = await server.createDocuments(1, 'Fan-out', initialState);
+        return await runFanout(server, documentId!, initialState, { editors, rate, ...plan.fanoutTiming });
       } finally {
         await server.dispose();
       }
@@ -147,10 +150,11 @@ interface ReplayOutcome {
 async function replayThroughServer(
   kind: ServerKind,
   trace: EditingTrace,
+  initialState: Uint8Array,
   replay: (server: ServerUnderTest, documentId: string) => Promise<ReplayResult>,
 ): Promise<ReplayOutcome> {
   const server = await ServerUnderTest.start(kind);
-  const [documentId] = await server.createDocuments(1, `Replay ${trace.name}`);
+  const [documentId] = await server.createDocuments(1, `Replay ${trace.name}`, initialState);
   const result = await replay(server, documentId!);
   if (kind === 'reference') {
     await server.stop();
@@ -210,12 +214,14 @@ function replayRows(name: string, floorMs: number, r: Record<ServerKind, ReplayO
 
 export async function traceScenario(plan: BenchPlan): Promise<ResultRow[]> {
   const trace = loadTrace('automerge-paper', plan.traceLimit);
-  const floor = measureFloor(trace);
+  // Both servers' documents start as this state; the writer's updates are typed into its paragraph.
+  const initialState = oneParagraphState();
+  const floor = measureFloor(trace, initialState);
   if (!floor.correct) throw new Error('the floor replay does not reach endContent');
-  const { updates } = updatesOfTrace(trace, 1);
+  const { updates } = updatesOfTrace(trace, 1, initialState);
   const results = await bothServers(0, (kind) =>
-    replayThroughServer(kind, trace, (server, documentId) =>
-      replayOneWriter(server, documentId, trace, updates),
+    replayThroughServer(kind, trace, initialState, (server, documentId) =>
+      replayOneWriter(server, documentId, trace, updates, initialState),
     ),
   );
   return replayRows(`2. trace automerge-paper (${editCount(trace)} edits), 1 writer`, floor.ms, results);
@@ -223,17 +229,22 @@ export async function traceScenario(plan: BenchPlan): Promise<ResultRow[]> {
 
 export async function concurrentScenario(plan: BenchPlan): Promise<ResultRow[]> {
   const trace = loadTrace('friendsforever_flat', plan.concurrentLimit);
-  const floor = measureFloor(trace);
+  const initialState = oneParagraphState();
+  const floor = measureFloor(trace, initialState);
   const results = await bothServers(1, (kind) =>
-    replayThroughServer(kind, trace, (server, documentId) => replayTwoWriters(server, documentId, trace)),
+    replayThroughServer(kind, trace, initialState, (server, documentId) =>
+      replayTwoWriters(server, documentId, trace),
+    ),
   );
   return replayRows(`3. trace friendsforever (${editCount(trace)} edits), 2 writers`, floor.ms, results);
 }
 
 export async function coldLoadScenario(plan: BenchPlan): Promise<ResultRow[]> {
   const trace = loadTrace('automerge-paper', plan.traceLimit);
-  const ours = await runColdLoad(trace, plan.coldLoadSamples);
-  const reference = await runReferenceLoad(trace, plan.coldLoadSamples);
+  // The same document on both: this initial state, then the trace typed into its paragraph.
+  const initialState = oneParagraphState();
+  const ours = await runColdLoad(trace, plan.coldLoadSamples, initialState);
+  const reference = await runReferenceLoad(trace, plan.coldLoadSamples, initialState);
   const name = `4. load automerge-paper (${plan.coldLoadSamples} samples)`;
   const na = 'n/a (no storage)';
   const correct = ours.uncompacted.correct && ours.compacted.correct && ours.warm.correct;

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { oneParagraphState } from '../support/modelText';
 import type { DraftroomChildOptions } from './servers/draftroomServer';
 import type { ProbeReply, ReadyMessage, ServerStats, WindowStats } from './servers/probe';
 
@@ -34,6 +35,11 @@ const SCRIPT: Record<ServerKind, string> = {
 export interface StartOptions extends Partial<DraftroomChildOptions> {
   /** Extra node flags, e.g. `--cpu-prof` (BENCH_CPU_PROF). */
   nodeFlags?: string[];
+}
+
+/** Binary over the IPC channel (JSON-serialised). */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 export class ServerUnderTest {
@@ -107,8 +113,13 @@ export class ServerUnderTest {
     return reply.result as T;
   }
 
-  createDocuments(count: number, title = 'Bench'): Promise<string[]> {
-    return this.request('createDocuments', { count, title });
+  /**
+   * `count` new documents, each starting as `initialState` (by default a fresh
+   * one-paragraph state): the clients type into its text node (`modelText`).
+   * Pass the same state to both servers, and to clients that need a copy of it.
+   */
+  createDocuments(count: number, title = 'Bench', initialState = oneParagraphState()): Promise<string[]> {
+    return this.request('createDocuments', { count, title, initialState: toBase64(initialState) });
   }
 
   resetStats(): Promise<void> {

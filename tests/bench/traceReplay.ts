@@ -10,13 +10,18 @@
  * its next one.
  * The time runs from the first send to the last observer's receipt of the
  * last update; observers keep the updates and build their text afterwards.
+ * The document starts as the one-paragraph state on both servers; every
+ * client types into its text node (`modelText`), the only place the server
+ * lets text go.
  */
+import { CONTENT_FIELD, NodeName } from '@draftroom/shared';
 import * as Y from 'yjs';
+import { modelText, modelTextString } from '../support/modelText';
 import { pause, waitUntil } from './loadMeter';
 import { closeClients, openClients, ProtocolClient } from './protocolClient';
 import { wallClockMs } from './servers/probe';
 import type { ServerUnderTest } from './serverUnderTest';
-import { applyTxn, type EditingTrace, splitBetweenTwoWriters, TRACE_TEXT } from './traces';
+import { applyTxn, docWithState, type EditingTrace, splitBetweenTwoWriters } from './traces';
 import { insertedRanges } from './updateIds';
 import { UpdateLog } from './updateLog';
 
@@ -41,8 +46,18 @@ interface Observer {
   clocks: Map<number, number>;
 }
 
-/** Once a writer's final clock arrived, all its earlier updates did too (one socket, in order). */
-const SENTINEL_TEXT = 'done';
+/**
+ * A writer's end mark: a new paragraph holding '.', appended to the content
+ * after the trace's paragraph (so `modelText` stays the trace's text). Once a
+ * writer's final clock arrived, all its earlier updates did too (one socket,
+ * in order).
+ */
+function typeEndMark(doc: Y.Doc): void {
+  const content = doc.getXmlFragment(CONTENT_FIELD);
+  const paragraph = new Y.XmlElement(NodeName.paragraph);
+  paragraph.insert(0, [new Y.XmlText('.')]);
+  content.insert(content.length, [paragraph]);
+}
 
 async function openObservers(server: ServerUnderTest, documentId: string): Promise<Observer[]> {
   const observers: Observer[] = [];
@@ -76,7 +91,7 @@ function observersHaveText(observers: readonly Observer[], expected: string): bo
   return observers.every(({ log }) => {
     const doc = new Y.Doc();
     log.replayInto(doc);
-    const correct = doc.getText(TRACE_TEXT).toString() === expected;
+    const correct = modelTextString(doc) === expected;
     doc.destroy();
     return correct;
   });
@@ -102,8 +117,9 @@ export async function replayOneWriter(
   documentId: string,
   trace: EditingTrace,
   updates: readonly Uint8Array[],
+  initialState: Uint8Array,
 ): Promise<ReplayResult> {
-  const { clockAfter, sentinel, writerId, finalClock } = withSentinel(updates);
+  const { clockAfter, sentinel, writerId, finalClock } = withSentinel(updates, initialState);
   const observers = await openObservers(server, documentId);
   const [writer] = await openClients(
     1,
@@ -146,9 +162,10 @@ export async function replayOneWriter(
 
 /**
  * The writer's clock after each update (for the flow-control window) and a
- * last update (one character in another text) that marks the end.
+ * last update (the end mark: a paragraph of its own) that marks the end.
+ * `updates` were typed into the document that starts as `initialState`.
  */
-function withSentinel(updates: readonly Uint8Array[]) {
+function withSentinel(updates: readonly Uint8Array[], initialState: Uint8Array) {
   const clockAfter: number[] = [];
   let writerId = 0;
   let clock = 0;
@@ -159,17 +176,18 @@ function withSentinel(updates: readonly Uint8Array[]) {
     }
     clockAfter.push(clock);
   }
-  const doc = new Y.Doc();
-  doc.clientID = writerId;
-  // A placeholder history of the writer's length so the sentinel gets the next clock.
-  doc.transact(() => doc.getText('placeholder').insert(0, ' '.repeat(clock)));
+  const doc = docWithState(initialState, writerId);
+  // A placeholder history of the writer's length (never sent: the end mark
+  // refers only to the initial paragraph) so the end mark gets the next clock.
+  doc.transact(() => modelText(doc).insert(0, ' '.repeat(clock)));
   let sentinel: Uint8Array = new Uint8Array();
   doc.on('update', (update: Uint8Array) => {
     sentinel = update;
   });
-  doc.getText(SENTINEL_TEXT).insert(0, '.');
+  typeEndMark(doc);
+  const finalClock = Y.getState(doc.store, writerId);
   doc.destroy();
-  return { clockAfter, sentinel, writerId, finalClock: clock + 1 };
+  return { clockAfter, sentinel, writerId, finalClock };
 }
 
 /**
@@ -228,9 +246,9 @@ class TraceWriter {
     });
   }
 
-  /** Types the end mark (one character in another text); returns this writer's final clock. */
+  /** Types the end mark (a paragraph of its own); returns this writer's final clock. */
   finish(): number {
-    this.doc.getText(SENTINEL_TEXT).insert(0, '.');
+    typeEndMark(this.doc);
     return Y.getState(this.doc.store, this.doc.clientID);
   }
 
@@ -238,8 +256,9 @@ class TraceWriter {
     return Y.getState(this.doc.store, WRITER_CLIENT_IDS[1 - this.index]!);
   }
 
+  /** Types its share into the initial paragraph's text node (synced from the server before). */
   async type(trace: EditingTrace, writerOf: readonly number[], needs: readonly CausalNeed[]): Promise<void> {
-    const text = this.doc.getText(TRACE_TEXT);
+    const text = modelText(this.doc);
     let sinceYield = 0;
     for (let i = 0; i < trace.txns.length; i++) {
       if (writerOf[i] !== this.index) continue;
@@ -274,11 +293,8 @@ export async function replayTwoWriters(
   await awaitObservers(observers, finalClocks);
   const totalMs = performance.now() - started;
   const stats = await serverUsage(server, cpuAtStart, wallAtStart);
-  await waitUntil(
-    () => writers.every((w) => w.doc.getText(TRACE_TEXT).length === trace.endContent.length),
-    10_000,
-  );
-  const writersCorrect = writers.every((w) => w.doc.getText(TRACE_TEXT).toString() === trace.endContent);
+  await waitUntil(() => writers.every((w) => modelText(w.doc).length === trace.endContent.length), 10_000);
+  const writersCorrect = writers.every((w) => modelTextString(w.doc) === trace.endContent);
   await closeClients([...writers.map((w) => w.client), ...observers.map((o) => o.client)]);
   return {
     totalMs,

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
+import { modelText } from '../support/modelText';
 
 export type TraceName = 'automerge-paper' | 'friendsforever_flat';
 
@@ -20,9 +21,6 @@ export interface EditingTrace {
   endContent: string;
   txns: { patches: Patch[] }[];
 }
-
-/** The Y.Text every replay edits. */
-export const TRACE_TEXT = 'trace';
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), 'data');
 
@@ -60,7 +58,19 @@ export function editCount(trace: EditingTrace): number {
   return trace.txns.reduce((sum, txn) => sum + txn.patches.length, 0);
 }
 
-/** Applies one transaction's patches to a Y.Text, in one Yjs transaction. */
+/**
+ * A document holding `initialState` (the one-paragraph state every bench
+ * document starts with, `oneParagraphState()`), with the given Y client id.
+ * Every replay edits its text node: `modelText(doc)`.
+ */
+export function docWithState(initialState: Uint8Array, clientId?: number): Y.Doc {
+  const doc = new Y.Doc();
+  if (clientId !== undefined) doc.clientID = clientId;
+  Y.applyUpdate(doc, initialState);
+  return doc;
+}
+
+/** Applies one transaction's patches to a Y.Text (a Y.XmlText of the model), in one Yjs transaction. */
 export function applyTxn(text: Y.Text, patches: readonly Patch[]): void {
   const apply = () => {
     for (const [position, deleted, inserted] of patches) {
@@ -72,10 +82,17 @@ export function applyTxn(text: Y.Text, patches: readonly Patch[]): void {
   else apply();
 }
 
-/** The floor: every edit applied to a bare Y.Doc in this process (no listener, no network), in ms. */
-export function measureFloor(trace: EditingTrace): { ms: number; correct: boolean } {
-  const doc = new Y.Doc();
-  const text = doc.getText(TRACE_TEXT);
+/**
+ * The floor: every edit applied to a bare Y.Doc in this process (no listener,
+ * no network), in ms — into the same text node of the same initial state as
+ * the replays.
+ */
+export function measureFloor(
+  trace: EditingTrace,
+  initialState: Uint8Array,
+): { ms: number; correct: boolean } {
+  const doc = docWithState(initialState);
+  const text = modelText(doc);
   const started = performance.now();
   if (trace.startContent) text.insert(0, trace.startContent);
   for (const txn of trace.txns) applyTxn(text, txn.patches);
@@ -87,12 +104,16 @@ export function measureFloor(trace: EditingTrace): { ms: number; correct: boolea
 
 /**
  * The updates one writer (Y client id `clientId`) sends while typing the
- * trace: one per transaction, exactly what a y-websocket provider would send.
+ * trace into the text node of a document that starts as `initialState`: one
+ * per transaction, exactly what a y-websocket provider would send.
  */
-export function updatesOfTrace(trace: EditingTrace, clientId: number): { updates: Uint8Array[] } {
-  const doc = new Y.Doc();
-  doc.clientID = clientId;
-  const text = doc.getText(TRACE_TEXT);
+export function updatesOfTrace(
+  trace: EditingTrace,
+  clientId: number,
+  initialState: Uint8Array,
+): { updates: Uint8Array[] } {
+  const doc = docWithState(initialState, clientId);
+  const text = modelText(doc);
   const updates: Uint8Array[] = [];
   doc.on('update', (update: Uint8Array) => updates.push(update));
   if (trace.startContent) text.insert(0, trace.startContent);

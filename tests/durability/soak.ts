@@ -2,7 +2,9 @@
  * `pnpm soak` (tsx tests/durability/soak.ts): the long durability run.
  *
  * 1. Memory soak: 100 stock y-websocket clients across 20 documents type and
- *    move their cursors for SOAK_MINUTES (default 10). The server's heap after
+ *    move their cursors for SOAK_MINUTES (default 10). Each document starts
+ *    with one empty paragraph (ServerUnderTest.createDocuments); its clients
+ *    type into that paragraph's text node (`modelText`). The server's heap after
  *    a full GC is sampled every 30 s; after the warm-up (the first fifth) it
  *    may grow only as the documents do (Yjs keeps an item per edit); at the
  *    end every client of a document must hold the same text as a fresh
@@ -15,6 +17,7 @@
 import * as Y from 'yjs';
 import { ServerUnderTest } from '../bench/serverUnderTest';
 import { type CollabClient, connectClient } from '../support/collabClient';
+import { modelText, modelTextString } from '../support/modelText';
 import { relayOnlyOwnPresence } from '../support/ownPresence';
 import { seededRandom } from '../support/tokenTypist';
 import { waitFor } from '../support/waitFor';
@@ -25,7 +28,6 @@ const KILL_CYCLES = Number(process.env.SOAK_KILL_CYCLES ?? 200);
 const DOCUMENTS = 20;
 const CLIENTS_PER_DOCUMENT = 5;
 const SAMPLE_EVERY_MS = 30_000;
-const SOAK_TEXT = 'soak';
 const WORDS = ['migration', 'partnership', 'return', 'readmission', 'asylum', 'visa', 'border', 'capacity'];
 
 /**
@@ -48,9 +50,9 @@ interface SoakClient {
   timer?: NodeJS.Timeout;
 }
 
-/** One person: a word or a deletion every 300–900 ms, a cursor move every second. */
+/** One person: a word or a deletion every 300–900 ms, a cursor move every second (once synced). */
 function startEditing(person: SoakClient, random: () => number): void {
-  const text = person.client.doc.getText(SOAK_TEXT);
+  const text = modelText(person.client.doc);
   const awareness = person.client.provider.awareness;
   let lastCursorAt = 0;
   const step = () => {
@@ -100,7 +102,7 @@ async function checkConvergence(server: ServerUnderTest, people: SoakClient[]): 
   let converged = 0;
   for (const [documentId, members] of byDocument) {
     const fresh = relayOnlyOwnPresence(connectClient(server.wsUrl, documentId, server.cookie));
-    const textOf = (client: CollabClient) => client.doc.getText(SOAK_TEXT).toString();
+    const textOf = (client: CollabClient) => modelTextString(client.doc);
     const agree = () =>
       fresh.provider.synced && members.every((member) => textOf(member.client) === textOf(fresh));
     const ok = await waitFor(agree, { timeoutMs: 30_000, what: `convergence of ${documentId}` }).catch(

@@ -3,10 +3,10 @@
  * database in DATA_DIR with the demo seeded, plus the measuring probe.
  * Started by ServerUnderTest with the options as JSON in argv[2].
  */
-import * as Y from 'yjs';
 import { configWith } from '../../../server/src/config';
 import { createLogger } from '../../../server/src/logger';
 import { startServer } from '../../../server/src/server';
+import { oneParagraphState } from '../../support/modelText';
 import { loadTrace, type TraceName, updatesOfTrace } from '../traces';
 import { announceReady, serveProbe } from './probe';
 
@@ -29,6 +29,12 @@ const server = await startServer(
     maxConnectionsPerUser: 1_000_000,
     compactAfterUpdates: options.compactAfterUpdates ?? 500,
     roomUnloadDelayMs: options.roomUnloadDelayMs ?? 10_000,
+    // The bench measures throughput: a trace-replay writer sends as fast as the
+    // server takes it, far past the per-connection budgets (4429). Production
+    // keeps the defaults (COLLAB_MESSAGES_PER_SECOND and the others).
+    collabMessagesPerSecond: 1e9,
+    collabMessageBurst: 1e9,
+    collabBytesPerSecond: 2 ** 40,
   }),
   logger,
 );
@@ -39,16 +45,25 @@ function demoProcessId(): string {
   return row.process_id;
 }
 
-function createDocuments(args: unknown): string[] {
-  const { count, title } = args as { count: number; title: string };
+/** The initial state the runner sent (base64), or a fresh one-paragraph state. */
+function initialStateOf(base64: string | undefined): Uint8Array {
+  return base64 === undefined ? oneParagraphState() : new Uint8Array(Buffer.from(base64, 'base64'));
+}
+
+/** Documents starting as `state` (the one-paragraph state every bench client types into). */
+function createDocumentsWith(count: number, title: string, state: Uint8Array): string[] {
   const processId = demoProcessId();
-  const empty = Y.encodeStateAsUpdate(new Y.Doc());
   const create = server.db.transaction(() =>
     Array.from({ length: count }, (_, i) =>
-      server.repositories.documents.create(processId, `${title} ${i + 1}`, empty),
+      server.repositories.documents.create(processId, `${title} ${i + 1}`, state),
     ),
   );
   return create();
+}
+
+function createDocuments(args: unknown): string[] {
+  const { count, title, initialState } = args as { count: number; title: string; initialState?: string };
+  return createDocumentsWith(count, title, initialStateOf(initialState));
 }
 
 /**
@@ -57,12 +72,18 @@ function createDocuments(args: unknown): string[] {
  * batches to keep the set-up short.
  */
 function storeTraceHistory(args: unknown): { documentId: string; updates: number } {
-  const { trace, limit, email } = args as { trace: TraceName; limit?: number; email: string };
-  const [documentId] = createDocuments({ count: 1, title: `Cold load ${trace}` });
+  const { trace, limit, email, initialState } = args as {
+    trace: TraceName;
+    limit?: number;
+    email: string;
+    initialState?: string;
+  };
+  const state = initialStateOf(initialState);
+  const [documentId] = createDocumentsWith(1, `Cold load ${trace}`, state);
   const author = server.db
     .prepare('SELECT id AS userId, participant_id AS participantId FROM users WHERE email = ?')
     .get(email) as { userId: string; participantId: string };
-  const { updates } = updatesOfTrace(loadTrace(trace, limit), 1);
+  const { updates } = updatesOfTrace(loadTrace(trace, limit), 1, state);
   const storage = server.repositories.documentStorage;
   for (let start = 0; start < updates.length; start += 1000) {
     storage.appendUpdates(documentId!, updates.slice(start, start + 1000), author);
