@@ -51,6 +51,17 @@ export const DOCUMENT_MODEL = {
     [NodeName.listItem]: [],
     hardBreak: [],
   } as Readonly<Record<string, readonly string[]>>,
+  /**
+   * Where the structural elements may stand (the editor's content
+   * expressions): a clause only directly in a section, a section only at the
+   * top level (`content`). A clause nested in another clause would be text
+   * that a lock on its outer clause does not name.
+   */
+  placement: {
+    [NodeName.section]: [CONTENT_FIELD],
+    [NodeName.sectionHeading]: [NodeName.section],
+    [NodeName.clause]: [NodeName.section],
+  } as Readonly<Record<string, readonly string[]>>,
   /** Mark names (= formatting attribute keys of Y.XmlText). */
   marks: ['bold', 'italic', 'strike', 'underline', 'code', 'link', 'bracket'] as readonly string[],
 } as const;

@@ -74,7 +74,12 @@ function checkChild(container: Container, content: Y.Item['content']): void {
   if (!(content instanceof Y.ContentType)) refuse(`${content.constructor.name} in an element`);
   const type = content.type;
   if (type instanceof Y.XmlText) return;
-  if (type instanceof Y.XmlElement && type.nodeName in DOCUMENT_MODEL.elements) return;
+  if (type instanceof Y.XmlElement && type.nodeName in DOCUMENT_MODEL.elements) {
+    const placement = DOCUMENT_MODEL.placement[type.nodeName];
+    const here = container.kind === 'fragment' ? DOCUMENT_MODEL.root : container.nodeName;
+    if (placement && !placement.includes(here)) refuse(`element "${type.nodeName}" inside "${here}"`);
+    return;
+  }
   refuse(type instanceof Y.XmlElement ? `element "${type.nodeName}"` : `a ${type.constructor.name}`);
 }
 

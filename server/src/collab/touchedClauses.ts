@@ -11,18 +11,17 @@ export interface UpdateEffect {
   changesDocument: boolean;
 }
 
-/** The clause id of a type, or of the nearest clause around it; undefined outside clauses. */
-function enclosingClauseId(type: Y.AbstractType<unknown> | null): string | undefined {
+/** Adds the id of every clause that is `type` or encloses it (all of them, not only the nearest). */
+function enclosingClauseIds(type: Y.AbstractType<unknown> | null, into: Set<string>): void {
   let current: Y.AbstractType<unknown> | null = type;
   while (current) {
     if (current instanceof Y.XmlElement && current.nodeName === NodeName.clause) {
       const id = current.getAttribute(ID_ATTR);
-      return typeof id === 'string' ? id : undefined;
+      if (typeof id === 'string') into.add(id);
     }
     const parent: unknown = current._item?.parent ?? null;
     current = parent instanceof Y.AbstractType ? parent : null;
   }
-  return undefined;
 }
 
 /** Every clause inside `type` (itself included), for a deletion that removes the whole subtree. */
@@ -39,34 +38,35 @@ function clausesWithin(type: Y.AbstractType<unknown>, into: Set<string>): void {
   }
 }
 
-/** When `item` (of the update) creates a clause element, the id attribute the update gives it. */
-function newClauseIdOf(item: Y.Item, index: UpdateIndex): string | undefined {
-  if (!(item.content instanceof Y.ContentType)) return undefined;
-  const type = item.content.type;
-  if (!(type instanceof Y.XmlElement) || type.nodeName !== NodeName.clause) return undefined;
-  for (const struct of index.decoded.structs) {
-    if (!(struct instanceof Y.Item) || struct.parentSub !== ID_ATTR) continue;
-    const parent: unknown = struct.parent;
-    if (parent instanceof Y.ID && Y.compareIDs(parent, item.id)) {
-      const [value] = struct.content.getContent() as unknown[];
-      return typeof value === 'string' ? value : undefined;
+/** The string values of every `id` attribute an update writes, by the update item holding the element. */
+type IdWrites = Map<Y.Item, string[]>;
+
+function idWritesOf(index: UpdateIndex, parents: ParentResolver): IdWrites {
+  const writes: IdWrites = new Map();
+  for (const newItem of index.newItems) {
+    const parent = parents.parentOfNew(newItem);
+    if (parent.kind !== 'update' || parent.key !== ID_ATTR) continue;
+    for (const value of newItem.item.content.getContent() as unknown[]) {
+      if (typeof value === 'string') writes.set(parent.item, [...(writes.get(parent.item) ?? []), value]);
     }
   }
-  return undefined;
+  return writes;
 }
 
-/** The clause that contains a parent (walking up through types the update creates). */
-function clauseOfParent(
+/** Adds every clause that contains a parent (walking up through types the update creates). */
+function clausesOfParent(
   parent: ParentOf,
-  index: UpdateIndex,
-  parents: ParentResolver,
+  context: { parents: ParentResolver; idWrites: IdWrites },
+  into: Set<string>,
   depth = 0,
-): string | undefined {
-  if (parent.kind === 'document') return enclosingClauseId(parent.type);
-  if (parent.kind !== 'update' || depth > 256) return undefined;
-  const created = newClauseIdOf(parent.item, index);
-  if (created !== undefined) return created;
-  return clauseOfParent(parents.parentOfCreatedType(parent.item, depth), index, parents, depth + 1);
+): void {
+  if (parent.kind === 'document') {
+    enclosingClauseIds(parent.type, into);
+    return;
+  }
+  if (parent.kind !== 'update' || depth > 256) return;
+  for (const id of context.idWrites.get(parent.item) ?? []) into.add(id);
+  clausesOfParent(context.parents.parentOfCreatedType(parent.item, depth), context, into, depth + 1);
 }
 
 /**
@@ -83,9 +83,16 @@ function clauseOfParent(
  */
 export function updateEffect(index: UpdateIndex, parents: ParentResolver): UpdateEffect {
   const touched = new Set<string>();
+  const context = { parents, idWrites: idWritesOf(index, parents) };
   for (const newItem of index.newItems) {
-    const clauseId = clauseOfParent(parents.parentOfNew(newItem), index, parents);
-    if (clauseId !== undefined) touched.add(clauseId);
+    const parent = parents.parentOfNew(newItem);
+    clausesOfParent(parent, context, touched);
+    // Writing an id value (an impostor taking an agreed clause's id) touches the clause with that id too.
+    if (parent.kind !== 'collected' && parent.kind !== 'invalid' && parent.key === ID_ATTR) {
+      for (const value of newItem.item.content.getContent() as unknown[]) {
+        if (typeof value === 'string') touched.add(value);
+      }
+    }
   }
   let deletesLive = false;
   for (const [client, ranges] of index.decoded.ds.clients) {
@@ -100,8 +107,7 @@ export function updateEffect(index: UpdateIndex, parents: ParentResolver): Updat
         if (!(struct instanceof Y.Item) || struct.deleted) continue;
         deletesLive = true;
         const parent: unknown = struct.parent;
-        const around = parent instanceof Y.AbstractType ? enclosingClauseId(parent) : undefined;
-        if (around !== undefined) touched.add(around);
+        if (parent instanceof Y.AbstractType) enclosingClauseIds(parent, touched);
         if (struct.content instanceof Y.ContentType) {
           clausesWithin(struct.content.type as Y.AbstractType<unknown>, touched);
         }

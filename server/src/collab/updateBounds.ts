@@ -1,7 +1,7 @@
 import { CloseCode } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { CollabRefusal } from '../errors';
-import type { UpdateIndex } from './updateIndex';
+import type { Struct, UpdateIndex } from './updateIndex';
 
 /** What one client update may claim (issue 11, item 3). Configurable; see the README's limits table. */
 export interface UpdateLimits {
@@ -68,10 +68,18 @@ export function checkUpdateStructure(index: UpdateIndex, limits: UpdateLimits): 
       throw malformed(`client id ${client} is not a 32-bit unsigned integer`);
     }
   }
+  checkStructSections(index);
   const coverage = coverPerClient(index, limits);
-  for (const { item, offset, origin } of index.newItems) {
-    const firstNew = Y.createID(item.id.client, item.id.clock + offset);
-    for (const dependency of [origin, item.rightOrigin, item.parent instanceof Y.ID ? item.parent : null]) {
+  // Yjs asks every item, known or new, for its dependencies (Item.getMissing) before integrating it.
+  const items = index.decoded.structs.filter((struct): struct is Y.Item => struct instanceof Y.Item);
+  for (const item of items) {
+    const offset = Math.max(0, index.stateOf(item.id.client) - item.id.clock);
+    // The new tail of a partly known item is linked after the client's last known unit.
+    const predecessor =
+      offset > 0 && offset < item.length ? Y.createID(item.id.client, item.id.clock + offset - 1) : null;
+    const firstNew = Y.createID(item.id.client, item.id.clock + Math.min(offset, item.length - 1));
+    const parentId = item.parent instanceof Y.ID ? item.parent : null;
+    for (const dependency of [predecessor, item.origin, item.rightOrigin, parentId]) {
       if (dependency && !isKnown(index, dependency, firstNew, coverage)) {
         throw missing(
           `item ${item.id.client}:${item.id.clock} depends on unknown ${dependency.client}:${dependency.clock}`,
@@ -92,6 +100,28 @@ export function checkUpdateStructure(index: UpdateIndex, limits: UpdateLimits): 
     }
   }
   return coverage;
+}
+
+/**
+ * Refuses (4400) structs of length 0 (Yjs integrates them, yet they name no
+ * clock of their own, so nothing could check them) and a client's structs in
+ * more than one section of the update (Yjs keeps only the last section; the
+ * checks must see exactly what Yjs integrates).
+ */
+function checkStructSections(index: UpdateIndex): void {
+  const seen = new Set<number>();
+  let previous: Struct | undefined;
+  for (const struct of index.decoded.structs) {
+    if (struct.length <= 0)
+      throw malformed(`a struct of client ${struct.id.client} has length ${struct.length}`);
+    const client = struct.id.client;
+    const continues =
+      previous?.id.client === client && struct.id.clock === previous.id.clock + previous.length;
+    if (!continues && seen.has(client))
+      throw malformed(`structs of client ${client} in more than one section`);
+    seen.add(client);
+    previous = struct;
+  }
 }
 
 /** Per client: how far the document plus this update cover clocks without a gap; bounds the new span. */

@@ -21,15 +21,49 @@ export type ParentOf =
 
 const MAX_DEPTH = 256;
 
+/** A root type named by the document or by its key is the same parent. */
+function normalised(parent: ParentOf): ParentOf {
+  if (parent.kind === 'document' && parent.type._item === null) {
+    return { kind: 'root', name: Y.findRootTypeKey(parent.type), key: parent.key };
+  }
+  return parent;
+}
+
+function sameParent(first: ParentOf, second: ParentOf): boolean {
+  const a = normalised(first);
+  const b = normalised(second);
+  if (a.kind === 'collected' || b.kind === 'collected') return a.kind === b.kind;
+  if (a.kind === 'invalid' || b.kind === 'invalid') return false;
+  if (a.kind !== b.kind || a.key !== b.key) return false;
+  if (a.kind === 'document' && b.kind === 'document') return a.type === b.type;
+  if (a.kind === 'update' && b.kind === 'update') return a.item === b.item;
+  return a.kind === 'root' && b.kind === 'root' && a.name === b.name;
+}
+
 /** Resolves parents of an update's items, memoised per item. */
 export class ParentResolver {
   private readonly memo = new Map<Y.Item, ParentOf>();
 
   constructor(private readonly index: UpdateIndex) {}
 
-  /** The parent of a (possibly partly known) new item of the update. */
-  parentOfNew({ item, origin }: NewItem): ParentOf {
-    return this.resolve(item, origin, 0);
+  /**
+   * The parent of a (possibly partly known) new item of the update. Yjs takes
+   * the parent of a partly known item from what the item declares (its
+   * parent, or its declared origin), yet links its new tail after the
+   * client's last known unit: when the two disagree the tail would sit in one
+   * list while claiming another parent — invalid.
+   */
+  parentOfNew({ item, offset, origin }: NewItem): ParentOf {
+    const declared = this.resolve(item, item.origin, 0);
+    if (offset === 0) return declared;
+    const linked = origin ? this.neighbour(origin, 0) : undefined;
+    if (!linked || !sameParent(declared, linked)) {
+      return {
+        kind: 'invalid',
+        why: 'the new tail of a known item declares another parent than where it is linked',
+      };
+    }
+    return declared;
   }
 
   private parentOfUpdateItem(item: Y.Item, depth: number): ParentOf {
