@@ -10,6 +10,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
+import { seededRandom } from '../support/tokenTypist';
 import { launchChromium, openDocument, signInAs, type UserPage } from './support/browser';
 import { E2E_CLIENT_DIR } from './support/paths';
 
@@ -321,17 +322,8 @@ async function expectCaret(
     .toEqual({ count: 1, ...where });
 }
 
-/** A small deterministic generator, so a failing run's key timings can be replayed. */
-function pacing(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator (mulberry32), so a failing run's key timings can be replayed. */
+const pacing = seededRandom;
 
 /** Types like a person: one key at a time, 60–110 ms apart. */
 async function typeLikeAPerson(page: Page, text: string, seed: number): Promise<void> {

@@ -17,21 +17,11 @@ import { contentOf } from '../support/collabClient';
 import { apiAs } from '../support/negotiationApi';
 import { loadStoredDoc, openRawSocket, type RawCollabSocket, syncUpdateMessage } from '../support/rawCollab';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
+import { seededRandom } from '../support/tokenTypist';
 import { waitFor } from '../support/waitFor';
 
 const LOCKED = 4;
 const ROUNDS = 120;
-
-/** mulberry32: a small deterministic PRNG, so a failing run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Replica {
   name: string;
@@ -171,7 +161,7 @@ describe('random concurrent edits, reordered and duplicated, while a clause is a
 
   it('keeps the agreed clause unchanged and every replica identical', async () => {
     const seed = Number(process.env.PROPERTY_SEED ?? 20261130);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const replicas = [await freshReplica('A'), await freshReplica('B'), await freshReplica('C')];
     const delivered: { replica: Replica; update: Uint8Array }[] = [];
     const refusals: number[] = [];
