@@ -185,8 +185,7 @@ export class CollabServer {
         };
         this.audit.record('refused', actor, room.documentId, { why: refusal.message, role: connection.role });
       }
-      connection.sendNotice({ kind: 'refused', reason: refusal.message, closeCode: refusal.closeCode });
-      connection.close(refusal.closeCode, refusal.message);
+      connection.refuse(refusal.closeCode, refusal.message);
     }
   }
 

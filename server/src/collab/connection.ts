@@ -1,4 +1,5 @@
 import {
+  type CloseCode,
   canEditText,
   MessageType,
   type PresenceUser,
@@ -70,6 +71,12 @@ export class Connection {
     encoding.writeVarUint(encoder, MessageType.Notice);
     encoding.writeVarString(encoder, JSON.stringify(notice));
     this.send(encoding.toUint8Array(encoder));
+  }
+
+  /** Tells the client why (a `refused` notice, which it shows), then closes with `closeCode`. */
+  refuse(closeCode: CloseCode, reason: string): void {
+    this.sendNotice({ kind: 'refused', reason, closeCode });
+    this.close(closeCode, reason);
   }
 
   close(code: number, reason: string): void {

@@ -29,8 +29,8 @@ export class ParkedUpdates {
   private updates: Uint8Array[] = [];
   private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Whether the server has asked the client for what it is missing (sync step 1) since the queue was empty. */
-  resyncRequested = false;
+  /** True while `retry` runs (a retried update that still waits is parked again, not retried again). */
+  private retrying = false;
 
   constructor(
     private readonly limits: ParkedUpdateLimits,
@@ -41,8 +41,12 @@ export class ParkedUpdates {
     return this.updates.length;
   }
 
-  /** Keeps `update` aside; throws CollabRefusal(4409) past the count or byte bound. */
-  park(update: Uint8Array): void {
+  /**
+   * Keeps `update` aside; returns true when it is the first since the queue
+   * was empty (the caller then asks the client for what the server lacks).
+   * Throws CollabRefusal(4409) past the count or byte bound.
+   */
+  park(update: Uint8Array): boolean {
     if (
       this.updates.length >= this.limits.maxUpdates ||
       this.bytes + update.byteLength > this.limits.maxBytes
@@ -55,31 +59,45 @@ export class ParkedUpdates {
     }
     this.updates.push(update);
     this.bytes += update.byteLength;
-    if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        if (this.updates.length > 0) {
-          this.clear();
-          this.onTimeout();
-        }
-      }, this.limits.timeoutMs);
-      this.timer.unref();
-    }
+    if (this.timer) return false;
+    // The first since the queue was empty: the oldest waiting update starts the clock.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.updates.length > 0) {
+        this.clear();
+        this.onTimeout();
+      }
+    }, this.limits.timeoutMs);
+    this.timer.unref();
+    return true;
   }
 
-  /** Removes and returns every waiting update, oldest first. */
-  takeAll(): Uint8Array[] {
-    const taken = this.updates;
-    this.updates = [];
-    this.bytes = 0;
-    return taken;
+  /**
+   * Hands every waiting update to `apply` again, oldest first, for as long as
+   * that lets some of them through (`apply` parks those that still wait).
+   * Does nothing when called from within `apply`.
+   */
+  retry(apply: (update: Uint8Array) => void): void {
+    if (this.updates.length === 0 || this.retrying) return;
+    this.retrying = true;
+    try {
+      for (let progress = true; progress && this.updates.length > 0; ) {
+        const waiting = this.updates;
+        this.updates = [];
+        this.bytes = 0;
+        for (const update of waiting) apply(update);
+        progress = this.updates.length < waiting.length;
+      }
+      if (this.updates.length === 0) this.clear();
+    } finally {
+      this.retrying = false;
+    }
   }
 
   /** Forgets every waiting update and stops the timer. */
   clear(): void {
     this.updates = [];
     this.bytes = 0;
-    this.resyncRequested = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

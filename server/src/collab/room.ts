@@ -65,8 +65,6 @@ export class Room {
    */
   private unstored: PendingChange[] = [];
   private flushScheduled = false;
-  /** True while parked updates are being retried (they re-enter applyClientUpdate). */
-  private retryingParked = false;
 
   constructor(
     readonly documentId: string,
@@ -187,46 +185,22 @@ export class Room {
       this.flushScheduled = true;
       setImmediate(() => this.flushUnstored());
     }
-    this.retryParked(sender);
+    sender.parked?.retry((waiting) => this.applyClientUpdate(waiting, sender));
   }
 
   /**
    * Keeps aside an update that waits for its sender's own earlier changes
-   * (ParkedUpdates: outside the Y.Doc, bounded), and the first time asks the
-   * client for everything the server lacks (sync step 1, which the provider
-   * answers with sync step 2). Past a bound: 4409.
+   * (ParkedUpdates: outside the Y.Doc, bounded; 4409 past a bound), and the
+   * first time asks the client for everything the server lacks (sync step 1,
+   * which the provider answers with sync step 2).
    */
   private park(update: Uint8Array, sender: Connection): void {
-    sender.parked ??= new ParkedUpdates(
-      this.options.parkedUpdateLimits ?? DEFAULT_PARKED_UPDATE_LIMITS,
-      () => {
-        const reason = 'the changes this update depends on never arrived';
-        sender.sendNotice({ kind: 'refused', reason, closeCode: CloseCode.ResyncRequired });
-        sender.close(CloseCode.ResyncRequired, reason);
-      },
+    sender.parked ??= new ParkedUpdates(this.options.parkedUpdateLimits ?? DEFAULT_PARKED_UPDATE_LIMITS, () =>
+      sender.refuse(CloseCode.ResyncRequired, 'the changes this update depends on never arrived'),
     );
-    sender.parked.park(update);
-    if (sender.parked.resyncRequested) return;
-    sender.parked.resyncRequested = true;
+    if (!sender.parked.park(update)) return;
     this.flushUnstored();
     sender.send(encodeSyncStep1(this.doc));
-  }
-
-  /** Checks a sender's parked updates again, in order, after one of its changes was applied. */
-  private retryParked(sender: Connection): void {
-    const parked = sender.parked;
-    if (!parked || parked.size === 0 || this.retryingParked) return;
-    this.retryingParked = true;
-    try {
-      for (let progress = true; progress && parked.size > 0; ) {
-        const waiting = parked.takeAll();
-        for (const update of waiting) this.applyClientUpdate(update, sender);
-        progress = parked.size < waiting.length;
-      }
-      if (parked.size === 0) parked.clear();
-    } finally {
-      this.retryingParked = false;
-    }
   }
 
   /** Stores the turn's earlier (valid) changes, drops what a refused update left behind, and refuses it. */

@@ -43,6 +43,8 @@ function sameParent(first: ParentOf, second: ParentOf): boolean {
 /** Resolves parents of an update's items, memoised per item. */
 export class ParentResolver {
   private readonly memo = new Map<Y.Item, ParentOf>();
+  /** parentOfNew is asked by the model check, the id index and the clause resolution alike. */
+  private readonly newMemo = new Map<NewItem, ParentOf>();
 
   constructor(private readonly index: UpdateIndex) {}
 
@@ -53,7 +55,16 @@ export class ParentResolver {
    * client's last known unit: when the two disagree the tail would sit in one
    * list while claiming another parent — invalid.
    */
-  parentOfNew({ item, offset, origin }: NewItem): ParentOf {
+  parentOfNew(newItem: NewItem): ParentOf {
+    let parent = this.newMemo.get(newItem);
+    if (!parent) {
+      parent = this.resolveNew(newItem);
+      this.newMemo.set(newItem, parent);
+    }
+    return parent;
+  }
+
+  private resolveNew({ item, offset, origin }: NewItem): ParentOf {
     const declared = this.resolve(item, item.origin, 0);
     if (offset === 0) return declared;
     const linked = origin ? this.neighbour(origin, 0) : undefined;
