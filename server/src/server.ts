@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditLog } from './audit/auditLog';
+import type { AuditLog } from './audit/auditLog';
+import { openAuditLog } from './audit/openAuditLog';
 import { SessionService } from './auth/sessionService';
 import { SignInThrottle } from './auth/signInThrottle';
 import { CollabServer } from './collab/collabServer';
+import { PresenceClaims } from './collab/presenceClaims';
 import { RoomRegistry } from './collab/roomRegistry';
 import { CommentStore } from './comments/commentStore';
 import type { ServerConfig } from './config';
 import { seedDemoIfEmpty } from './demo/seed';
+import { docxLimitsOf, uploadLimitsOf } from './export/uploadLimits';
 import { createHttpApp } from './http/app';
 import type { Logger } from './logger';
 import { ClauseDirectory } from './negotiation/clauseDirectory';
@@ -15,6 +18,7 @@ import { DocumentEvents } from './negotiation/documentEvents';
 import { NegotiationStore } from './negotiation/negotiationStore';
 import { openDatabase, type SqliteDatabase } from './store/database';
 import { createRepositories, type Repositories } from './store/repositories';
+import { VerifySlots } from './verify/verifySlots';
 import { VersionService } from './versions/versionService';
 import { VersionStore } from './versions/versionStore';
 
@@ -28,6 +32,8 @@ export interface DraftroomServer {
   readonly audit: AuditLog;
   readonly collab: CollabServer;
   readonly httpServer: Server;
+  /** The verification slots (`VERIFY_CONCURRENCY`), shared by both verify routes. */
+  readonly verifySlots: VerifySlots;
   /** Closes sockets with "going away", flushes (compacts) open documents and closes the database. */
   stop(): Promise<void>;
 }
@@ -47,6 +53,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const rooms = new RoomRegistry(repositories.documentStorage, logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     presenceFlushMs: config.presenceFlushMs,
+    presenceClaims: new PresenceClaims(config.presenceClaimRetentionMs, Date.now, {
+      maxPerUser: config.presenceClaimsPerUser,
+      maxTotal: config.presenceClaimsMax,
+    }),
     updateLimits: { maxClockSpan: config.maxUpdateClockSpan, maxClients: config.maxUpdateClients },
     parkedUpdateLimits: {
       maxUpdates: config.maxParkedUpdates,
@@ -72,7 +82,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   );
   const events = new DocumentEvents(negotiation, rooms);
   const clauses = new ClauseDirectory(rooms, repositories.documentStorage);
-  const audit = new AuditLog(db);
+  const audit = openAuditLog(db, config, logger);
   const collab = new CollabServer(sessions, repositories.documents, rooms, audit, logger, {
     maxMessageBytes: config.maxMessageBytes,
     publicOrigin: config.publicOrigin,
@@ -83,6 +93,18 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       bytesPerSecond: config.collabBytesPerSecond,
       byteBurst: 2 * config.maxMessageBytes,
     },
+    syncAnswers: { burst: config.collabSyncAnswersBurst, perMinute: config.collabSyncAnswersPerMinute },
+    presenceAnswers: {
+      burst: config.collabPresenceAnswersBurst,
+      perMinute: config.collabPresenceAnswersPerMinute,
+    },
+    presenceRate: { bytesPerSecond: config.presenceBytesPerSecond, byteBurst: config.presenceByteBurst },
+    heartbeat: { intervalMs: config.heartbeatIntervalMs, missedPongs: config.heartbeatMissedPongs },
+    maxSendBufferBytes: config.maxSendBufferBytes,
+    maxUserSendBufferBytes: config.maxUserSendBufferBytes,
+    maxTotalSendBufferBytes: config.maxTotalSendBufferBytes,
+    closeTimeoutMs: config.collabCloseTimeoutMs,
+    sessionSweepIntervalMs: config.sessionSweepIntervalMs,
   });
   const throttle = new SignInThrottle({
     maxFailuresPerAccount: config.signInMaxFailuresPerAccount,
@@ -90,6 +112,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     lockoutSeconds: config.signInLockoutSeconds,
   });
   let ready = false;
+  const verifySlots = new VerifySlots(config.verifyConcurrency);
   const app = createHttpApp({
     repositories,
     sessions,
@@ -103,6 +126,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     versions,
     versionService,
     maxUploadBytes: config.maxUploadBytes,
+    maxMessageBytes: config.maxMessageBytes,
+    uploadLimits: uploadLimitsOf(config),
+    processTimeZone: config.processTimeZone,
+    publicVerify: config.publicVerify,
+    publicVerifyPerMinute: config.publicVerifyPerMinute,
+    verifyPerMinute: config.verifyPerMinute,
+    docxLimits: docxLimitsOf(config),
+    verifySlots,
     logger,
     publicOrigin: config.publicOrigin,
     maxRequestBodyBytes: config.maxRequestBodyBytes,
@@ -132,11 +163,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       collab.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      audit.close();
       db.close();
       logger.info('Draftroom stopped');
     })();
     return stopping;
   };
 
-  return { port, url, db, repositories, sessions, audit, collab, httpServer, stop };
+  return { port, url, db, repositories, sessions, audit, collab, httpServer, verifySlots, stop };
 }

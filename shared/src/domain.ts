@@ -42,6 +42,11 @@ export interface MeResponse {
   user: UserProfile;
 }
 
+/** `GET /api/session`: who is signed in in this browser; `null` for nobody (a 200, not a 401). */
+export interface SessionResponse {
+  user: UserProfile | null;
+}
+
 /** A dialogue such as the Prague Process. */
 export interface ProcessSummary {
   id: string;
@@ -61,6 +66,11 @@ export interface DocumentSummary {
 /** `GET /api/documents/:id` */
 export interface DocumentDetail extends DocumentSummary {
   participants: Participant[];
+  /** The server's bounds a client must respect. */
+  limits: {
+    /** Largest WebSocket frame the server accepts, in bytes (MAX_MESSAGE_BYTES; larger ones close with 1009). */
+    maxMessageBytes: number;
+  };
 }
 
 /** The presence state each client publishes under the awareness field `user`. */

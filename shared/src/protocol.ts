@@ -63,7 +63,19 @@ export const CloseCode = {
    * whole state (sync step 1/2), which carries the missing changes.
    */
   ResyncRequired: 4409,
-  /** Too many connections, or a connection sent more messages or bytes than its budget allows. */
+  /**
+   * The connection fell behind: the server had more than `MAX_SEND_BUFFER_BYTES`
+   * waiting to be sent to it, or the user's sockets together more than
+   * `MAX_USER_SEND_BUFFER_BYTES`, or all sockets more than
+   * `MAX_TOTAL_SEND_BUFFER_BYTES`, and stopped queuing. Not final: the client
+   * reconnects and resynchronises (sync step 1/2), which carries everything it missed.
+   */
+  SendBufferFull: 4408,
+  /**
+   * Too many connections, or a connection sent more messages or bytes than its
+   * budget allows, or its user asked for the whole document (sync step 1) or
+   * for everyone's presence (joining, QueryAwareness) too often.
+   */
   RateLimited: 4429,
   /** The server could not store the update; nothing was broadcast. Reconnect later. */
   StorageUnavailable: 4503,
@@ -83,6 +95,7 @@ export const closeCodeExplanation: Record<number, string> = {
     'That clause is agreed and locked. Your change to it was not accepted; the pen-holder must reopen it first.',
   [CloseCode.UnknownMessageType]: 'The server received a message it does not understand.',
   [CloseCode.ResyncRequired]: 'Resynchronising this document with the server…',
+  [CloseCode.SendBufferFull]: 'This connection fell behind. Reconnecting and resynchronising…',
   [CloseCode.RateLimited]: 'Too many connections or messages. Please wait a moment.',
   [CloseCode.StorageUnavailable]:
     'The server could not save your last change. It is kept in this browser and will be sent again.',
@@ -94,6 +107,35 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.DocumentNotFound,
   CloseCode.AccessRevoked,
 ]);
+
+/**
+ * Close codes that refuse what this browser sent, for a reason that sending
+ * it again cannot fix. A reconnect re-sends every change the server lacks (the
+ * client's sync step 2), so reconnecting on its own would loop: the same bytes,
+ * the same refusal. After one of these the client stops, keeps the changes
+ * (Y.Doc and offline copy), tells the user what to change, and reconnects only
+ * when the user asks:
+ * - 1009 `MessageTooBig`: a frame over the server's `MAX_MESSAGE_BYTES`
+ *   (undoing or deleting the large change makes it small again);
+ * - 4400 `MalformedMessage`: an undecodable update, one beyond the update
+ *   limits, or one writing outside the document model;
+ * - 4415 `UnknownMessageType`: a message the server never accepts.
+ * Not here: 4403 and 4423 (refused for the role or a locked clause, which can
+ * change while the user waits: the client retries once), and the transient
+ * codes (1001, 4408, 4409, 4429, 4503), after which reconnecting is the cure.
+ */
+export const UNRESENDABLE_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.MessageTooBig,
+  CloseCode.MalformedMessage,
+  CloseCode.UnknownMessageType,
+]);
+
+/**
+ * The server's default largest WebSocket frame (`MAX_MESSAGE_BYTES`). The
+ * client keeps what it sends under this unless it learns a smaller limit (a
+ * 1009 close).
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** A notice the server sends as a `MessageType.Notice` frame (JSON after the type varint). */
 export type ServerNotice =

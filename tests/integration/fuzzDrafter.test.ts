@@ -50,7 +50,12 @@ describe('protocol fuzzing as a drafter, with a clause agreed', () => {
   let control: CollabClient;
 
   beforeAll(async () => {
-    server = await startTestServer({ maxMessageBytes: MAX_MESSAGE_BYTES, maxConnectionsPerUser: 8 });
+    server = await startTestServer({
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      maxConnectionsPerUser: 8,
+      // Every fuzz message is followed by a QueryAwareness (the barrier): not what is tested here.
+      collabPresenceAnswersBurst: 1_000_000,
+    });
     documentId = server.actionPlanId();
     control = await connectWellBehaved(
       server.wsUrl,

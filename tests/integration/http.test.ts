@@ -1,4 +1,9 @@
-import { CloseCode, type DocumentSummary } from '@draftroom/shared';
+import {
+  CloseCode,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type DocumentDetail,
+  type DocumentSummary,
+} from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clauseParagraphText, connectClient, contentOf } from '../support/collabClient';
 import { loadStoredDoc, openRawSocket } from '../support/rawCollab';
@@ -166,8 +171,10 @@ describe('HTTP API', () => {
       headers: { cookie },
     });
     expect(detail.status).toBe(200);
-    const body = (await detail.json()) as DocumentSummary & { participants: { code: string }[] };
+    const body = (await detail.json()) as DocumentDetail;
     expect(body.role).toBe('commenter');
+    // The client keeps its frames under the server's limit (issue 12: no 1009 loop).
+    expect(body.limits.maxMessageBytes).toBe(DEFAULT_MAX_MESSAGE_BYTES);
     expect(body.participants.map((participant) => participant.code)).toEqual(
       expect.arrayContaining(['PL', 'UA', 'UNHCR']),
     );

@@ -91,7 +91,12 @@ describe('random concurrent edits, reordered and duplicated, while a clause is a
   const sockets: RawCollabSocket[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Every round asks each replica's full state as a barrier (sync step 1):
+    // far above the per-socket budget a real client needs (COLLAB_SYNC_ANSWERS_*).
+    server = await startTestServer({
+      collabSyncAnswersBurst: 100_000,
+      collabSyncAnswersPerMinute: 1_000_000,
+    });
     documentId = server.actionPlanId();
     drafterCookie = (await server.signIn(DEMO.hungarianDrafter)).cookie;
     observerCookie = (await server.signIn(DEMO.observer)).cookie;

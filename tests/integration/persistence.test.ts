@@ -147,9 +147,12 @@ describe('persistence in SQLite', () => {
     observer.doc.on('update', () => {
       maxUpdateRows = Math.max(maxUpdateRows, updateRows());
     });
-    // 23 separate transactions → 23 separate updates.
-    for (let i = 0; i < 23; i++) clauseParagraphText(a.doc, 0).insert(0, `[c${i}]`);
-    await waitFor(() => contentOf(observer.doc) === contentOf(a.doc), { what: 'observer has every edit' });
+    // 23 separate transactions, each in a turn of its own → 23 separate rows
+    // (the changes one sender makes in one server turn are stored as one row).
+    for (let i = 0; i < 23; i++) {
+      clauseParagraphText(a.doc, 0).insert(0, `[c${i}]`);
+      await waitFor(() => contentOf(observer.doc) === contentOf(a.doc), { what: `observer has edit ${i}` });
+    }
 
     const compacted = stateRow();
     expect(compacted.last_update_id).toBeGreaterThanOrEqual(20);

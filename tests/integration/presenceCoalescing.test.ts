@@ -5,9 +5,14 @@ import { awarenessMessage, openRawSocket, type RawCollabSocket } from '../suppor
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
-/** Awareness entries (client id → latest clock) in the awareness messages a socket received. */
-function presenceSeen(socket: RawCollabSocket): { messages: number; clocks: Map<number, number> } {
+/**
+ * Awareness entries in the awareness messages a socket received: client id →
+ * the cursor anchor of its entry with the highest clock (the server numbers
+ * the clocks it relays itself, so only their order is compared).
+ */
+function presenceSeen(socket: RawCollabSocket): { messages: number; anchors: Map<number, number> } {
   const clocks = new Map<number, number>();
+  const anchors = new Map<number, number>();
   let messages = 0;
   for (const bytes of socket.messages) {
     const decoder = decoding.createDecoder(bytes);
@@ -18,11 +23,13 @@ function presenceSeen(socket: RawCollabSocket): { messages: number; clocks: Map<
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(inner);
       const clock = decoding.readVarUint(inner);
-      decoding.readVarString(inner);
-      clocks.set(clientId, Math.max(clock, clocks.get(clientId) ?? 0));
+      const state = JSON.parse(decoding.readVarString(inner)) as { cursor?: { anchor?: number } } | null;
+      if (clock <= (clocks.get(clientId) ?? -1)) continue;
+      clocks.set(clientId, clock);
+      anchors.set(clientId, state?.cursor?.anchor ?? -1);
     }
   }
-  return { messages, clocks };
+  return { messages, anchors };
 }
 
 describe('presence is relayed in batches', () => {
@@ -55,8 +62,8 @@ describe('presence is relayed in batches', () => {
     });
     await waitFor(
       () => {
-        const { clocks } = presenceSeen(observer);
-        return editors.every((_editor, index) => clocks.get(9000 + index) === 20);
+        const { anchors } = presenceSeen(observer);
+        return editors.every((_editor, index) => anchors.get(9000 + index) === 20);
       },
       { what: 'every editor’s latest presence reached the observer' },
     );

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { MessageType, SyncMessageType } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -202,4 +203,19 @@ export function seededBytes(seed: number, length: number): Uint8Array {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   return Uint8Array.from({ length }, () => Math.floor(next() * 256));
+}
+
+/** The TCP socket under a `ws` client (to freeze it like a stopped process or a reader that does not read). */
+function tcpOf(ws: WebSocket): Socket {
+  return (ws as unknown as { _socket: Socket })._socket;
+}
+
+/** Stops reading the socket: nothing received is processed (pings go unanswered), writes still go out. */
+export function pauseReading(ws: WebSocket): void {
+  tcpOf(ws).pause();
+}
+
+/** Reads the socket again after `pauseReading`. */
+export function resumeReading(ws: WebSocket): void {
+  tcpOf(ws).resume();
 }

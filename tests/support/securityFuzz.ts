@@ -265,7 +265,11 @@ export class FuzzSocket {
     ws.on('error', () => this.wake());
   }
 
-  /** Opens a socket and waits for the presence the server sends on join (the first "reply"). */
+  /**
+   * Opens a socket, asks for everyone's presence and waits for it (the first
+   * "reply"). A socket that announces no presence of its own is sent it on
+   * join only after PRESENCE_JOIN_WAIT_MS, unless it asks, as here.
+   */
   static async open(url: string, cookie: string, marker: readonly number[]): Promise<FuzzSocket> {
     const ws = new WebSocket(url, { headers: { cookie } });
     // Listen before `open`: the server's first frames may be emitted in the same tick.
@@ -274,6 +278,7 @@ export class FuzzSocket {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
+    ws.send(Uint8Array.from([MessageType.QueryAwareness]));
     await socket.until(() => socket.queryReplies >= 1, 'presence on join');
     return socket;
   }

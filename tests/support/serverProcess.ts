@@ -58,6 +58,8 @@ export interface ServerProcessOptions {
   dataDir?: string;
   /** Extra environment (e.g. ROOM_UNLOAD_DELAY_MS). */
   env?: Record<string, string>;
+  /** A file descriptor to give the server as its standard output (then its log lines are not collected). */
+  stdoutFd?: number;
 }
 
 export class ServerProcess {
@@ -71,13 +73,19 @@ export class ServerProcess {
     readonly port: number,
     dataDir: string | undefined,
     private readonly env: Record<string, string>,
+    private readonly stdoutFd?: number,
   ) {
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'draftroom-durability-'));
   }
 
   /** Starts a server on a free port and waits until /healthz answers. */
   static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
-    const server = new ServerProcess(await findFreePort(), options.dataDir, options.env ?? {});
+    const server = new ServerProcess(
+      await findFreePort(),
+      options.dataDir,
+      options.env ?? {},
+      options.stdoutFd,
+    );
     await server.start();
     return server;
   }
@@ -109,9 +117,13 @@ export class ServerProcess {
         SEED_DEMO: '1',
         LOG_LEVEL: 'warn',
         CLIENT_DIR: '',
+        // Clients here reconnect after every kill: far more whole-document answers per user than a
+        // person needs; tests of the per-user budgets pass their own values in `env`.
+        COLLAB_SYNC_ANSWERS_BURST: '10000',
+        COLLAB_PRESENCE_ANSWERS_BURST: '10000',
         ...this.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', this.stdoutFd ?? 'pipe', 'pipe'],
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -31,7 +31,16 @@ export class TestServer {
 
   constructor(overrides: Partial<ServerConfig> = {}) {
     this.dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'draftroom-test-'));
-    this.config = configWith({ seedDemo: true, roomUnloadDelayMs: 0, ...overrides, dataDir: this.dataDir });
+    this.config = configWith({
+      seedDemo: true,
+      roomUnloadDelayMs: 0,
+      // Many tests open a fresh socket (a join and a whole-document answer) per case, far more often than
+      // a person; the per-user answer budgets are tested with their own values (userBudgets, slowReaders).
+      collabSyncAnswersBurst: 10_000,
+      collabPresenceAnswersBurst: 10_000,
+      ...overrides,
+      dataDir: this.dataDir,
+    });
   }
 
   async start(overrides: Partial<ServerConfig> = {}): Promise<this> {

@@ -128,6 +128,24 @@ describe('sanitizePresenceUpdate', () => {
     );
   });
 
+  it('gives a client whose own id another user holds an alias; a relay of that user’s entry is not adopted', () => {
+    const ownedByLaszlo = (clientId: number) => clientId === 20;
+    const ids = { ownedByAnotherUser: ownedByLaszlo, newAlias: () => 555 };
+    const relaying = connection();
+    const laszlosState = JSON.stringify({ cursor: 'his', user: { userId: 'user-laszlo' } });
+    expect(sanitize(relaying, payload([[20, 9, laszlosState]]), ids)).toBeNull();
+    expect(relaying.announcedClientId).toBeUndefined();
+
+    const conn = connection();
+    const [entry] = decode(sanitize(conn, payload([[20, 3, '{"cursor":"mine"}']]), ids) ?? new Uint8Array());
+    expect(entry).toEqual({ clientId: 555, clock: 3, state: { cursor: 'mine', user: conn.presence } });
+    expect([conn.announcedClientId, conn.awarenessClientId]).toEqual([20, 555]);
+    // Later entries under the id its client calls itself are its own, relayed under the alias.
+    expect(decode(sanitize(conn, payload([[20, 4, 'null']]), ids) ?? new Uint8Array())).toEqual([
+      { clientId: 555, clock: 4, state: null },
+    ]);
+  });
+
   it('applies nothing for an empty update', () => {
     expect(sanitize(connection(), payload([]), NOBODY_ELSE)).toBeNull();
   });

@@ -42,6 +42,19 @@ export class SessionService {
     return userId ? this.users.findById(userId) : undefined;
   }
 
+  /** The signed-in user of a session token and when the session expires, or undefined when unknown or expired. */
+  resolveSession(token: string | undefined): { user: UserProfile; expiresAt: Date } | undefined {
+    if (!token) return undefined;
+    const session = this.sessions.findSession(hashToken(token), this.clock());
+    const user = session ? this.users.findById(session.userId) : undefined;
+    return session && user ? { user, expiresAt: session.expiresAt } : undefined;
+  }
+
+  /** Deletes the sessions that have expired; returns how many were deleted. */
+  deleteExpired(): number {
+    return this.sessions.deleteExpired(this.clock());
+  }
+
   close(token: string): void {
     this.sessions.delete(hashToken(token));
   }

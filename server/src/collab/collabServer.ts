@@ -18,10 +18,13 @@ import { clientAddress } from '../http/clientAddress';
 import { isAllowedOrigin } from '../http/origin';
 import type { Logger } from '../logger';
 import type { DocumentRepository } from '../store/documents';
+import { CollabBounds, type PresenceRateOptions } from './collabBounds';
 import { Connection } from './connection';
-import { MessageBudget, type MessageBudgetOptions } from './messageBudget';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat';
+import { type AnswerBudgetOptions, MessageBudget, type MessageBudgetOptions } from './messageBudget';
 import { receiveMessage } from './messageReceiver';
 import type { RoomRegistry } from './roomRegistry';
+import { SessionWatch } from './sessionWatch';
 
 export interface CollabServerOptions {
   maxMessageBytes: number;
@@ -29,6 +32,33 @@ export interface CollabServerOptions {
   maxConnectionsPerUser: number;
   /** Per-connection message and byte budget (4429 past it); none when absent. */
   budget?: MessageBudgetOptions;
+  /** Per-user budget of sync answers (sync step 1 from a client; 4429 past it); none when absent. */
+  syncAnswers?: AnswerBudgetOptions;
+  /** Per-user budget of presence answers (on joining, QueryAwareness; 4429 past it); none when absent. */
+  presenceAnswers?: AnswerBudgetOptions;
+  /** Per-user rate of relayed presence bytes (dropped past it); none when absent. */
+  presenceRate?: PresenceRateOptions;
+  /** WebSocket pings; a socket missing too many pongs is terminated. No heartbeat when absent. */
+  heartbeat?: HeartbeatOptions;
+  /** Bytes that may wait to be sent to one socket before it is closed with 4408; unbounded when absent. */
+  maxSendBufferBytes?: number;
+  /** Bytes that may wait for one user's sockets together (4408 past it, the largest first); unbounded when absent. */
+  maxUserSendBufferBytes?: number;
+  /** Bytes that may wait for every socket together (4408 past it, the largest first); unbounded when absent. */
+  maxTotalSendBufferBytes?: number;
+  /** Milliseconds a socket the server closes may take to finish the close handshake before it is destroyed (default 30 000, ws's). */
+  closeTimeoutMs?: number;
+  /** Milliseconds between sweeps of expired sessions (deleted, their sockets closed with 4401); no sweep when absent. */
+  sessionSweepIntervalMs?: number;
+}
+
+/** A collaboration upgrade that may proceed. */
+interface Admission {
+  user: UserProfile;
+  document: DocumentSummary;
+  sessionToken: string;
+  /** When the session expires, in ms since the epoch. */
+  sessionExpiresAt: number;
 }
 
 const HTTP_REASON: Record<number, string> = {
@@ -56,10 +86,20 @@ function toBytes(data: RawData): Uint8Array {
 /**
  * The y-websocket endpoint `/collab/<documentId>`: authenticates the upgrade
  * with the session cookie, decides the role, and wires the socket to its room.
+ * Each socket is held to its bounds: a message and byte budget (4429), its
+ * user's sync-answer and presence-answer budgets (4429) and presence byte
+ * rate (dropped past it), send backpressure for itself, its user's sockets
+ * together and every socket (4408), a heartbeat (terminated when it stops
+ * echoing pings), its session's lifetime (4401, SessionWatch) and a close
+ * timeout (destroyed when a close handshake does not complete).
  */
 export class CollabServer {
   private readonly wss: WebSocketServer;
   private readonly connectionsPerUser = new Map<string, number>();
+  private readonly heartbeat: Heartbeat | undefined;
+  private readonly sessionWatch: SessionWatch | undefined;
+  /** The per-user budgets and the send-buffer ledger behind every connection's guards. */
+  readonly bounds: CollabBounds;
 
   constructor(
     private readonly sessions: SessionService,
@@ -69,7 +109,22 @@ export class CollabServer {
     private readonly logger: Logger,
     private readonly options: CollabServerOptions,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxMessageBytes,
+      ...(options.closeTimeoutMs === undefined ? {} : { closeTimeout: options.closeTimeoutMs }),
+    });
+    this.heartbeat = options.heartbeat && new Heartbeat(options.heartbeat, logger);
+    this.bounds = new CollabBounds(options);
+    this.sessionWatch =
+      options.sessionSweepIntervalMs === undefined
+        ? undefined
+        : new SessionWatch(sessions, { sweepIntervalMs: options.sessionSweepIntervalMs }, logger);
+  }
+
+  /** Open collaboration sockets of `userId` (each holds one of its MAX_CONNECTIONS_PER_USER slots). */
+  connectionsOf(userId: string): number {
+    return this.connectionsPerUser.get(userId) ?? 0;
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -87,7 +142,7 @@ export class CollabServer {
       this.logger.info({ url: request.url, status: refusal.status, ip }, refusal.message);
       if (refusal.status === 403 || refusal.status === 429) {
         const detail = { why: refusal.message, origin: request.headers.origin };
-        this.audit.record('refused', { userId: refusal.userId, ip }, request.url ?? '', detail);
+        this.audit.recordThrottled('refused', { userId: refusal.userId, ip }, request.url ?? '', detail);
       }
       refuseUpgrade(socket, refusal.status, refusal.message);
       return;
@@ -98,9 +153,7 @@ export class CollabServer {
 
   private authorize(
     request: IncomingMessage,
-  ):
-    | { status: number; message: string; userId?: string }
-    | { user: UserProfile; document: DocumentSummary; sessionToken: string } {
+  ): { status: number; message: string; userId?: string } | Admission {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const documentId = url.pathname.slice(COLLAB_PATH_PREFIX.length);
     // Document ids are URL-safe: no percent-escapes to decode (a malformed one must not throw).
@@ -111,24 +164,24 @@ export class CollabServer {
       return { status: 403, message: 'cross-origin WebSocket refused' };
     }
     const sessionToken = sessionTokenOf(request) ?? '';
-    const user = this.sessions.resolve(sessionToken);
-    if (!user) return { status: 401, message: 'sign in first' };
+    const session = this.sessions.resolveSession(sessionToken);
+    if (!session) return { status: 401, message: 'sign in first' };
+    const { user } = session;
     const document = this.documents.findAccessible(documentId, user.id);
     if (!document) return { status: 404, message: 'document not found' };
     if ((this.connectionsPerUser.get(user.id) ?? 0) >= this.options.maxConnectionsPerUser) {
       return { status: 429, message: 'too many open connections for this user', userId: user.id };
     }
-    return { user, document, sessionToken };
+    return { user, document, sessionToken, sessionExpiresAt: session.expiresAt.getTime() };
   }
 
-  private accept(
-    ws: WebSocket,
-    { user, document, sessionToken }: { user: UserProfile; document: DocumentSummary; sessionToken: string },
-    remoteAddress: string,
-  ): void {
+  private accept(ws: WebSocket, admission: Admission, remoteAddress: string): void {
+    const { user, document, sessionToken } = admission;
     const room = this.rooms.open(document.id);
     const logger = this.logger.child({ documentId: document.id, userId: user.id });
-    const connection = new Connection(ws, user, document.role, remoteAddress, logger, sessionToken);
+    const guards = this.bounds.guardsFor(user.id, admission.sessionExpiresAt);
+    const connection = new Connection(ws, user, document.role, remoteAddress, logger, sessionToken, guards);
+    this.bounds.opened(connection);
     this.connectionsPerUser.set(user.id, (this.connectionsPerUser.get(user.id) ?? 0) + 1);
     ws.on('error', (error) => {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
@@ -136,8 +189,12 @@ export class CollabServer {
     });
     const budget = this.options.budget ? new MessageBudget(this.options.budget) : undefined;
     ws.on('message', (data, isBinary) => this.receive(connection, room, data, isBinary, budget));
+    this.heartbeat?.watch(ws, logger);
+    this.sessionWatch?.watch(connection, admission.sessionExpiresAt);
     ws.on('close', (code) => {
       connection.markClosed();
+      this.bounds.closed(connection);
+      this.sessionWatch?.unwatch(connection);
       const remaining = (this.connectionsPerUser.get(user.id) ?? 1) - 1;
       if (remaining > 0) this.connectionsPerUser.set(user.id, remaining);
       else this.connectionsPerUser.delete(user.id);
@@ -145,7 +202,8 @@ export class CollabServer {
       this.rooms.released(room);
       logger.debug({ connection: connection.id, code }, 'connection closed');
     });
-    room.join(connection);
+    // Joining sends the room's presence: charged to the user's presence-answer budget (4429 past it).
+    if (this.bounds.admitJoin(connection)) room.join(connection);
     logger.debug({ connection: connection.id, role: document.role }, 'connection opened');
   }
 
@@ -158,6 +216,8 @@ export class CollabServer {
   ): void {
     if (!connection.isOpen) return;
     try {
+      if (connection.sessionExpired())
+        throw new CollabRefusal(CloseCode.Unauthenticated, 'your session expired');
       const bytes = toBytes(data);
       budget?.spend(bytes.byteLength);
       if (!isBinary)
@@ -183,7 +243,9 @@ export class CollabServer {
           email: connection.user.email,
           ip: connection.remoteAddress,
         };
-        this.audit.record('refused', actor, room.documentId, { why: refusal.message, role: connection.role });
+        // A client can repeat it at will (reconnect, send an edit): aggregated per user, address and reason.
+        const detail = { why: refusal.message, role: connection.role };
+        this.audit.recordThrottled('refused', actor, room.documentId, detail);
       }
       connection.refuse(refusal.closeCode, refusal.message);
     }
@@ -243,6 +305,8 @@ export class CollabServer {
 
   /** Closes every connection with "going away" and unloads every document (shutdown). */
   close(): void {
+    this.heartbeat?.stop();
+    this.sessionWatch?.stop();
     this.rooms.closeAll(CloseCode.GoingAway, 'server shutting down');
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();

@@ -1,6 +1,7 @@
 import { CloseCode } from '@draftroom/shared';
 import { TokenBucket } from 'limiter';
 import { CollabRefusal } from '../errors';
+import { UserAllowance, UserBuckets } from './userBuckets';
 
 /** How much one collaboration socket may send (issue 11, item 4). */
 export interface MessageBudgetOptions {
@@ -47,5 +48,50 @@ export class MessageBudget {
     if (!this.bytes.tryRemoveTokens(Math.min(byteLength, this.bytes.bucketSize))) {
       throw new CollabRefusal(CloseCode.RateLimited, 'too many bytes on this connection');
     }
+  }
+}
+
+/** How often one user's sockets together may ask for an answer (whole-document sync, presence). */
+export interface AnswerBudgetOptions {
+  /** Answers that may be asked for at once (sync: default 20; presence: default 40). */
+  burst: number;
+  /** Answers per minute on average (sync: default 60; presence: default 120). */
+  perMinute: number;
+}
+
+/** The per-user buckets of an answer budget (one instance per kind of answer, shared by every socket). */
+export function answerBuckets(options: AnswerBudgetOptions): UserBuckets {
+  return new UserBuckets({ burst: options.burst, perInterval: options.perMinute, intervalMs: 60_000 });
+}
+
+/**
+ * A connection's view of its user's budget of answers that cost the server
+ * far more than the request: a sync step 1 is answered with everything the
+ * client lacks (for an empty state vector, the whole document), a
+ * QueryAwareness (one byte) and a join with every presence state in the room.
+ * The budget is the user's (UserBuckets), shared by all of the user's sockets
+ * and kept across reconnects, so opening sockets in a loop does not reset it.
+ * A client asks for one of each per connection; past the budget the socket is
+ * closed with 4429 (RateLimited) before anything is encoded.
+ */
+export class AnswerBudget {
+  private readonly allowance: UserAllowance;
+
+  /**
+   * @param buckets the per-user buckets of this kind of answer.
+   * @param userId whose budget it is.
+   * @param refusal the close reason when it is exhausted.
+   */
+  constructor(
+    buckets: UserBuckets,
+    userId: string,
+    private readonly refusal: string,
+  ) {
+    this.allowance = new UserAllowance(buckets, userId);
+  }
+
+  /** Spends one answer; throws CollabRefusal(4429) when the user's budget is exhausted. */
+  spend(): void {
+    if (!this.allowance.tryTake()) throw new CollabRefusal(CloseCode.RateLimited, this.refusal);
   }
 }

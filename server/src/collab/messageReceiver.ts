@@ -1,10 +1,7 @@
 import { CloseCode, MessageType, SyncMessageType } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { CollabRefusal } from '../errors';
 import type { Connection } from './connection';
-import { sanitizePresenceUpdate } from './presence';
 import type { Room } from './room';
 
 function expectEnd(decoder: decoding.Decoder, what: string): void {
@@ -28,6 +25,8 @@ function receiveSync(decoder: decoding.Decoder, connection: Connection, room: Ro
     case SyncMessageType.Step1: {
       const stateVector = readPayload(decoder, 'state vector');
       expectEnd(decoder, 'sync step 1');
+      // Each answer may be the whole document: budgeted per user (4429 past it).
+      connection.guards.syncAnswers?.spend();
       connection.send(room.answerSyncStep1(stateVector));
       return;
     }
@@ -41,15 +40,6 @@ function receiveSync(decoder: decoding.Decoder, connection: Connection, room: Ro
     default:
       throw new CollabRefusal(CloseCode.MalformedMessage, `unknown sync message type ${syncType}`);
   }
-}
-
-function answerQueryAwareness(connection: Connection, room: Room): void {
-  const clients = [...room.awareness.getStates().keys()];
-  if (clients.length === 0) return;
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Awareness);
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, clients));
-  connection.send(encoding.toUint8Array(encoder));
 }
 
 /**
@@ -68,15 +58,14 @@ export function receiveMessage(message: Uint8Array, connection: Connection, room
     case MessageType.Awareness: {
       const payload = readPayload(decoder, 'awareness update');
       expectEnd(decoder, 'awareness');
-      const own = sanitizePresenceUpdate(connection, payload, (clientId) =>
-        room.presenceOwnedByAnotherUser(clientId, connection),
-      );
-      if (own) room.applyPresence(own, connection);
+      room.presence.receive(connection, payload);
       return;
     }
     case MessageType.QueryAwareness:
       expectEnd(decoder, 'query awareness');
-      answerQueryAwareness(connection, room);
+      // One byte answered with every presence state in the room: budgeted per user (4429 past it).
+      connection.guards.presenceAnswers?.spend();
+      room.presence.sendAllTo(connection);
       return;
     default:
       throw new CollabRefusal(CloseCode.UnknownMessageType, `message type ${messageType} is not accepted`);

@@ -1,15 +1,18 @@
 import { CloseCode, MessageType, type ServerNotice } from '@draftroom/shared';
 import * as encoding from 'lib0/encoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
+import { CompactionPolicy } from './compactionPolicy';
 import type { Connection } from './connection';
 import { type DocumentStorage, docFromStoredState, type UpdateAuthor } from './documentStorage';
 import { DEFAULT_PARKED_UPDATE_LIMITS, type ParkedUpdateLimits, ParkedUpdates } from './parkedUpdates';
-import { encodeAwarenessMessage, encodeSyncStep1, encodeUpdateMessage } from './syncMessages';
-import { mergeTurnUpdates } from './turnEncoding';
+import { PresenceClaims } from './presenceClaims';
+import { RoomPresence } from './roomPresence';
+import { encodeSyncStep1, encodeUpdateMessage } from './syncMessages';
+import { mergeTurnUpdates, storedRuns } from './turnEncoding';
 import { AwaitingOwnChanges, DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateBounds';
 import { inspectClientUpdate } from './updateInspection';
 
@@ -28,6 +31,8 @@ export interface RoomOptions {
    * so N editors moving carets cost N messages per interval, not N² per move.
    */
   presenceFlushMs?: number;
+  /** Who owns which awareness client id, shared by every room (default: this room's own, no retention). */
+  presenceClaims?: PresenceClaims;
   /** What one client update may claim (default DEFAULT_UPDATE_LIMITS). */
   updateLimits?: UpdateLimits;
   /** Bounds on updates waiting for their sender's own earlier changes (default DEFAULT_PARKED_UPDATE_LIMITS). */
@@ -49,13 +54,12 @@ interface PendingChange {
  */
 export class Room {
   doc: Y.Doc;
-  readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
-  private readonly pendingPresence = new Set<number>();
-  private presenceTimer: NodeJS.Timeout | undefined;
+  /** Its clients' presence: checked, renumbered and relayed in batches. */
+  readonly presence: RoomPresence;
   /** Agreed clauses: no update may touch them until the pen-holder reopens them. */
   readonly lockedClauses = new Set<string>();
-  private updatesSinceCompaction: number;
+  private readonly compaction: CompactionPolicy;
   private lastUpdateId: number;
   /** Updates the current transaction produced (collected by the doc's `update` listener). */
   private transactionUpdates: Uint8Array[] = [];
@@ -72,53 +76,44 @@ export class Room {
     private readonly logger: Logger,
     private readonly options: RoomOptions,
   ) {
+    this.compaction = new CompactionPolicy(options.compactAfterUpdates);
     const loaded = this.loadDoc();
     this.doc = loaded.doc;
     this.lastUpdateId = loaded.lastUpdateId;
-    this.updatesSinceCompaction = loaded.updateCount;
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.relayPresence);
+    this.presence = new RoomPresence(
+      this.connections,
+      options.presenceClaims ?? new PresenceClaims(0),
+      options.presenceFlushMs ?? 0,
+      logger,
+    );
   }
 
-  private loadDoc(): { doc: Y.Doc; lastUpdateId: number; updateCount: number } {
+  /** The presence states of the room's clients (y-protocols Awareness). */
+  get awareness(): awarenessProtocol.Awareness {
+    return this.presence.awareness;
+  }
+
+  private loadDoc(): { doc: Y.Doc; lastUpdateId: number } {
     const stored = this.storage.load(this.documentId);
+    this.compaction.loaded(stored);
     const doc = docFromStoredState(stored);
     doc.on('update', (update: Uint8Array) => {
       this.transactionUpdates.push(update);
     });
-    return { doc, lastUpdateId: stored.lastUpdateId, updateCount: stored.updates.length };
+    return { doc, lastUpdateId: stored.lastUpdateId };
   }
 
   join(connection: Connection): void {
     this.flushUnstored();
     this.connections.add(connection);
     connection.send(encodeSyncStep1(this.doc));
-    const present = [...this.awareness.getStates().keys()];
-    if (present.length > 0) connection.send(encodeAwarenessMessage(this.awareness, present));
+    // Everyone's presence follows once the client has said which id is its own (RoomPresence.welcome).
+    this.presence.welcome(connection);
   }
 
   leave(connection: Connection): void {
     this.connections.delete(connection);
-    const clientId = connection.awarenessClientId;
-    if (clientId === undefined) return;
-    // A reconnected socket of the same user may have taken the id over already.
-    const stillClaimed = [...this.connections].some((other) => other.awarenessClientId === clientId);
-    if (!stillClaimed) awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], connection);
-  }
-
-  /** True when another user's open connection speaks for this awareness client id. */
-  presenceOwnedByAnotherUser(clientId: number, connection: Connection): boolean {
-    for (const other of this.connections) {
-      if (
-        other !== connection &&
-        other.awarenessClientId === clientId &&
-        other.user.id !== connection.user.id
-      ) {
-        return true;
-      }
-    }
-    return false;
+    this.presence.leave(connection);
   }
 
   /** Answers a client's sync step 1 with everything it is missing. */
@@ -212,8 +207,9 @@ export class Room {
   }
 
   /**
-   * Stores every client change applied since the last flush in one commit,
-   * then broadcasts them (broadcastBatch). If the commit fails,
+   * Stores every client change applied since the last flush in one commit
+   * (one row per run of one sender's changes: storedRuns), then broadcasts
+   * them (broadcastBatch). If the commit fails,
    * nothing is broadcast, the document is reloaded from storage and every
    * sender of the batch is closed with StorageUnavailable (its client keeps
    * the change and sends it again when it reconnects).
@@ -223,8 +219,9 @@ export class Room {
     if (this.unstored.length === 0) return;
     const batch = this.unstored;
     this.unstored = [];
+    const runs = storedRuns(batch);
     try {
-      this.lastUpdateId = this.storage.appendBatch(this.documentId, batch);
+      this.lastUpdateId = this.storage.appendBatch(this.documentId, runs);
     } catch (error) {
       this.logger.error(
         { err: error, documentId: this.documentId, changes: batch.length },
@@ -236,14 +233,14 @@ export class Room {
       }
       return;
     }
-    const updates = batch.flatMap((change) => change.updates);
-    this.updatesSinceCompaction += updates.length;
+    const updates = runs.flatMap((run) => run.updates);
+    this.compaction.appended(updates);
     this.broadcastBatch(updates, new Set(batch.map((change) => change.sender)));
     this.afterStored();
   }
 
   /**
-   * Sends a turn's stored updates as one merged update (mergeTurnUpdates:
+   * Sends a turn's stored rows as one merged update (mergeTurnUpdates:
    * linear in the turn's size however many updates it holds), encoded once, to
    * every connection — except the sender when all of them are its own. A
    * sender of part of the batch gets its own edits back too: applying known
@@ -286,7 +283,7 @@ export class Room {
   private storeServerChange(updates: Uint8Array[], author: UpdateAuthor): void {
     try {
       this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, author);
-      this.updatesSinceCompaction += updates.length;
+      this.compaction.appended(updates);
     } catch (error) {
       this.logger.error(
         { err: error, documentId: this.documentId },
@@ -308,60 +305,32 @@ export class Room {
     const loaded = this.loadDoc();
     this.doc = loaded.doc;
     this.lastUpdateId = loaded.lastUpdateId;
-    this.updatesSinceCompaction = loaded.updateCount;
     this.transactionUpdates = [];
     this.unstored = [];
     previous.destroy();
   }
 
   private compactIfDue(): void {
-    if (this.updatesSinceCompaction < this.options.compactAfterUpdates) return;
-    this.compact();
+    if (this.compaction.due) this.compact();
   }
 
-  /** Folds the appended updates into one state row (re-encoded from the Y.Doc, not merged update by update). */
+  /**
+   * Folds the appended updates into one state row (re-encoded from the Y.Doc,
+   * not merged update by update). Called when CompactionPolicy says it is due,
+   * and when the room unloads.
+   */
   compact(): void {
     this.flushUnstored();
-    if (this.updatesSinceCompaction === 0) return;
+    if (this.compaction.pendingUpdates === 0) return;
     try {
-      this.storage.compact(this.documentId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
-      this.updatesSinceCompaction = 0;
+      const state = Y.encodeStateAsUpdate(this.doc);
+      this.storage.compact(this.documentId, state, this.lastUpdateId);
+      this.compaction.compacted(state.byteLength);
     } catch (error) {
       // Compaction is an optimisation: the appended updates are still stored.
       if (!(error instanceof StorageWriteError)) throw error;
       this.logger.error({ err: error, documentId: this.documentId }, 'compaction failed');
     }
-  }
-
-  /** Applies a (sanitised) awareness update from a client. */
-  applyPresence(update: Uint8Array, sender: Connection): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, sender);
-  }
-
-  private readonly relayPresence = (changes: {
-    added: number[];
-    updated: number[];
-    removed: number[];
-  }): void => {
-    for (const clientId of [...changes.added, ...changes.updated, ...changes.removed]) {
-      this.pendingPresence.add(clientId);
-    }
-    const interval = this.options.presenceFlushMs ?? 0;
-    if (interval === 0) this.flushPresence();
-    else if (!this.presenceTimer) {
-      this.presenceTimer = setTimeout(() => this.flushPresence(), interval);
-      this.presenceTimer.unref();
-    }
-  };
-
-  /** Relays every presence change since the last flush in one message to everyone. */
-  private flushPresence(): void {
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
-    this.presenceTimer = undefined;
-    const clients = [...this.pendingPresence];
-    this.pendingPresence.clear();
-    if (clients.length === 0 || this.connections.size === 0) return;
-    this.broadcast(encodeAwarenessMessage(this.awareness, clients));
   }
 
   broadcastNotice(notice: ServerNotice): void {
@@ -378,9 +347,7 @@ export class Room {
 
   destroy(): void {
     this.flushUnstored();
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
-    this.awareness.off('update', this.relayPresence);
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 }

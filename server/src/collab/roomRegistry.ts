@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import type { DocumentStorage } from './documentStorage';
+import { PresenceClaims } from './presenceClaims';
 import { Room, type RoomOptions } from './room';
 
 export interface RoomRegistryOptions extends RoomOptions {
@@ -13,12 +14,16 @@ export interface RoomRegistryOptions extends RoomOptions {
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Who owns which awareness client id, shared by every room (the options', or one without retention). */
+  readonly presenceClaims: PresenceClaims;
 
   constructor(
     private readonly storage: DocumentStorage,
     private readonly logger: Logger,
     private readonly options: RoomRegistryOptions,
-  ) {}
+  ) {
+    this.presenceClaims = options.presenceClaims ?? new PresenceClaims(0);
+  }
 
   /** The room of a document, loading it from storage (synchronously) if it is not open. */
   open(documentId: string): Room {
@@ -26,7 +31,10 @@ export class RoomRegistry {
     let room = this.rooms.get(documentId);
     if (!room) {
       const started = performance.now();
-      room = new Room(documentId, this.storage, this.logger, this.options);
+      room = new Room(documentId, this.storage, this.logger, {
+        ...this.options,
+        presenceClaims: this.presenceClaims,
+      });
       for (const clauseId of this.options.lockedClausesOf?.(documentId) ?? [])
         room.lockedClauses.add(clauseId);
       this.rooms.set(documentId, room);

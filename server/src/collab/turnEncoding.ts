@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { UpdateAuthor } from './documentStorage';
 
 /** Updates merged at once; each level of the merge tree merges groups of this size. */
 const MERGE_GROUP = 16;
@@ -26,4 +27,45 @@ export function mergeTurnUpdates(updates: readonly Uint8Array[]): Uint8Array | u
     level = next;
   }
   return level[0];
+}
+
+/** Changes of one author, as a room collects them during a turn. */
+export interface AuthoredChange<Sender> {
+  updates: readonly Uint8Array[];
+  author: UpdateAuthor;
+  sender: Sender;
+}
+
+/**
+ * The rows a turn is stored as: each run of consecutive changes from one
+ * sender becomes one row holding their merged update (mergeTurnUpdates), with
+ * that sender's author and the union of the clauses the run touched.
+ *
+ * Why: one row per client update made a fast writer's turn of thousands of
+ * keystrokes cost thousands of SQLite inserts (issue 16: 0.9 s of the
+ * server's time on the automerge-paper trace); merged per run it is one
+ * insert per sender per turn. Runs keep the turn's order, and nothing of a
+ * turn was broadcast before its commit, so no run depends on a later one.
+ * The stored rows are also what the turn broadcasts: a turn of one run is
+ * sent as stored, with no second merge.
+ */
+export function storedRuns<Sender>(
+  batch: readonly AuthoredChange<Sender>[],
+): (AuthoredChange<Sender> & { updates: [Uint8Array] })[] {
+  const runs: { sender: Sender; author: UpdateAuthor; updates: Uint8Array[]; clauses: Set<string> }[] = [];
+  for (const change of batch) {
+    let run = runs.at(-1);
+    if (run?.sender !== change.sender) {
+      run = { sender: change.sender, author: change.author, updates: [], clauses: new Set() };
+      runs.push(run);
+    }
+    run.updates.push(...change.updates);
+    for (const clauseId of change.author.touchedClauses ?? []) run.clauses.add(clauseId);
+  }
+  return runs.flatMap((run) => {
+    const merged = mergeTurnUpdates(run.updates);
+    if (!merged) return [];
+    const author = { ...run.author, touchedClauses: [...run.clauses] };
+    return [{ sender: run.sender, author, updates: [merged] as [Uint8Array] }];
+  });
 }

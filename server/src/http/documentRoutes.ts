@@ -8,10 +8,12 @@ import { routeParam, signedInUser } from './context';
 export interface DocumentRouteDeps {
   documents: DocumentRepository;
   participants: ParticipantRepository;
+  /** MAX_MESSAGE_BYTES, told to clients so they never send a frame the server must refuse. */
+  maxMessageBytes: number;
 }
 
 /** `GET /api/documents`, `GET /api/documents/:id`. A document without access is a 404, never a 403. */
-export function documentRoutes({ documents, participants }: DocumentRouteDeps): Router {
+export function documentRoutes({ documents, participants, maxMessageBytes }: DocumentRouteDeps): Router {
   const router = Router();
 
   router.get('/api/documents', (_request: Request, response: Response) => {
@@ -25,6 +27,7 @@ export function documentRoutes({ documents, participants }: DocumentRouteDeps): 
     const detail: DocumentDetail = {
       ...document,
       participants: participants.listForProcess(document.process.id),
+      limits: { maxMessageBytes },
     };
     response.json(detail);
   });

@@ -19,6 +19,16 @@ export class SessionRepository {
       .get(tokenHash, now.toISOString())?.user_id;
   }
 
+  /** The user id and expiry of a session that has not expired at `now`. */
+  findSession(tokenHash: string, now: Date): { userId: string; expiresAt: Date } | undefined {
+    const row = this.db
+      .prepare<[string, string], { user_id: string; expires_at: string }>(
+        'SELECT user_id, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?',
+      )
+      .get(tokenHash, now.toISOString());
+    return row ? { userId: row.user_id, expiresAt: new Date(row.expires_at) } : undefined;
+  }
+
   delete(tokenHash: string): void {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
@@ -31,6 +41,7 @@ export class SessionRepository {
     this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
   }
 
+  /** Deletes every session expired at `now`; returns how many. */
   deleteExpired(now: Date): number {
     return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now.toISOString()).changes;
   }
