@@ -2,13 +2,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config';
 import { DEMO_PASSWORD, demoUsers } from './demo/participants';
+import { survivePrintingFailures } from './logDestination';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
 // Built: server/dist/main.js → client at client/dist. From source: server/src/main.ts → same.
 const here = dirname(fileURLToPath(import.meta.url));
+// A full disk or a closed pipe on stdout/stderr must not end the server (see logDestination.ts).
+survivePrintingFailures();
 const config = loadConfig(process.env, join(here, '..', '..', 'client', 'dist'));
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, undefined, config.logBufferMaxBytes);
 
 function printBanner(url: string): void {
   const lines = [

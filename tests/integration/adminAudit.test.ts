@@ -133,7 +133,11 @@ describe('audit log over the admin API', () => {
     const count = (server.server.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
     const answer = await api(server, 'GET', '/api/admin/audit/verify', { session: admin });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ ok: true, entries: count });
+    expect(answer.body).toEqual({
+      ok: true,
+      entries: count,
+      checkpoint: expect.objectContaining({ seq: expect.any(Number) }),
+    });
   });
 
   it('names the first tampered entry: edited content, then a re-hashed edit, then a deleted row', async () => {
@@ -152,20 +156,25 @@ describe('audit log over the admin API', () => {
       why: expect.stringMatching(/content/),
     });
 
-    // A forger who also recomputes that entry's hash breaks the link of the next one.
+    // A forger who also recomputes that entry's hash (the public rule) cannot remake its MAC without the key.
     const row = db.prepare('SELECT * FROM audit_log WHERE id = ?').get(victim.id) as Parameters<
       typeof hashAuditEntry
     >[0];
     db.prepare('UPDATE audit_log SET hash = ? WHERE id = ?').run(hashAuditEntry(row), victim.id);
     expect(await verify()).toMatchObject({
       ok: false,
-      firstBrokenId: next,
-      why: expect.stringMatching(/link/),
+      firstBrokenId: victim.id,
+      why: expect.stringMatching(/MAC does not match/),
     });
 
-    // Deleting an entry breaks the link of the one after it, which verify names (the earlier damage is gone with it).
+    // A deleted entry is named as missing (the earlier damage is gone with it), not the next one as broken.
     db.prepare('DELETE FROM audit_log WHERE id = ?').run(victim.id);
-    expect(await verify()).toMatchObject({ ok: false, firstBrokenId: next });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBrokenId: victim.id,
+      why: `entry ${victim.id} is missing`,
+    });
+    expect(next).toBe(victim.id + 1);
   });
 
   it('caps the page size at 500; a negative limit gets the default page', async () => {

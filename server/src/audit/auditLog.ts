@@ -1,19 +1,20 @@
-import { createHash } from 'node:crypto';
-import type { SqliteDatabase } from '../store/database';
+/**
+ * The audit log: sign-ins, role changes and refused actions (who, what,
+ * when, from where), as a hash chain in SQLite whose entries are MAC'd with
+ * a key kept outside the database and whose head is checkpointed outside it
+ * (see auditChain.ts, auditCheckpoints.ts, auditVerifier.ts and the README).
+ */
 
-/** What the audit log records. */
-export type AuditAction =
-  | 'sign-in'
-  | 'sign-in-refused'
-  | 'sign-in-locked'
-  | 'sign-out'
-  | 'password-changed'
-  | 'password-reset'
-  | 'role-changed'
-  | 'participant-created'
-  | 'user-created'
-  | 'process-role-changed'
-  | 'refused';
+import type { Logger } from '../logger';
+import { type SqliteDatabase, schemaVersionAtOpen } from '../store/database';
+import { AnchorFile } from './auditAnchor';
+import { type AuditAction, type AuditRow, GENESIS_HASH, hashAuditEntry, macOfEntry } from './auditChain';
+import { AuditCheckpoints, type ChainHead } from './auditCheckpoints';
+import { type AuditVerification, verifyAuditChain } from './auditVerifier';
+import { RefusalAggregator, type RefusalAggregatorOptions } from './refusalAggregator';
+
+export { type AuditAction, GENESIS_HASH, hashAuditEntry, macOfEntry } from './auditChain';
+export type { AuditVerification } from './auditVerifier';
 
 export interface AuditActor {
   userId?: string | undefined;
@@ -34,34 +35,21 @@ export interface AuditEntry {
   hash: string;
 }
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor_user_id: string | null;
-  actor_email: string | null;
-  action: AuditAction;
-  target: string;
-  detail: string;
-  ip: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export const GENESIS_HASH = '0'.repeat(64);
-
-/** The hash of an entry: SHA-256 over the previous hash and the entry's fields, in a fixed order. */
-export function hashAuditEntry(row: Omit<AuditRow, 'id' | 'hash'>): string {
-  const canonical = JSON.stringify([
-    row.prev_hash,
-    row.at,
-    row.actor_user_id,
-    row.actor_email,
-    row.action,
-    row.target,
-    row.detail,
-    row.ip,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+export interface AuditLogOptions {
+  /** The MAC key (see auditKey.ts). */
+  key: Buffer;
+  /**
+   * Whether the key file was created at this start (`LoadedAuditKey.createdNow`; default false): only
+   * then is a log found below the keyed schema anchored by itself (auditCheckpoints.ts).
+   */
+  keyCreatedNow?: boolean;
+  /** The anchor file of checkpoints (`AUDIT_ANCHOR_FILE`). */
+  anchorPath: string;
+  logger: Logger;
+  /** Delay from a new entry to its checkpoint, in ms (`AUDIT_CHECKPOINT_SECONDS` × 1000; 0: every entry). */
+  checkpointIntervalMs: number;
+  /** How refusals are aggregated (`AUDIT_REFUSAL_WINDOW_SECONDS`, `AUDIT_REFUSAL_ROWS_PER_WINDOW`). */
+  refusals: RefusalAggregatorOptions;
 }
 
 function toEntry(row: AuditRow): AuditEntry {
@@ -79,26 +67,50 @@ function toEntry(row: AuditRow): AuditEntry {
   };
 }
 
-export type AuditVerification =
-  | { ok: true; entries: number }
-  | { ok: false; entries: number; firstBrokenId: number; why: string };
-
-/** The audit log: sign-ins, role changes and refused actions (who, what, when, from where), hash-chained. */
 export class AuditLog {
-  private readonly lastHash;
+  private readonly lastRow;
   private readonly insert;
+  private readonly checkpoints: AuditCheckpoints;
+  private readonly refusals: RefusalAggregator;
+  private readonly anchor: AnchorFile;
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.lastHash = db.prepare<[], { hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
-    this.insert = db.prepare(
-      `INSERT INTO audit_log (at, actor_user_id, actor_email, action, target, detail, ip, prev_hash, hash)
-       VALUES (@at, @actor_user_id, @actor_email, @action, @target, @detail, @ip, @prev_hash, @hash)`,
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly options: AuditLogOptions,
+  ) {
+    this.lastRow = db.prepare<[], ChainHead>(
+      'SELECT id AS seq, hash FROM audit_log ORDER BY id DESC LIMIT 1',
     );
+    this.insert = db.prepare(
+      `INSERT INTO audit_log (id, at, actor_user_id, actor_email, action, target, detail, ip, prev_hash, hash, mac)
+       VALUES (@id, @at, @actor_user_id, @actor_email, @action, @target, @detail, @ip, @prev_hash, @hash, @mac)`,
+    );
+    this.anchor = new AnchorFile(options.anchorPath);
+    this.checkpoints = new AuditCheckpoints(this.anchor, options.key, options.logger, {
+      intervalMs: options.checkpointIntervalMs,
+      schema: db.pragma('user_version', { simple: true }) as number,
+    });
+    const keyed = db.prepare('SELECT 1 FROM audit_log WHERE mac IS NOT NULL LIMIT 1').get() !== undefined;
+    this.checkpoints.open({
+      head: this.lastRow.get(),
+      keyed,
+      schemaAtOpen: schemaVersionAtOpen(db),
+      keyCreatedNow: options.keyCreatedNow ?? false,
+    });
+    this.refusals = new RefusalAggregator((...args) => this.record(...args), options.refusals);
   }
 
+  /**
+   * Appends an entry: number `n + 1` after the newest entry the log knows (in the database or, if
+   * entries were removed from it, in the checkpoints), chained to its hash and MAC'd.
+   */
   record(action: AuditAction, actor: AuditActor, target = '', detail: Record<string, unknown> = {}): void {
     const append = this.db.transaction(() => {
+      const stored = this.lastRow.get();
+      const known = this.checkpoints.current;
+      const previous = stored && stored.seq >= known.seq ? stored : known;
       const row = {
+        id: previous.seq + 1,
         at: new Date().toISOString(),
         actor_user_id: actor.userId ?? null,
         actor_email: actor.email ?? null,
@@ -106,11 +118,26 @@ export class AuditLog {
         target,
         detail: JSON.stringify(detail),
         ip: actor.ip ?? '',
-        prev_hash: this.lastHash.get()?.hash ?? GENESIS_HASH,
+        prev_hash: previous.hash,
       };
-      this.insert.run({ ...row, hash: hashAuditEntry(row) });
+      const hash = hashAuditEntry(row);
+      this.insert.run({ ...row, hash, mac: macOfEntry(this.options.key, row.id, hash) });
+      return { seq: row.id, hash };
     });
-    append.immediate();
+    this.checkpoints.appended(append.immediate());
+  }
+
+  /**
+   * A refusal that anyone can cause over and over (a cross-origin upgrade, a locked account, a 403):
+   * the first per source and window is recorded, the rest are counted into one row (refusalAggregator.ts).
+   */
+  recordThrottled(
+    action: AuditAction,
+    actor: AuditActor,
+    target = '',
+    detail: Record<string, unknown> = {},
+  ): void {
+    this.refusals.refused(action, actor, target, detail);
   }
 
   /** The newest entries first. */
@@ -121,25 +148,46 @@ export class AuditLog {
     return rows.map(toEntry);
   }
 
-  /** Walks the chain from the first entry and names the first one whose hash or link does not match. */
+  /** Walks the chain and names the first bad entry (auditVerifier.ts). */
   verify(): AuditVerification {
-    let previous = GENESIS_HASH;
-    let entries = 0;
-    for (const row of this.db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY id').iterate()) {
-      entries++;
-      if (row.prev_hash !== previous) {
-        return {
-          ok: false,
-          entries,
-          firstBrokenId: row.id,
-          why: 'its link to the previous entry does not match',
-        };
-      }
-      if (hashAuditEntry(row) !== row.hash) {
-        return { ok: false, entries, firstBrokenId: row.id, why: 'its content does not match its hash' };
-      }
-      previous = row.hash;
-    }
-    return { ok: true, entries };
+    const rows = this.db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY id').iterate();
+    return verifyAuditChain(rows, this.options.key, this.anchor.read(this.options.key));
+  }
+
+  /** Writes a checkpoint now (if the head moved since the last one). */
+  checkpoint(): void {
+    this.checkpoints.write();
+  }
+
+  /**
+   * Anchors the log again at the database's newest entry, with `note` saying why — after a backup
+   * was restored, or when the anchor file was lost. It is logged and appended to the anchor file.
+   */
+  reanchor(note: string): ChainHead {
+    const head = this.lastRow.get() ?? { seq: 0, hash: GENESIS_HASH };
+    const firstKeyed = this.db
+      .prepare<[], { id: number | null }>('SELECT min(id) AS id FROM audit_log WHERE mac IS NOT NULL')
+      .get()?.id;
+    const legacy = this.checkpoints.legacyBoundary ?? this.entryBefore(firstKeyed ?? head.seq + 1);
+    this.checkpoints.reanchor(head, legacy, note);
+    this.options.logger.warn({ head, note }, 'the audit log was re-anchored');
+    return head;
+  }
+
+  /** The newest entry before id `id` (the genesis when there is none). */
+  private entryBefore(id: number): ChainHead {
+    return (
+      this.db
+        .prepare<[number], ChainHead>(
+          'SELECT id AS seq, hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1',
+        )
+        .get(id) ?? { seq: 0, hash: GENESIS_HASH }
+    );
+  }
+
+  /** Writes the pending refusal summaries and a last checkpoint (the server is stopping). */
+  close(): void {
+    this.refusals.close();
+    this.checkpoints.close();
   }
 }

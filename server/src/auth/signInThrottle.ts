@@ -1,7 +1,9 @@
+import { networkOf } from './addressNetwork';
+
 export interface SignInThrottleOptions {
   /** Failed sign-ins of one account within the window before it is locked. */
   maxFailuresPerAccount: number;
-  /** Failed sign-ins from one IP address within the window before it is locked. */
+  /** Failed sign-ins from one IP address (IPv6: one /64 network) within the window before it is locked. */
   maxFailuresPerIp: number;
   /** The window, and how long a lock-out lasts. */
   lockoutSeconds: number;
@@ -15,7 +17,9 @@ interface FailureRecord {
 
 /**
  * Counts failed sign-ins per account and per IP address, and locks either
- * out for a while after too many. In memory: a restart forgives.
+ * out for a while after too many. An IPv6 address counts for its /64
+ * network (`addressNetwork.ts`): one client holds all of it, so 60 addresses
+ * of one /64 are one source, not 60. In memory: a restart forgives.
  */
 export class SignInThrottle {
   private readonly failures = new Map<string, FailureRecord>();
@@ -30,14 +34,14 @@ export class SignInThrottle {
     const now = this.now();
     const lockedUntil = Math.max(
       this.lockedUntil(`account:${email}`, now),
-      this.lockedUntil(`ip:${ip}`, now),
+      this.lockedUntil(`ip:${networkOf(ip)}`, now),
     );
     return lockedUntil > now ? Math.ceil((lockedUntil - now) / 1000) : 0;
   }
 
   recordFailure(email: string, ip: string): void {
     this.count(`account:${email}`, this.options.maxFailuresPerAccount);
-    this.count(`ip:${ip}`, this.options.maxFailuresPerIp);
+    this.count(`ip:${networkOf(ip)}`, this.options.maxFailuresPerIp);
   }
 
   recordSuccess(email: string): void {

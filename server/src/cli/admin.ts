@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { type ParticipantKind, ROLES, type Role } from '@draftroom/shared';
-import { AuditLog } from '../audit/auditLog';
+import { parseShippedCheckpoint } from '../audit/auditShipped';
+import { openAuditLog, verifyStoredAudit } from '../audit/openAuditLog';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords';
-import { loadConfig } from '../config';
+import { loadConfig, type ServerConfig } from '../config';
 import { encodeOutline } from '../content/outline';
 import { participantColor } from '../demo/participants';
-import { createLogger } from '../logger';
+import { createLogger, type Logger } from '../logger';
 import { backupDatabase } from '../store/backup';
 import { openDatabase, type SqliteDatabase } from '../store/database';
 import { createRepositories, type Repositories } from '../store/repositories';
@@ -20,7 +21,13 @@ const USAGE = `Draftroom admin (DATA_DIR selects the database, default ./data)
   pnpm admin user:list
   pnpm admin user:password --email a@b.example --password "…"
   pnpm admin document:add --process "Prague Process" --title "Action Plan 2017–2021"
-  pnpm admin audit:verify          checks the audit log's hash chain, names the first broken entry
+  pnpm admin audit:verify [--checkpoint '<auditCheckpoint line of the server log>']
+                                   checks the audit log's chain, MACs and last checkpoint, names the first bad entry;
+                                   with --checkpoint also against that checkpoint kept off the host (finds a log
+                                   rolled back with its anchor file cut back to an older line)
+  pnpm admin audit:reanchor --note "restored the backup of 3 May"
+                                   with the server stopped: anchors the audit log at its newest entry
+                                   (after restoring a backup, or when the anchor file was lost), logged
   pnpm admin backup --to FILE      online backup (safe while the server runs)
 `;
 
@@ -50,15 +57,32 @@ async function checkedPasswordHash(password: string): Promise<string> {
   return hashPassword(password);
 }
 
+interface CliContext {
+  config: ServerConfig;
+  logger: Logger;
+}
+
 const commands: Record<
   string,
-  (repositories: Repositories, options: Options, db: SqliteDatabase) => Promise<string>
+  (repositories: Repositories, options: Options, db: SqliteDatabase, context: CliContext) => Promise<string>
 > = {
-  'audit:verify': async (_repositories, _options, db) => {
-    const result = new AuditLog(db).verify();
-    if (result.ok) return `audit log intact: ${result.entries} entries`;
+  'audit:verify': async (_repositories, options, db, { config, logger }) => {
+    const shipped =
+      typeof options.checkpoint === 'string' ? parseShippedCheckpoint(options.checkpoint) : undefined;
+    const result = await verifyStoredAudit(db, config, logger, shipped);
+    const checkpoint = result.checkpoint
+      ? ` (checkpoint: entry ${result.checkpoint.seq}, ${result.checkpoint.at})`
+      : '';
+    if (result.ok) return `audit log intact: ${result.entries} entries${checkpoint}`;
     process.exitCode = 3;
-    return `audit log BROKEN at entry ${result.firstBrokenId}: ${result.why}`;
+    return `audit log BROKEN at entry ${result.firstBrokenId}: ${result.why}${checkpoint}`;
+  },
+  'audit:reanchor': async (_repositories, options, db, { config, logger }) => {
+    const note = required(options, 'note');
+    const audit = openAuditLog(db, config, logger, false);
+    const head = audit.reanchor(note);
+    audit.close();
+    return `audit log anchored at entry ${head.seq}: ${note}`;
   },
   backup: async (_repositories, options, db) => {
     const destination = required(options, 'to');
@@ -156,13 +180,16 @@ async function main(): Promise<number> {
       password: stringOption,
       title: stringOption,
       to: stringOption,
+      note: stringOption,
+      checkpoint: stringOption,
       admin: { type: 'boolean' },
     },
   });
   const config = loadConfig(process.env, '');
-  const db = openDatabase(config.dataDir, { synchronous: 'FULL' }, createLogger('warn', process.stderr));
+  const logger = createLogger('warn', process.stderr);
+  const db = openDatabase(config.dataDir, { synchronous: 'FULL' }, logger);
   try {
-    process.stdout.write(`${await run(createRepositories(db), values, db)}\n`);
+    process.stdout.write(`${await run(createRepositories(db), values, db, { config, logger })}\n`);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);

@@ -36,9 +36,23 @@ function firstRevision(
     fingerprint: fingerprint(structure),
     lastUpdateId: 0,
     summary: { added: 0, changed: 0, removed: 0, moved: 0 },
+    baseline: null,
     createdBy,
     createdAt: new Date().toISOString(),
   };
+}
+
+/**
+ * Administrators manage the process and are on no document automatically
+ * (README, Security): the demo administrator belongs to ICMPD, whose process
+ * default role is drafter, so the seed records an explicit "no role" on the
+ * document for every administrator.
+ */
+function keepAdministratorsOff(repositories: Repositories, documentId: string): void {
+  for (const user of demoUsers.filter((demoUser) => demoUser.isAdmin)) {
+    const account = repositories.users.findByEmail(user.email);
+    if (account) repositories.documents.setUserRole(documentId, account.profile.id, 'none');
+  }
 }
 
 /**
@@ -80,6 +94,7 @@ export async function seedDemoIfEmpty(
     if (options.negotiation) bracketDemoPassage(draft);
     const initialState = Y.encodeStateAsUpdate(draft);
     const documentId = repositories.documents.create(process.id, ACTION_PLAN_TITLE, initialState);
+    keepAdministratorsOff(repositories, documentId);
     if (options.negotiation) seedDemoNegotiation(db, repositories, documentId, draft);
     draft.destroy();
     const presidency = repositories.users.findByEmail(demoUsers[0]?.email ?? '');

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
-function isLoopback(address: string): boolean {
+/** True for 127.0.0.0/8 and ::1 (also IPv4-mapped): a reverse proxy on the same machine. */
+export function isLoopback(address: string): boolean {
   const plain = address.replace(/^::ffff:/, '');
   return plain === '::1' || plain.startsWith('127.');
 }

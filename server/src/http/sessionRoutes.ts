@@ -1,4 +1,4 @@
-import { type MeResponse, signInSchema } from '@draftroom/shared';
+import { type MeResponse, type SessionResponse, signInSchema } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/auditLog';
@@ -54,14 +54,15 @@ export function sessionRoutes({
     const ip = request.ip ?? '';
     const waitSeconds = throttle.retryAfterSeconds(email, ip);
     if (waitSeconds > 0) {
-      audit.record('sign-in-locked', { email, ip }, email, { retryAfterSeconds: waitSeconds });
+      audit.recordThrottled('sign-in-locked', { email, ip }, email, { retryAfterSeconds: waitSeconds });
       throw lockedOut(waitSeconds);
     }
     const account = users.findByEmail(email);
     const valid = await verifyPassword(account?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!account || !valid) {
       throttle.recordFailure(email, ip);
-      audit.record('sign-in-refused', { email, ip }, email);
+      // Anyone can repeat this from many addresses: aggregated per network like other refusals.
+      audit.recordThrottled('sign-in-refused', { email, ip }, email);
       logger.info({ email, ip }, 'sign-in refused');
       const nowLocked = throttle.retryAfterSeconds(email, ip);
       if (nowLocked > 0) throw lockedOut(nowLocked);
@@ -94,6 +95,15 @@ export function sessionRoutes({
     response.clearCookie(SESSION_COOKIE, { path: '/' });
     response.clearCookie(CSRF_COOKIE, { path: '/' });
     response.status(204).end();
+  });
+
+  // The app's "who am I" probe: a signed-out visitor is an answer, not an error (a 401 would be logged
+  // by the browser as a failed resource load on every sign-in page).
+  router.get('/api/session', (_request: Request, response: Response) => {
+    const body: SessionResponse = {
+      user: (response.locals.user as SessionResponse['user'] | undefined) ?? null,
+    };
+    response.json(body);
   });
 
   router.get('/api/me', (_request: Request, response: Response) => {

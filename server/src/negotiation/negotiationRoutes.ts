@@ -82,7 +82,7 @@ export function negotiationRoutes({
     const { user, document } = access(request, response);
     requireRole(document.role, 'drafter', 'Only those who edit the text can bracket it.');
     const input = parseBody(newBracketSchema, request.body);
-    if (negotiation.bracketIdTaken(input.id))
+    if (negotiation.bracketIdTaken(document.id, input.id))
       throw new HttpError(409, 'conflict', 'That bracket id is taken.');
     clauses.requireClause(document.id, input.clauseId);
     const bracket = negotiation.createBracket(document.id, input, {

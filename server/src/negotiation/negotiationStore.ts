@@ -187,7 +187,7 @@ export class NegotiationStore {
         )
         .run(bracket.id, documentId, bracket.clauseId, user.participantId, user.id, nowIso());
       bracket.alternatives.forEach((text, index) => {
-        this.insertAlternative(bracket.id, index, text, user.participantId);
+        this.insertAlternative(documentId, bracket.id, index, text, user.participantId);
       });
     })();
     return this.bracket(documentId, bracket.id) as Bracket;
@@ -196,20 +196,27 @@ export class NegotiationStore {
   addAlternative(documentId: string, bracketId: string, text: string, participantId: string): Bracket {
     const next =
       this.db
-        .prepare<[string], { n: number | null }>(
-          'SELECT max(idx) AS n FROM bracket_alternatives WHERE bracket_id = ?',
+        .prepare<[string, string], { n: number | null }>(
+          'SELECT max(idx) AS n FROM bracket_alternatives WHERE document_id = ? AND bracket_id = ?',
         )
-        .get(bracketId)?.n ?? -1;
-    this.insertAlternative(bracketId, next + 1, text, participantId);
+        .get(documentId, bracketId)?.n ?? -1;
+    this.insertAlternative(documentId, bracketId, next + 1, text, participantId);
     return this.bracket(documentId, bracketId) as Bracket;
   }
 
-  private insertAlternative(bracketId: string, index: number, text: string, participantId: string): void {
+  private insertAlternative(
+    documentId: string,
+    bracketId: string,
+    index: number,
+    text: string,
+    participantId: string,
+  ): void {
     this.db
       .prepare(
-        'INSERT INTO bracket_alternatives (bracket_id, idx, text, proponent_participant_id) VALUES (?, ?, ?, ?)',
+        `INSERT INTO bracket_alternatives (document_id, bracket_id, idx, text, proponent_participant_id)
+         VALUES (?, ?, ?, ?, ?)`,
       )
-      .run(bracketId, index, text, participantId);
+      .run(documentId, bracketId, index, text, participantId);
   }
 
   resolveBracket(documentId: string, bracketId: string, keptIndex: number | null, userId: string): Bracket {
@@ -222,9 +229,13 @@ export class NegotiationStore {
     return this.bracket(documentId, bracketId) as Bracket;
   }
 
-  /** True when any document already has a bracket with this id (ids are global). */
-  bracketIdTaken(bracketId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM brackets WHERE id = ?').get(bracketId) !== undefined;
+  /** True when this document already has a bracket with this id (ids are scoped per document). */
+  bracketIdTaken(documentId: string, bracketId: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM brackets WHERE document_id = ? AND id = ?')
+        .get(documentId, bracketId) !== undefined
+    );
   }
 
   bracket(documentId: string, bracketId: string): Bracket | undefined {
@@ -240,13 +251,13 @@ export class NegotiationStore {
          WHERE b.document_id = ? AND (? IS NULL OR b.id = ?) ORDER BY b.created_at`,
       )
       .all(documentId, bracketId ?? null, bracketId ?? null);
-    const alternatives = this.db.prepare<[string], { idx: number; text: string; code: string }>(
+    const alternatives = this.db.prepare<[string, string], { idx: number; text: string; code: string }>(
       `SELECT a.idx, a.text, p.code FROM bracket_alternatives a JOIN participants p ON p.id = a.proponent_participant_id
-       WHERE a.bracket_id = ? ORDER BY a.idx`,
+       WHERE a.document_id = ? AND a.bracket_id = ? ORDER BY a.idx`,
     );
     return rows.map((row) => {
       const options = alternatives
-        .all(row.id)
+        .all(documentId, row.id)
         .map((a) => ({ index: a.idx, text: a.text, proponentCode: a.code }));
       return {
         id: row.id,

@@ -77,8 +77,16 @@ export function releaseFreePages(db: SqliteDatabase): void {
   step();
 }
 
+const versionsAtOpen = new WeakMap<SqliteDatabase, number>();
+
+/** The schema version (`user_version`) the database had when it was opened, before migrations (0: new). */
+export function schemaVersionAtOpen(db: SqliteDatabase): number {
+  return versionsAtOpen.get(db) ?? (db.pragma('user_version', { simple: true }) as number);
+}
+
 function migrate(db: SqliteDatabase, logger: Logger): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  versionsAtOpen.set(db, current);
   for (let version = current; version < migrations.length; version++) {
     const apply = db.transaction(() => {
       db.exec(migrations[version] ?? '');

@@ -212,4 +212,53 @@ export const migrations: readonly string[] = [
   ALTER TABLE versions ADD COLUMN state_encoding TEXT NOT NULL DEFAULT 'raw'
     CHECK (state_encoding IN ('raw', 'deflate'));
   `,
+  `
+  -- Bracket ids are scoped per document: another document's bracket id is free here and says nothing
+  -- about that document. The tables are rebuilt with (document_id, id) keys, rows kept.
+  CREATE TABLE brackets_scoped (
+    id TEXT NOT NULL,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    proponent_participant_id TEXT NOT NULL REFERENCES participants(id),
+    created_by TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    resolution TEXT CHECK (resolution IN ('kept', 'dropped')),
+    kept_index INTEGER,
+    resolved_by TEXT REFERENCES users(id),
+    resolved_at TEXT,
+    PRIMARY KEY (document_id, id)
+  );
+  INSERT INTO brackets_scoped SELECT id, document_id, clause_id, proponent_participant_id, created_by, created_at,
+    resolution, kept_index, resolved_by, resolved_at FROM brackets;
+  CREATE TABLE bracket_alternatives_scoped (
+    document_id TEXT NOT NULL,
+    bracket_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    proponent_participant_id TEXT NOT NULL REFERENCES participants(id),
+    PRIMARY KEY (document_id, bracket_id, idx),
+    FOREIGN KEY (document_id, bracket_id) REFERENCES brackets_scoped(document_id, id) ON DELETE CASCADE
+  );
+  INSERT INTO bracket_alternatives_scoped
+    SELECT b.document_id, a.bracket_id, a.idx, a.text, a.proponent_participant_id
+    FROM bracket_alternatives a JOIN brackets b ON b.id = a.bracket_id;
+  DROP TABLE bracket_alternatives;
+  DROP TABLE brackets;
+  ALTER TABLE brackets_scoped RENAME TO brackets;
+  ALTER TABLE bracket_alternatives_scoped RENAME TO bracket_alternatives;
+  `,
+  `
+  -- Audit entries carry a MAC made with a key kept outside the database (audit/auditChain.ts); rows written
+  -- before this have none and are held to the hash rule up to the upgrade checkpoint (audit/auditCheckpoints.ts).
+  ALTER TABLE audit_log ADD COLUMN mac TEXT;
+  `,
+  `
+  -- When each clause edit was stored: the date of its tracked change in a redline (export/trackedRedline.ts).
+  -- Older rows have none; their date is read from document_updates while the update is still there.
+  ALTER TABLE clause_edits ADD COLUMN edited_at TEXT;
+  `,
 ];
+
+/** The schema version from which audit entries carry MACs (a database opened below it is upgraded now). */
+export const AUDIT_KEYED_SCHEMA_VERSION =
+  migrations.findIndex((migration) => migration.includes('ALTER TABLE audit_log ADD COLUMN mac')) + 1;
