@@ -2,8 +2,12 @@
  * `pnpm check:docx` (run with tsx): exports the demo Action Plan as a version
  * DOCX and, after a few edits, as a redline DOCX; converts both to PDF with
  * LibreOffice (headless) and checks that the PDFs hold the clause texts,
- * numbers, labels and fingerprint. Exits 0 when all checks pass, 1 when one
- * fails, 2 when LibreOffice (soffice) or pdftotext (poppler-utils) is missing.
+ * numbers, labels and fingerprint; re-saves the version DOCX with LibreOffice
+ * and checks that verification recomputes the version's fingerprint from its
+ * text; converts the tracked-changes redline to flat ODF and checks that
+ * LibreOffice reads its insertions and deletions as tracked changes with
+ * their authors. Exits 0 when all checks pass, 1 when one fails, 2 when
+ * LibreOffice (soffice) or pdftotext (poppler-utils) is missing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,10 +16,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compareStructures } from '../server/src/compare/compareStructures';
+import { configWith } from '../server/src/config';
 import { encodeOutline } from '../server/src/content/outline';
 import { type DocumentStructure, fingerprint, readDocumentStructure } from '../server/src/content/structure';
 import { ACTION_PLAN_TITLE, actionPlanDraft } from '../server/src/demo/actionPlan';
 import { exportComparisonDocx, exportVersionDocx, extractFingerprintFromDocx } from '../server/src/export';
+import { uploadLimitsOf } from '../server/src/export/uploadLimits';
+import { readDocxStructure } from '../server/src/verify/docxStructure';
+import { readDocx } from '../server/src/verify/verification';
 
 type Yjs = typeof import('yjs');
 
@@ -80,6 +88,64 @@ function editDemo(Y: Yjs, doc: import('yjs').Doc): void {
     added.insert(0, [paragraph]);
     second.insert(2, [added]);
   });
+}
+
+/** Converts `path` with LibreOffice to `target` (e.g. "fodt", "docx:MS Word 2007 XML") into `outDir`. */
+function convert(path: string, target: string, outDir: string, profileDir: string): string | undefined {
+  const run = spawnSync(
+    'soffice',
+    [
+      `-env:UserInstallation=${pathToFileURL(profileDir).href}`,
+      '--headless',
+      '--convert-to',
+      target,
+      '--outdir',
+      outDir,
+      path,
+    ],
+    { encoding: 'utf8', timeout: 180_000 },
+  );
+  const output = join(outDir, (path.split('/').pop() ?? '').replace(/\.docx$/, `.${target.split(':')[0]}`));
+  if (run.status !== 0 || !existsSync(output)) {
+    console.log(run.stdout, run.stderr);
+    return undefined;
+  }
+  return output;
+}
+
+/** A DOCX re-saved by LibreOffice still reads back to the version's fingerprint. */
+async function checkResaved(docxPath: string, dir: string, profile: string, hash: string): Promise<void> {
+  const outDir = join(dir, 'resaved');
+  const resaved = convert(docxPath, 'docx:MS Word 2007 XML', outDir, profile);
+  check(resaved !== undefined, 'LibreOffice re-saves the version DOCX');
+  if (!resaved) return;
+  const read = await readDocx(readFileSync(resaved), uploadLimitsOf(configWith({})));
+  const structure = read.paragraphs
+    ? readDocxStructure(read.paragraphs, { section: () => undefined, clause: () => undefined })
+    : undefined;
+  check(
+    structure !== undefined && fingerprint(structure) === hash,
+    'the re-saved DOCX reads back to the same fingerprint',
+  );
+}
+
+/** LibreOffice reads the tracked redline's changes as tracked changes, with their authors. */
+function checkTracked(docxPath: string, dir: string, profile: string): void {
+  const flat = convert(docxPath, 'fodt', dir, profile);
+  check(flat !== undefined, 'LibreOffice converts the tracked redline to flat ODF');
+  if (!flat) return;
+  const xml = readFileSync(flat, 'utf8');
+  const regions = xml.match(/<text:changed-region[\s\S]*?<\/text:changed-region>/g) ?? [];
+  check(xml.includes('<text:tracked-changes'), 'the flat ODF has text:tracked-changes');
+  check(
+    regions.some((region) => region.includes('<text:insertion>')),
+    'LibreOffice sees tracked insertions',
+  );
+  check(
+    regions.some((region) => region.includes('<text:deletion>')),
+    'LibreOffice sees tracked deletions',
+  );
+  check(xml.includes('<dc:creator>Hungary (HU)</dc:creator>'), 'the tracked changes carry their author');
 }
 
 function pdfText(docxPath: string, outDir: string, profileDir: string): string | undefined {
@@ -166,7 +232,10 @@ async function main(): Promise<number> {
       fingerprint: hash,
       structure: before,
     });
-    check(extractFingerprintFromDocx(version) === hash, 'the fingerprint reads back from the version DOCX');
+    check(
+      (await extractFingerprintFromDocx(version, uploadLimitsOf(configWith({})))) === hash,
+      'the fingerprint reads back from the version DOCX',
+    );
     const comparison = compareStructures({ structure: before }, { structure: after });
     const redline = await exportComparisonDocx({
       title: ACTION_PLAN_TITLE,
@@ -175,9 +244,21 @@ async function main(): Promise<number> {
       comparison,
       changedOnly: false,
     });
+    const tracked = await exportComparisonDocx({
+      title: ACTION_PLAN_TITLE,
+      beforeLabel: 'Demo',
+      afterLabel: 'Demo, edited',
+      comparison,
+      changedOnly: true,
+      form: 'tracked',
+      revisionOf: () => ({ author: 'Hungary (HU)', date: '2026-11-30T00:53:43.935Z' }),
+    });
     writeFileSync(join(dir, 'version.docx'), version);
     writeFileSync(join(dir, 'redline.docx'), redline);
+    writeFileSync(join(dir, 'tracked.docx'), tracked);
     const profile = join(dir, 'profile');
+    await checkResaved(join(dir, 'version.docx'), dir, profile, hash);
+    checkTracked(join(dir, 'tracked.docx'), dir, profile);
     const versionText = pdfText(join(dir, 'version.docx'), dir, profile);
     if (versionText !== undefined) checkVersionPdf(versionText, before, hash);
     const redlineText = pdfText(join(dir, 'redline.docx'), dir, profile);

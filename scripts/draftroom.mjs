@@ -94,17 +94,35 @@ function findChromium() {
   return candidates.find((path) => path && existsSync(path));
 }
 
-function ensureChromium() {
-  if (findChromium()) return;
+/** On the PATH? */
+function onPath(binary) {
+  return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * The system packages the suite drives: Chromium (browser tests) and LibreOffice
+ * with pdftotext (DOCX exports opened, re-saved and read back as Word revisions).
+ * Installed with apt-get when missing and running as root; otherwise a message.
+ */
+function ensureSystemPackages() {
+  const missing = [];
+  if (!findChromium()) missing.push('chromium');
+  if (!onPath('soffice')) missing.push('libreoffice-writer-nogui');
+  if (!onPath('pdftotext')) missing.push('poppler-utils');
+  if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    say('Chromium is missing: install Debian/Ubuntu package "chromium" or set CHROMIUM_PATH.');
+    say(
+      `missing system packages for the tests: ${missing.join(', ')} (Debian/Ubuntu names; or set CHROMIUM_PATH).`,
+    );
     process.exit(1);
   }
-  say("installing Debian's Chromium for the browser tests");
+  say(
+    `installing ${missing.join(', ')} with apt-get for the browser and DOCX tests (a few minutes the first time)`,
+  );
   const quiet = { env: { ...buildEnv(), DEBIAN_FRONTEND: 'noninteractive' } };
   runOrExit('apt-get', ['update', '-qq'], quiet);
-  runOrExit('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], quiet);
+  runOrExit('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], quiet);
 }
 
 function elapsed() {
@@ -128,11 +146,14 @@ if (command === 'start') {
   });
   process.exit(status);
 } else if (command === 'test') {
-  ensureChromium();
+  ensureSystemPackages();
   say(`set-up done after ${elapsed()}; lint, type-check, tests`);
   runOrExit('pnpm', ['run', 'lint']);
   runOrExit('pnpm', ['run', 'typecheck']);
-  const status = run('pnpm', ['exec', 'vitest', 'run']);
+  // LibreOffice was installed above: its tests must run, not be skipped.
+  const status = run('pnpm', ['exec', 'vitest', 'run'], {
+    env: { ...buildEnv(), DRAFTROOM_REQUIRE_LIBREOFFICE: '1' },
+  });
   say(`npm test finished after ${elapsed()} with exit code ${status}`);
   process.exit(status);
 } else {

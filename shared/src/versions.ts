@@ -31,6 +31,22 @@ export interface Meeting {
 
 export type VersionKind = 'named' | 'automatic';
 
+/** Clauses added, changed, removed and moved between two versions. */
+export interface ChangeCounts {
+  added: number;
+  changed: number;
+  removed: number;
+  moved: number;
+}
+
+/** The version a change summary counts against: enough to name it and link to it. */
+export interface SummaryBaseline {
+  id: string;
+  kind: VersionKind;
+  label: string;
+  createdAt: string;
+}
+
 /** An entry of the history panel. */
 export interface VersionSummary {
   id: string;
@@ -41,8 +57,16 @@ export interface VersionSummary {
   meeting: { id: string; title: string; dateLabel: string; place: string } | null;
   /** SHA-256 of the version's canonical text: printed in the footer of its exports. */
   fingerprint: string;
-  /** Against the previous version. */
-  summary: { added: number; changed: number; removed: number; moved: number };
+  /** Clauses added, changed, removed and moved against {@link VersionSummary.baseline}. */
+  summary: ChangeCounts;
+  /**
+   * The version `summary` counts against: for a named version the previous
+   * named version (automatic checkpoints never count as its baseline); for an
+   * automatic checkpoint the version just before it, named or automatic.
+   * Null (and all counts 0) for the first named version, and for a
+   * checkpoint with no version before it.
+   */
+  baseline: SummaryBaseline | null;
   createdAt: string;
   createdBy: Actor | null;
 }

@@ -1,3 +1,5 @@
+import { PARAGRAPH_BREAK, PILCROW, redlineParagraphs } from '@draftroom/shared';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClauseComparison, DocumentComparison } from '../../server/src/compare/types';
 import { type CollabClient, contentOf } from '../support/collabClient';
@@ -5,7 +7,16 @@ import { createSecondDocument, signInOutsider } from '../support/negotiationApi'
 import { connectWellBehaved } from '../support/ownPresence';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import { expectStatus, VersionsApi, versionsAs } from '../support/versionsApi';
-import { appendToClause, clauseIdsOf, moveClause, storedContent, storedWith } from '../support/versionsDoc';
+import {
+  appendToClause,
+  clauseIdsOf,
+  joinParagraphs,
+  moveClause,
+  paragraphsOf,
+  splitParagraph,
+  storedContent,
+  storedWith,
+} from '../support/versionsDoc';
 import { waitFor } from '../support/waitFor';
 
 function clausesOf(comparison: DocumentComparison): ClauseComparison[] {
@@ -16,6 +27,21 @@ function clauseIn(comparison: DocumentComparison, clauseId: string): ClauseCompa
   const entry = clausesOf(comparison).find((clause) => clause.clauseId === clauseId);
   if (!entry) throw new Error(`clause ${clauseId} is not in the comparison`);
   return entry;
+}
+
+/** The body paragraphs of a DOCX: each one's text and its XML (to read how its runs are marked). */
+function docxParagraphs(docx: Uint8Array): { text: string; xml: string }[] {
+  const entry = unzipSync(docx)['word/document.xml'];
+  if (!entry) throw new Error('no word/document.xml');
+  return (strFromU8(entry).match(/<w:p[ >][\s\S]*?<\/w:p>/g) ?? []).map((xml) => ({
+    xml,
+    text: [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((match) => match[1] ?? '').join(''),
+  }));
+}
+
+/** The run properties of the run holding the ¶ of a paragraph, or undefined when it has none. */
+function pilcrowRun(paragraphXml: string): string | undefined {
+  return (paragraphXml.match(/<w:r>[\s\S]*?<\/w:r>/g) ?? []).find((run) => run.includes(`>${PILCROW}</w:t>`));
 }
 
 /** Clause id → editedBy, for the clauses that have attribution. */
@@ -189,5 +215,84 @@ describe('compare API', () => {
     const refused = await outsider.compare({ from: v1, to: v2 });
     expect(refused.status).toBe(404);
     expect(JSON.stringify(refused.body)).not.toContain('[HU');
+  });
+
+  /** Waits until both delegates and the database hold the same text, and `done` holds for it. */
+  async function settled(done: () => boolean, what: string): Promise<void> {
+    await waitFor(
+      () => done() && contentOf(hu.doc) === contentOf(cz.doc) && storedContent(server) === contentOf(hu.doc),
+      { what },
+    );
+  }
+
+  const HEAD = 'Support returnees in their sustainable reintegration through access to employment, ';
+  const TAIL = 'vocational training and micro-credit schemes in the countries of origin.';
+  let beforeSplit = '';
+  let afterSplit = '';
+
+  it('reports a paragraph break added inside a clause as a change, redlined as an inserted ¶', async () => {
+    const clauseId = ids[7] ?? '';
+    expect(paragraphsOf(hu.doc, clauseId)).toEqual([`${HEAD}${TAIL}`]);
+    beforeSplit = (await pen.saveOk('One paragraph')).id;
+    splitParagraph(hu.doc, clauseId, TAIL);
+    await settled(() => paragraphsOf(cz.doc, clauseId).length === 2, 'the split reached CZ and the database');
+    afterSplit = (await pen.saveOk('Two paragraphs')).id;
+
+    const comparison = await compare({ from: beforeSplit, to: afterSplit });
+    const entry = clauseIn(comparison, clauseId);
+    expect(entry).toMatchObject({ change: 'changed', textChanged: true, editedBy: ['HU'] });
+    expect(comparison.summary.total).toMatchObject({ changed: 1, added: 0, removed: 0, split: 0 });
+    // No word changed: the only change is the break, inserted between the two halves.
+    expect(entry.redline).toEqual([
+      { op: 'equal', text: HEAD },
+      { op: 'insert', text: PARAGRAPH_BREAK },
+      { op: 'equal', text: TAIL },
+    ]);
+    expect(redlineParagraphs(entry.redline, 'after')).toEqual([
+      [
+        { op: 'equal', text: HEAD },
+        { op: 'insert', text: PILCROW, paragraphMark: true },
+      ],
+      [{ op: 'equal', text: TAIL }],
+    ]);
+    expect(redlineParagraphs(entry.redline, 'before')).toEqual([[{ op: 'equal', text: `${HEAD}${TAIL}` }]]);
+
+    // The redline DOCX has the two paragraphs, the first ending with an inserted (underlined) ¶.
+    const docx = await pen.redline({ from: beforeSplit, to: afterSplit });
+    expect(docx.status).toBe(200);
+    const paragraphs = docxParagraphs(docx.bytes);
+    const first = paragraphs.findIndex((paragraph) => paragraph.text.includes(HEAD.trim()));
+    expect(paragraphs[first]?.text.endsWith(`${HEAD}${PILCROW}`)).toBe(true);
+    expect(paragraphs[first]?.text).not.toContain('vocational');
+    expect(paragraphs[first + 1]?.text).toBe(TAIL);
+    expect(pilcrowRun(paragraphs[first]?.xml ?? '')).toMatch(/<w:u /);
+  });
+
+  it('reports two paragraphs joined into one as a change, redlined as a deleted ¶', async () => {
+    const clauseId = ids[7] ?? '';
+    joinParagraphs(cz.doc, clauseId);
+    await settled(() => paragraphsOf(hu.doc, clauseId).length === 1, 'the join reached HU and the database');
+    const joined = (await pen.saveOk('Joined again')).id;
+
+    const comparison = await compare({ from: afterSplit, to: joined });
+    const entry = clauseIn(comparison, clauseId);
+    expect(entry).toMatchObject({ change: 'changed', textChanged: true, editedBy: ['CZ'] });
+    expect(entry.redline).toEqual([
+      { op: 'equal', text: HEAD },
+      { op: 'delete', text: PARAGRAPH_BREAK },
+      { op: 'equal', text: TAIL },
+    ]);
+    // Side by side, the "before" column keeps the two paragraphs, the "after" one has one.
+    expect(redlineParagraphs(entry.redline, 'before')).toHaveLength(2);
+    expect(redlineParagraphs(entry.redline, 'after')).toEqual([[{ op: 'equal', text: `${HEAD}${TAIL}` }]]);
+    // The text is back to what it was before the split: no change between those two.
+    expect(clauseIn(await compare({ from: beforeSplit, to: joined }), clauseId).change).toBe('unchanged');
+
+    // The redline DOCX shows the paragraphs of both sides, the first ending with a deleted (struck) ¶.
+    const paragraphs = docxParagraphs((await pen.redline({ from: afterSplit, to: joined })).bytes);
+    const first = paragraphs.findIndex((paragraph) => paragraph.text.includes(HEAD.trim()));
+    expect(paragraphs[first]?.text.endsWith(`${HEAD}${PILCROW}`)).toBe(true);
+    expect(paragraphs[first + 1]?.text).toBe(TAIL);
+    expect(pilcrowRun(paragraphs[first]?.xml ?? '')).toMatch(/<w:strike/);
   });
 });

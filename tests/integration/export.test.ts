@@ -101,28 +101,38 @@ describe('DOCX export and verification', () => {
     expect(both.matches.map((match) => match.id).sort()).toEqual([rev2.id, again.id].sort());
   });
 
-  it('matches nothing for a tampered fingerprint, a redline, or a file that is not a DOCX', async () => {
+  it('judges the text, not the footer: a changed footer still reads as its text; a redline or a non-DOCX matches nothing', async () => {
     const flipped = rev1.fingerprint.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    // A changed footer no longer decides: the text is still exactly Rev. 1, and the answer shows both fingerprints.
     const tampered = withFooters(rev1Docx, (xml) => xml.replace(rev1.fingerprint, flipped));
-    expect(expectStatus(await observer.verifyDocx(tampered), 200)).toEqual({
+    expect(expectStatus(await observer.verifyDocx(tampered), 200)).toMatchObject({
+      outcome: 'match',
       fingerprint: flipped,
-      matches: [],
+      textFingerprint: rev1.fingerprint,
+      claimed: [],
     });
     const stripped = withFooters(rev1Docx, (xml) => xml.replace(rev1.fingerprint, ''));
-    expect(expectStatus(await observer.verifyDocx(stripped), 200)).toEqual({
+    expect(expectStatus(await observer.verifyDocx(stripped), 200)).toMatchObject({
+      outcome: 'match',
       fingerprint: null,
-      matches: [],
+      textFingerprint: rev1.fingerprint,
     });
 
     const redline = await observer.redline({ from: rev1.id, to: rev2.id });
     expect(redline.status).toBe(200);
-    expect(expectStatus(await observer.verifyDocx(redline.bytes), 200)).toEqual({
+    expect(expectStatus(await observer.verifyDocx(redline.bytes), 200)).toMatchObject({
+      outcome: 'unknown',
       fingerprint: null,
       matches: [],
     });
 
     const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
-    expect(expectStatus(await observer.verifyDocx(random), 200)).toEqual({ fingerprint: null, matches: [] });
+    expect(expectStatus(await observer.verifyDocx(random), 200)).toMatchObject({
+      outcome: 'unknown',
+      fingerprint: null,
+      textFingerprint: null,
+      matches: [],
+    });
     expect((await observer.verifyDocx(new Uint8Array(0))).status).toBe(400);
     expect((await observer.verifyDocx(rev1Docx, false)).status).toBe(403);
 
@@ -136,9 +146,12 @@ describe('DOCX export and verification', () => {
 
   it('names no version to a user who cannot see its document, and does not export it', async () => {
     const outsider = new VersionsApi(server, await signInOutsider(server), server.actionPlanId());
-    expect(expectStatus(await outsider.verifyDocx(rev1Docx), 200)).toEqual({
+    expect(expectStatus(await outsider.verifyDocx(rev1Docx), 200)).toMatchObject({
+      outcome: 'unknown',
       fingerprint: rev1.fingerprint,
       matches: [],
+      claimed: [],
+      differences: null,
     });
     expect(expectStatus(await outsider.verifyFingerprint(rev2.fingerprint), 200).matches).toEqual([]);
     expect((await outsider.exportVersion(rev1.id)).status).toBe(404);

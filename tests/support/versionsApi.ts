@@ -1,4 +1,4 @@
-import type { VersionSummary } from '@draftroom/shared';
+import type { DocxVerification, VersionSummary } from '@draftroom/shared';
 import type { DocumentComparison } from '../../server/src/compare/types';
 import type { DocumentStructure } from '../../server/src/content/structure';
 import type { NegotiationSnapshot } from '../../server/src/versions/versionService';
@@ -135,7 +135,8 @@ export class VersionsApi {
     return this.download(this.doc(`/compare.docx?${new URLSearchParams(query)}`));
   }
 
-  async verifyDocx(bytes: Uint8Array, csrf = true): Promise<ApiResult<VerifyResult>> {
+  /** `POST /api/verify/docx`: the verdict on a received DOCX. */
+  async verifyDocx(bytes: Uint8Array, csrf = true): Promise<ApiResult<DocxVerification<DocumentComparison>>> {
     const headers: Record<string, string> = { cookie: this.who.cookie, 'content-type': DOCX_TYPE };
     if (csrf) headers['x-csrf-token'] = this.who.csrfToken;
     const response = await fetchAcrossRestarts(`${this.server.url}/api/verify/docx`, {
@@ -144,7 +145,10 @@ export class VersionsApi {
       body: new Uint8Array(bytes),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as VerifyResult };
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : null) as DocxVerification<DocumentComparison>,
+    };
   }
 }
 

@@ -42,6 +42,53 @@ export function appendToClause(doc: Y.Doc, clauseId: string, words: string): voi
   text.insert(text.length, words);
 }
 
+/** The characters of a text node, without its formatting. */
+function plainOf(text: Y.XmlText | undefined): string {
+  const delta = (text?.toDelta() ?? []) as { insert: unknown }[];
+  return delta.map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('');
+}
+
+/**
+ * Splits the clause's first paragraph before `beforeWords` the way the editor does on Enter: the
+ * paragraph keeps its head, a copy of it (same marks) after it keeps the tail. One transaction.
+ */
+export function splitParagraph(doc: Y.Doc, clauseId: string, beforeWords: string): void {
+  const clause = clauseElement(doc, clauseId);
+  const first = clause.get(0) as Y.XmlElement;
+  const at = plainOf(first.get(0) as Y.XmlText).indexOf(beforeWords);
+  if (at <= 0) throw new Error(`"${beforeWords}" is not inside the first paragraph of ${clauseId}`);
+  doc.transact(() => {
+    const copy = first.clone();
+    clause.insert(1, [copy]);
+    const head = first.get(0) as Y.XmlText;
+    head.delete(at, head.length - at);
+    (copy.get(0) as Y.XmlText).delete(0, at);
+  });
+}
+
+/** Joins the clause's second paragraph onto its first (Backspace at the start of the second). */
+export function joinParagraphs(doc: Y.Doc, clauseId: string): void {
+  const clause = clauseElement(doc, clauseId);
+  const [first, second] = [clause.get(0), clause.get(1)] as Y.XmlElement[];
+  if (!first || !second) throw new Error(`clause ${clauseId} has fewer than two paragraphs`);
+  doc.transact(() => {
+    const head = first.get(0) as Y.XmlText;
+    const tail = (second.get(0) as Y.XmlText).toDelta() as {
+      insert: string;
+      attributes?: Record<string, unknown>;
+    }[];
+    for (const op of tail) head.insert(head.length, op.insert, op.attributes);
+    clause.delete(1, 1);
+  });
+}
+
+/** The plain text of each paragraph of the clause with this id. */
+export function paragraphsOf(doc: Y.Doc, clauseId: string): string[] {
+  return clauseElement(doc, clauseId)
+    .toArray()
+    .map((block) => plainOf((block as Y.XmlElement).get(0) as Y.XmlText | undefined));
+}
+
 /** Deletes every block (paragraph) of the clause with this id, leaving the clause element empty. */
 export function emptyClause(doc: Y.Doc, clauseId: string): void {
   const clause = clauseElement(doc, clauseId);

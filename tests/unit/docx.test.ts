@@ -2,8 +2,12 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { compareStructures } from '../../server/src/compare/compareStructures';
 import { buildStructure, type StructureSpec } from '../../server/src/compare/fixtures';
+import { configWith } from '../../server/src/config';
 import { fingerprint } from '../../server/src/content/structure';
 import { exportComparisonDocx, exportVersionDocx, extractFingerprintFromDocx } from '../../server/src/export';
+import { uploadLimitsOf } from '../../server/src/export/uploadLimits';
+
+const UPLOAD_LIMITS = uploadLimitsOf(configWith({}));
 
 /** A run of WordprocessingML with the properties the tests look at. */
 interface Run {
@@ -149,14 +153,15 @@ describe('exportVersionDocx', () => {
   it('puts the title, version and date in the header, and page numbers and the fingerprint in the footer', async () => {
     const { docx, structure } = await versionDocx();
     const header = paragraphs(partsNamed(docx, /^word\/header\d*\.xml$/)).map(textOf);
-    expect(header).toEqual(['Action Plan 2012–2016', 'Draft 3 (Poznań) — 2011-11-04']);
+    // A calendar date reads as a day for people (issue 13, item 5); moments are in peopleDates.test.ts.
+    expect(header).toEqual(['Action Plan 2012–2016', 'Draft 3 (Poznań) — 4 November 2011']);
     const footerXml = partsNamed(docx, /^word\/footer\d*\.xml$/);
     expect(footerXml).toMatch(/<w:instrText[^>]*>PAGE<\/w:instrText>/);
     expect(footerXml).toMatch(/<w:instrText[^>]*>NUMPAGES<\/w:instrText>/);
     const footer = paragraphs(footerXml).map(textOf);
     expect(footer[0]).toBe('Page  of ');
     expect(footer[1]).toBe(`Prague Process · SHA-256: ${fingerprint(structure)}`);
-    expect(extractFingerprintFromDocx(docx)).toBe(fingerprint(structure));
+    expect(await extractFingerprintFromDocx(docx, UPLOAD_LIMITS)).toBe(fingerprint(structure));
   });
 });
 
@@ -269,6 +274,6 @@ describe('exportComparisonDocx', () => {
       'Action Plan',
       'Comparison: Draft 2 → Draft 3',
     ]);
-    expect(extractFingerprintFromDocx(quiet)).toBeUndefined();
+    expect(await extractFingerprintFromDocx(quiet, UPLOAD_LIMITS)).toBeUndefined();
   });
 });

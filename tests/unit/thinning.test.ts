@@ -18,6 +18,7 @@ function version(id: string, kind: VersionKind, at: number): VersionSummary {
     meeting: null,
     fingerprint: '0'.repeat(64),
     summary: { added: 0, changed: 0, removed: 0, moved: 0 },
+    baseline: null,
     createdAt: new Date(at).toISOString(),
     createdBy: null,
   };

@@ -131,7 +131,9 @@ describe('VersionService', () => {
     const stored = versions.load(documentId, saved.id);
     expect(stored?.lastUpdateId).toBe(lastUpdateId);
     expect(stored?.structureJson).toContain('[stored]');
-    expect(saved.summary).toEqual({ added: 0, changed: 0, removed: 0, moved: 0 });
+    // Counted against the previous named version (the seeded Rev. 1), not the checkpoint taken on leaving.
+    expect(saved.baseline).toMatchObject({ kind: 'named', label: 'Rev. 1 — for the Budapest SOM' });
+    expect(saved.summary).toEqual({ added: 0, changed: 1, removed: 0, moved: 0 });
   });
 
   it('freezes statuses, positions and unresolved brackets in the negotiation snapshot', () => {
@@ -161,7 +163,15 @@ describe('VersionService', () => {
     expect(service.negotiationSnapshot(documentId)).toEqual({
       statuses: { [first]: 'bracketed', [second]: 'open' },
       positions: { [first]: { HU: 'reservation' } },
-      brackets: { 'br-00000001': { clauseId: first, text: 'shall', alternatives: ['shall', 'should'] } },
+      // Both wordings were tabled by the bracket's creator (Hungary): each alternative keeps its proponent.
+      brackets: {
+        'br-00000001': {
+          clauseId: first,
+          text: 'shall',
+          alternatives: ['shall', 'should'],
+          proponents: ['HU', 'HU'],
+        },
+      },
     });
     const saved = service.saveNamed(documentId, { label: 'Frozen', note: '', meetingId: null }, pen);
     negotiation.setStatus(documentId, first, 'agreed', pen.id);

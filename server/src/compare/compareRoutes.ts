@@ -4,9 +4,13 @@ import { z } from 'zod';
 import { fingerprint } from '../content/structure';
 import { NotFoundError } from '../errors';
 import { exportComparisonDocx } from '../export';
+import { participantLabels } from '../export/bracketSources';
+import { bracketProponents, revisionsBetween } from '../export/redlineAttribution';
 import { accessibleDocument } from '../http/context';
 import { parseBody } from '../http/validation';
+import type { NegotiationStore } from '../negotiation/negotiationStore';
 import type { DocumentRepository } from '../store/documents';
+import type { ParticipantRepository } from '../store/participants';
 import type { VersionService } from '../versions/versionService';
 import type { VersionStore } from '../versions/versionStore';
 import { compareStructures } from './compareStructures';
@@ -16,12 +20,20 @@ export interface CompareRouteDeps {
   documents: DocumentRepository;
   versions: VersionStore;
   versionService: VersionService;
+  /** Names the delegations of tracked changes and bracket proponents. */
+  participants: ParticipantRepository;
+  /** Bracket records: the proponents of alternatives. */
+  negotiation: NegotiationStore;
+  /** IANA zone the redline's date is written in (`PROCESS_TIME_ZONE`). */
+  timeZone: string;
 }
 
 const compareQuery = z.object({
   from: z.string().min(1),
   to: z.string().min(1).default(CURRENT_TEXT),
   changedOnly: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** `formatted` (underline / strike-through) or `tracked` (Word tracked changes with authors and dates). */
+  form: z.enum(['formatted', 'tracked']).default('formatted'),
 });
 
 /** One side of a comparison: a version, or the current text. */
@@ -37,7 +49,7 @@ function sideOf(deps: CompareRouteDeps, document: DocumentSummary, id: string): 
     const current = deps.versionService.current(document.id);
     return { label: 'Current text', version: null, ...current };
   }
-  const version = deps.versions.load(document.id, id);
+  const version = deps.versionService.version(document.id, id);
   if (!version) throw new NotFoundError(`No such version: ${id}`);
   const { state, structureJson, negotiationJson, lastUpdateId, ...summary } = version;
   return {
@@ -74,6 +86,7 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
       after,
       comparison,
       changedOnly: query.changedOnly === '1' || query.changedOnly === 'true',
+      form: query.form,
     };
   };
 
@@ -87,15 +100,29 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
   });
 
   router.get('/api/documents/:id/compare.docx', async (request, response) => {
-    const { document, before, after, comparison, changedOnly } = prepare(request, response);
+    const { document, before, after, comparison, changedOnly, form } = prepare(request, response);
+    const now = new Date();
+    const label = participantLabels(deps.participants.listForProcess(document.process.id));
+    const range = {
+      afterUpdateId: Math.min(before.lastUpdateId, after.lastUpdateId),
+      upToUpdateId: Math.max(before.lastUpdateId, after.lastUpdateId),
+    };
+    const afterDate = after.version?.createdAt ?? now.toISOString();
     const docx = await exportComparisonDocx({
+      form,
+      revisionOf: revisionsBetween(deps.versions, document.id, range, label, afterDate),
+      bracketProponents: bracketProponents(
+        [before.comparable, after.comparable],
+        deps.negotiation.brackets(document.id),
+      ),
+      timeZone: deps.timeZone,
       title: document.title,
       processName: document.process.name,
       beforeLabel: before.label,
       afterLabel: after.label,
       comparison,
       changedOnly,
-      date: new Date(),
+      date: now,
       beforeFingerprint: before.version?.fingerprint ?? fingerprint(before.comparable.structure),
       afterFingerprint: after.version?.fingerprint ?? fingerprint(after.comparable.structure),
     });

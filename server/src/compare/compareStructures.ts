@@ -3,12 +3,8 @@
  * clauses and sections added, removed, moved, changed and split out, each
  * clause with its word-level redline. See ./types.ts for the result's design.
  */
-import {
-  type ClauseStructure,
-  canonicalBlocks,
-  clauseDisplayText,
-  type SectionStructure,
-} from '../content/structure';
+import type { ClauseStructure, SectionStructure } from '../content/structure';
+import { clauseComparedText, preambleComparedText } from './comparedText';
 import { type LocatedClause, locateClauses } from './locate';
 import { bracketChangesByClause, positionChangesOf, statusChangeOf } from './negotiationChanges';
 import { movedItems, placeRemoved } from './order';
@@ -66,8 +62,8 @@ function comparePreamble(
   before: ComparableDocument,
   after: ComparableDocument,
 ): DocumentComparison['preamble'] {
-  const beforeText = canonicalBlocks(before.structure.preamble).join('\n');
-  const afterText = canonicalBlocks(after.structure.preamble).join('\n');
+  const beforeText = preambleComparedText(before.structure.preamble);
+  const afterText = preambleComparedText(after.structure.preamble);
   const changed = normaliseWhitespace(beforeText) !== normaliseWhitespace(afterText);
   return {
     changed,
@@ -180,7 +176,7 @@ function removedClauseEntry(
     beforeSectionId: section.id,
     moved: false,
     textChanged: true,
-    redline: deleted(clauseDisplayText(clause)),
+    redline: deleted(clauseComparedText(clause)),
   };
   const splitInto = context.splits.sources.get(clause.id);
   if (splitInto) entry.splitInto = splitInto;
@@ -195,7 +191,7 @@ function clauseEntry(
   clause: ClauseStructure,
   section: SectionStructure,
 ): ClauseComparison {
-  const afterText = clauseDisplayText(clause);
+  const afterText = clauseComparedText(clause);
   const entry: ClauseComparison = {
     clauseId: clause.id,
     change: 'added',
@@ -209,7 +205,7 @@ function clauseEntry(
   const was = context.beforeClauses.get(clause.id);
   const splitPart = context.splits.parts.get(clause.id);
   if (was) {
-    const beforeText = clauseDisplayText(was.clause);
+    const beforeText = clauseComparedText(was.clause);
     entry.beforeNumber = was.clause.number;
     entry.beforeSectionId = was.section.id;
     entry.moved = context.movedClauses.has(clause.id);

@@ -59,6 +59,9 @@ export function placeRemoved<T>(
     }
   }
   const result = [...(pending.get(null) ?? [])];
-  for (const item of kept) result.push(item, ...(pending.get(idOf(item)) ?? []));
+  for (const item of kept) {
+    result.push(item);
+    for (const follower of pending.get(idOf(item)) ?? []) result.push(follower);
+  }
   return result;
 }

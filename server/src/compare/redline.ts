@@ -5,17 +5,25 @@
  * as written; whitespace added or removed at either end of a text is not
  * reported. The result is then made readable: a change is shown as whole
  * words (its deleted words, then its inserted words), a pure insertion or
- * deletion carries its leading space (" and coast").
+ * deletion carries its leading space (" and coast"). Paragraph breaks
+ * (`PARAGRAPH_BREAK`) are compared like words, never as whitespace.
  */
+import { PARAGRAPH_BREAK } from '@draftroom/shared';
 import { DEFAULT_MAX_EDIT_DISTANCE, DELETE, diffSequences, type EditOp, EQUAL, INSERT } from './myers';
 import type { Segment } from './types';
-import { isWhitespace, TokenKeys, type WordToken, wordCount, wordTokens } from './wordTokens';
+import { isSpace, isWhitespace, TokenKeys, type WordToken, wordCount, wordTokens } from './wordTokens';
 
 export { tokenize } from './wordTokens';
 
-/** The text as compared: whitespace runs collapsed to one space, trimmed, in NFC. */
+/**
+ * The text as compared: whitespace runs collapsed to one space — or, when a
+ * run holds paragraph breaks, to those breaks — trimmed, in NFC.
+ */
 export function normaliseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().normalize('NFC');
+  return text
+    .replace(/\s+/g, (run) => PARAGRAPH_BREAK.repeat(run.split(PARAGRAPH_BREAK).length - 1) || ' ')
+    .trim()
+    .normalize('NFC');
 }
 
 interface TokenEdit {
@@ -55,7 +63,7 @@ export function splitDiff(before: string, parts: readonly string[], minMatchedWo
   const afterTokens: WordToken[] = [];
   parts.forEach((text, index) => {
     if (index > 0) afterTokens.push({ word: '', space: '', key: -index });
-    afterTokens.push(...wordTokens(text, keys));
+    for (const token of wordTokens(text, keys)) afterTokens.push(token);
   });
   // Equal tokens = (N + M − D) / 2; a little slack for the leading-space tokens and re-paired words.
   const maxEditDistance = beforeTokens.length + afterTokens.length - 2 * minMatchedWords + 4;
@@ -190,8 +198,7 @@ function slideEditsLeft(edits: readonly TokenEdit[]): TokenEdit[] {
     const last = result[end] as TokenEdit;
     const pureRun = op !== 'equal' && result[end + 1]?.op !== (op === 'insert' ? 'delete' : 'insert');
     const pureBefore = previous?.op === 'equal';
-    if (pureRun && pureBefore && isWhitespace(previous.text) && isWhitespace(last.text) && end > start) {
-      const middle = result.slice(start, end);
+    if (pureRun && pureBefore && isSpace(previous.text) && isSpace(last.text) && end > start) {
       const [shifted, kept]: TokenEdit[] =
         op === 'insert'
           ? [
@@ -202,12 +209,17 @@ function slideEditsLeft(edits: readonly TokenEdit[]): TokenEdit[] {
               { op, text: previous.beforeText ?? previous.text },
               { op: 'equal', text: previous.text, beforeText: last.text },
             ];
-      result.splice(start - 1, end - start + 2, shifted as TokenEdit, ...middle, kept as TokenEdit);
+      // The run between them stays where it is: only its two ends change (no splice of the whole run).
+      result[start - 1] = shifted as TokenEdit;
+      result[end] = kept as TokenEdit;
     }
     start = end + 1;
   }
   return result;
 }
+
+/** Whitespace at the end of a text, not counting paragraph breaks. */
+const TRAILING_SPACE = /[^\S\u2029]+$/u;
 
 /**
  * Whole-word changes: whitespace left equal between two changes joins them,
@@ -219,8 +231,8 @@ function groupChanges(edits: readonly TokenEdit[]): TokenEdit[] {
   let inserted = '';
   const flush = () => {
     // A replacement ending in whitespace on both sides: that whitespace is equal.
-    const trailing = deleted && inserted ? /\s+$/.exec(inserted)?.[0] : undefined;
-    const deletedSpace = trailing ? /\s+$/.exec(deleted)?.[0] : undefined;
+    const trailing = deleted && inserted ? TRAILING_SPACE.exec(inserted)?.[0] : undefined;
+    const deletedSpace = trailing ? TRAILING_SPACE.exec(deleted)?.[0] : undefined;
     if (trailing && deletedSpace) {
       deleted = deleted.slice(0, -deletedSpace.length);
       inserted = inserted.slice(0, -trailing.length);
@@ -234,7 +246,7 @@ function groupChanges(edits: readonly TokenEdit[]): TokenEdit[] {
   edits.forEach((edit, index) => {
     const joinsChanges =
       edit.op === 'equal' &&
-      isWhitespace(edit.text) &&
+      isSpace(edit.text) &&
       (deleted !== '' || inserted !== '') &&
       edits[index + 1] !== undefined &&
       edits[index + 1]?.op !== 'equal';

@@ -4,7 +4,8 @@
  * id, now shorter) followed by new clauses taking the rest, or — when its id
  * disappeared — new clauses standing where it stood.
  */
-import { clauseDisplayText, type DocumentStructure } from '../content/structure';
+import type { DocumentStructure } from '../content/structure';
+import { clauseComparedText } from './comparedText';
 import type { LocatedClause } from './locate';
 import { type SplitDiff, splitDiff } from './redline';
 import type { Segment } from './types';
@@ -92,7 +93,7 @@ function newClausesFrom(
   for (let index = start; index < clauses.length; index++) {
     const clause = clauses[index];
     if (!clause || !isNew(search, clause.id)) break;
-    run.push({ id: clause.id, text: clauseDisplayText(clause) });
+    run.push({ id: clause.id, text: clauseComparedText(clause) });
   }
   return run;
 }
@@ -105,7 +106,7 @@ function findKeptSplits(search: SplitSearch, after: DocumentStructure): void {
       if (!was) return;
       const candidates = newClausesFrom(search, section.clauses, index + 1);
       if (candidates.length === 0) return;
-      const taken = takeParts(clauseDisplayText(was.clause), clauseDisplayText(clause), candidates);
+      const taken = takeParts(clauseComparedText(was.clause), clauseComparedText(clause), candidates);
       if (taken) record(search, clause.id, taken.ids, taken.diff.redlines.slice(1));
     });
   }
@@ -132,7 +133,7 @@ function findReplacedSplits(search: SplitSearch, before: DocumentStructure, afte
       }
       while (search.splits.parts.has(afterSection.clauses[start]?.id ?? '')) start++;
       const taken = takeParts(
-        clauseDisplayText(clause),
+        clauseComparedText(clause),
         undefined,
         newClausesFrom(search, afterSection.clauses, start),
       );

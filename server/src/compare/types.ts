@@ -44,6 +44,8 @@ export interface BracketState {
   clauseId: string;
   text: string;
   alternatives: string[];
+  /** Participant code of each alternative's proponent, in the same order (absent in versions saved before). */
+  proponents?: string[];
 }
 
 /** A version of a document as compare reads it: its text and the negotiation state frozen with it. */

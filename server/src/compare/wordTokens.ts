@@ -4,18 +4,28 @@
  * whitespace run is never matched on its own (which would scatter a change
  * around the spaces it shares with the old text); whitespace gained or lost
  * after an equal word is reported by the redline separately. Whitespace
- * before the first word is a token of its own.
+ * before the first word is a token of its own. A paragraph break
+ * (`PARAGRAPH_BREAK`, see ./comparedText.ts) is a token like a word, so that
+ * splitting or joining paragraphs is an edit.
  */
+import { PARAGRAPH_BREAK } from '@draftroom/shared';
 
-const TOKEN_PATTERN = /\s+|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}]/gu;
+const TOKEN_PATTERN =
+  /\u2029|[^\S\u2029]+|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}]/gu;
 
-/** Splits a text into words, whitespace runs and single punctuation marks. */
+/** Splits a text into words, whitespace runs, single punctuation marks and paragraph breaks. */
 export function tokenize(text: string): string[] {
   return text.match(TOKEN_PATTERN) ?? [];
 }
 
+/** Whitespace, paragraph breaks included: never a word of its own. */
 export function isWhitespace(text: string): boolean {
   return text.trim() === '';
+}
+
+/** Whitespace without a paragraph break: what may be re-paired or shifted around a change. */
+export function isSpace(text: string): boolean {
+  return isWhitespace(text) && !text.includes(PARAGRAPH_BREAK);
 }
 
 export interface WordToken {
@@ -48,7 +58,9 @@ export function wordTokens(text: string, keys: TokenKeys): WordToken[] {
   const tokens: WordToken[] = [];
   for (const piece of tokenize(text)) {
     const last = tokens[tokens.length - 1];
-    if (isWhitespace(piece) && last) last.space += piece;
+    // A paragraph break is a token of its own: a split or a join is an edit, compared like a word.
+    if (piece === PARAGRAPH_BREAK) tokens.push({ word: piece, space: '', key: keys.keyOf(PARAGRAPH_BREAK) });
+    else if (isWhitespace(piece) && last) last.space += piece;
     else if (isWhitespace(piece)) tokens.push({ word: '', space: piece, key: keys.keyOf(LEADING_SPACE) });
     else tokens.push({ word: piece, space: '', key: keys.keyOf(piece.normalize('NFC')) });
   }

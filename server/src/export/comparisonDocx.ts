@@ -3,10 +3,13 @@
  * blue), deletions struck through (in red), each clause under its number
  * with a note when it was added, removed, moved, split or renumbered, and
  * what changed in its negotiation (status, brackets, positions, editors).
+ * With `form: 'tracked'` the insertions and deletions are Word tracked
+ * changes instead (`redlineWriters.ts`).
  */
-import { CLAUSE_STATUS_LABEL, type ClauseStatus } from '@draftroom/shared';
+import { CLAUSE_STATUS_LABEL, type ClauseStatus, redlineParagraphs } from '@draftroom/shared';
 import { Document, HeadingLevel, Packer, Paragraph, type ParagraphChild, TextRun } from 'docx';
 import type { ClauseComparison, DocumentComparison, SectionComparison, Segment } from '../compare/types';
+import { bracketWordings } from './bracketRuns';
 import {
   COLOUR,
   continuationParagraph,
@@ -18,6 +21,13 @@ import {
   pageHeader,
   textRuns,
 } from './docxParts';
+import {
+  formattedWriter,
+  type RedlineForm,
+  type RedlineWriter,
+  type RevisionOf,
+  trackedWriter,
+} from './redlineWriters';
 
 export interface ComparisonExport {
   title: string;
@@ -31,6 +41,14 @@ export interface ComparisonExport {
   /** Printed in the footer to name the compared versions. */
   beforeFingerprint?: string;
   afterFingerprint?: string;
+  /** `formatted` (default): underline and strike-through; `tracked`: Word tracked changes. */
+  form?: RedlineForm;
+  /** Author and date of the tracked changes in a clause (`tracked` form); "Draftroom" and `date` without. */
+  revisionOf?: RevisionOf;
+  /** IANA zone the date is written in (`PROCESS_TIME_ZONE`). */
+  timeZone?: string;
+  /** Bracket id → proponent code of each alternative, shown after each wording. */
+  bracketProponents?: Record<string, readonly string[]>;
 }
 
 /** Runs of a redline: insertions underlined, deletions struck through. */
@@ -79,14 +97,27 @@ function clauseNotes(entry: ClauseComparison, numberOf: NumberOf): string[] {
   return notes;
 }
 
-/** The lines after a clause's text: brackets, positions and who edited it. */
-function negotiationLines(entry: ClauseComparison): string[] {
+/** A bracket's wordings, each with its proponent's code: "[A (HU) / B (CZ)]". */
+function wordings(
+  state: { text: string; alternatives: string[] },
+  proponents: readonly string[] = [],
+): string {
+  const texts = state.alternatives.length > 0 ? state.alternatives : [state.text];
+  return bracketWordings(
+    texts.map((text, index) => (proponents[index] ? `${text} (${proponents[index]})` : text)),
+  );
+}
+
+/** The lines after a clause's text: brackets (with every wording), positions and who edited it. */
+function negotiationLines(
+  entry: ClauseComparison,
+  proponents: ComparisonExport['bracketProponents'],
+): string[] {
   const lines: string[] = [];
   for (const bracket of entry.bracketChanges ?? []) {
-    const text = (bracket.after ?? bracket.before)?.text ?? '';
-    const alternatives = bracket.after?.alternatives.length ?? 0;
-    const options = alternatives > 1 ? ` (${alternatives} alternatives)` : '';
-    lines.push(`Bracket ${bracket.change}: [${text}]${options}`);
+    const codes = proponents?.[bracket.bracketId];
+    const states = [bracket.before, bracket.after].filter((state) => state !== undefined);
+    lines.push(`Bracket ${bracket.change}: ${states.map((state) => wordings(state, codes)).join(' → ')}`);
   }
   const positions = (entry.positionChanges ?? []).map(
     (change) => `${change.participantCode} ${change.from ?? 'none'} → ${change.to ?? 'withdrawn'}`,
@@ -96,24 +127,37 @@ function negotiationLines(entry: ClauseComparison): string[] {
   return lines;
 }
 
-function clauseParagraphsOf(entry: ClauseComparison, numberOf: NumberOf): Paragraph[] {
+function clauseParagraphsOf(
+  entry: ClauseComparison,
+  numberOf: NumberOf,
+  writer: RedlineWriter,
+  proponents: ComparisonExport['bracketProponents'],
+): Paragraph[] {
   const notes = clauseNotes(entry, numberOf).map((note) => noteRun(`[${note}] `));
   const number = entry.afterNumber ?? entry.beforeNumber ?? '';
-  const paragraphs = [numberedParagraph(number, [...notes, ...redlineRuns(entry.redline)])];
-  for (const line of negotiationLines(entry)) {
+  // One Word paragraph per paragraph of the clause; a split or joined one ends with an inserted or deleted ¶.
+  const [first = { children: [] }, ...more] = redlineParagraphs(entry.redline, 'inline').map((pieces) =>
+    writer.paragraph(pieces, entry.clauseId),
+  );
+  const paragraphs = [
+    numberedParagraph(number, [...notes, ...first.children], first.mark),
+    ...more.map((paragraph) => continuationParagraph(paragraph.children, 0, paragraph.mark)),
+  ];
+  for (const line of negotiationLines(entry, proponents)) {
     paragraphs.push(continuationParagraph([new TextRun({ text: line, size: 18, color: COLOUR.note })]));
   }
   return paragraphs;
 }
 
-function sectionHeading(section: SectionComparison): Paragraph {
+function sectionHeading(section: SectionComparison, writer: RedlineWriter): Paragraph {
   const number = section.afterNumber ?? section.beforeNumber ?? '';
   const notes: string[] = [];
   if (section.change === 'added') notes.push('Section added');
   if (section.change === 'removed') notes.push('Section removed');
   if (section.renamed) notes.push('Renamed');
   if (section.moved) notes.push(`Moved from ${section.beforeNumber}`);
-  const children: ParagraphChild[] = [new TextRun(`${number}. `), ...redlineRuns(section.titleRedline)];
+  const title = writer.paragraph(section.titleRedline).children;
+  const children: ParagraphChild[] = [new TextRun(`${number}. `), ...title];
   if (notes.length > 0) children.push(noteRun(`  [${notes.join('; ')}]`));
   return new Paragraph({ heading: HeadingLevel.HEADING_2, keepNext: true, children });
 }
@@ -128,16 +172,27 @@ function summaryParagraphs(input: ComparisonExport): Paragraph[] {
     `${total.split} split`,
   ];
   const sections = `${sectionChanges.added} added, ${sectionChanges.removed} removed, ${sectionChanges.renamed} renamed`;
+  const legend =
+    input.form === 'tracked'
+      ? new Paragraph({
+          children: [
+            new TextRun(
+              'The changes are tracked changes: accept or reject them under Review (Word, LibreOffice).',
+            ),
+          ],
+        })
+      : undefined;
   return [
-    new Paragraph({
-      children: [
-        new TextRun('Legend: '),
-        ...textRuns('inserted text', { inserted: true }),
-        new TextRun(', '),
-        ...textRuns('deleted text', { deleted: true }),
-        new TextRun('.'),
-      ],
-    }),
+    legend ??
+      new Paragraph({
+        children: [
+          new TextRun('Legend: '),
+          ...textRuns('inserted text', { inserted: true }),
+          new TextRun(', '),
+          ...textRuns('deleted text', { deleted: true }),
+          new TextRun('.'),
+        ],
+      }),
     new Paragraph({ children: [new TextRun(`Clauses: ${counts.join(', ')}. Sections: ${sections}.`)] }),
     ...(input.changedOnly ? [new Paragraph({ children: [noteRun('Only changed clauses are shown.')] })] : []),
   ];
@@ -150,7 +205,10 @@ function bodyParagraphs(input: ComparisonExport): Paragraph[] {
     clauses.map((entry) => [entry.clauseId, entry.afterNumber ?? entry.beforeNumber ?? '']),
   );
   const numberOf: NumberOf = (clauseId) => numbers.get(clauseId) ?? clauseId;
-  const when = input.date === undefined ? '' : ` — ${dateLabel(input.date)}`;
+  const when = input.date === undefined ? '' : ` — ${dateLabel(input.date, input.timeZone)}`;
+  const fallback = { author: 'Draftroom', date: new Date(input.date ?? Date.now()).toISOString() };
+  const writer =
+    input.form === 'tracked' ? trackedWriter(input.revisionOf ?? (() => fallback)) : formattedWriter();
   const paragraphs: Paragraph[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(`${input.title} — comparison`)] }),
     new Paragraph({ children: [noteRun(`${input.beforeLabel} → ${input.afterLabel}${when}`)] }),
@@ -159,15 +217,19 @@ function bodyParagraphs(input: ComparisonExport): Paragraph[] {
   if (comparison.preamble.changed || !changedOnly) {
     paragraphs.push(
       new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun('Preamble')] }),
-      new Paragraph({ children: redlineRuns(comparison.preamble.redline) }),
+      ...redlineParagraphs(comparison.preamble.redline, 'inline').map((pieces) => {
+        const { children, mark } = writer.paragraph(pieces);
+        return new Paragraph({ children, run: mark });
+      }),
     );
   }
   for (const section of comparison.sections) {
     if (changedOnly && !sectionHasChanges(section)) continue;
-    paragraphs.push(sectionHeading(section));
+    paragraphs.push(sectionHeading(section, writer));
     for (const entry of section.clauses) {
       if (changedOnly && !clauseHasChanges(entry)) continue;
-      paragraphs.push(...clauseParagraphsOf(entry, numberOf));
+      for (const paragraph of clauseParagraphsOf(entry, numberOf, writer, input.bracketProponents))
+        paragraphs.push(paragraph);
     }
   }
   return paragraphs;

@@ -9,6 +9,7 @@ import {
   Header,
   HeadingLevel,
   HighlightColor,
+  type IParagraphRunOptions,
   PageNumber,
   Paragraph,
   type ParagraphChild,
@@ -18,6 +19,8 @@ import {
 } from 'docx';
 import type { Block, TextRun as StructureRun } from '../content/structure';
 import { listOrdinals } from '../content/structure';
+import { type BracketNotes, bracketTail } from './bracketRuns';
+import { DEFAULT_PROCESS_TIME_ZONE, dateTimeForPeople } from './peopleDates';
 
 /** Printed before a version's fingerprint in the footer; `extractFingerprintFromDocx` looks for it. */
 export const FINGERPRINT_LABEL = 'SHA-256: ';
@@ -65,31 +68,53 @@ export function noteRun(text: string): TextRun {
   return new TextRun({ text, italics: true, color: COLOUR.note });
 }
 
-/** The runs of a block's text: bold and italic kept, each bracketed passage in highlighted `[` … `]`. */
-export function formattedRuns(runs: readonly StructureRun[], base: RunStyle = {}): TextRun[] {
-  const result: TextRun[] = [];
+/**
+ * The runs of a block's text: bold and italic kept, each bracketed passage in
+ * highlighted `[` … `]` with its alternatives and their proponents' footnotes
+ * (`notes`, see `bracketRuns.ts`) before the `]`.
+ */
+export function formattedRuns(
+  runs: readonly StructureRun[],
+  base: RunStyle = {},
+  notes?: BracketNotes,
+): ParagraphChild[] {
+  const result: ParagraphChild[] = [];
+  // A loop, not push(...items): a text of 200,000 lines would overflow the stack as arguments.
+  const append = (items: readonly ParagraphChild[]) => {
+    for (const item of items) result.push(item);
+  };
+  const alternative = (text: string) => textRuns(text, { ...base, bracket: true });
+  const close = (bracketId: string) => {
+    append(bracketTail(bracketId, notes, alternative));
+    append(textRuns(']', { ...base, bold: true, bracket: true }));
+  };
   let openBracket: string | undefined;
   for (const run of runs) {
     if (run.bracketId !== openBracket) {
-      if (openBracket !== undefined) result.push(...textRuns(']', { ...base, bold: true, bracket: true }));
-      if (run.bracketId !== undefined) result.push(...textRuns('[', { ...base, bold: true, bracket: true }));
+      if (openBracket !== undefined) close(openBracket);
+      if (run.bracketId !== undefined) append(textRuns('[', { ...base, bold: true, bracket: true }));
       openBracket = run.bracketId;
     }
     const style = { ...base, bracket: run.bracketId !== undefined };
-    result.push(
-      ...textRuns(run.text, { ...style, bold: run.bold ?? base.bold, italics: run.italic ?? base.italics }),
+    append(
+      textRuns(run.text, { ...style, bold: run.bold ?? base.bold, italics: run.italic ?? base.italics }),
     );
   }
-  if (openBracket !== undefined) result.push(...textRuns(']', { ...base, bold: true, bracket: true }));
+  if (openBracket !== undefined) close(openBracket);
   return result;
 }
 
-/** A paragraph opening with a hanging number ("2.1"), then `children`. */
-export function numberedParagraph(number: string, children: readonly ParagraphChild[]): Paragraph {
+/** A paragraph opening with a hanging number ("2.1"), then `children`; `mark` formats its paragraph mark. */
+export function numberedParagraph(
+  number: string,
+  children: readonly ParagraphChild[],
+  mark?: IParagraphRunOptions,
+): Paragraph {
   return new Paragraph({
     indent: { left: CLAUSE_INDENT, hanging: CLAUSE_INDENT },
     spacing: { before: 80, after: 80 },
     keepLines: true,
+    run: mark,
     children: [
       new TextRun({ text: number, bold: true }),
       new TextRun({ children: [new Tab()] }),
@@ -99,10 +124,15 @@ export function numberedParagraph(number: string, children: readonly ParagraphCh
 }
 
 /** A paragraph continuing a clause (its second block onwards), aligned with the clause text. */
-export function continuationParagraph(children: readonly ParagraphChild[], extraIndent = 0): Paragraph {
+export function continuationParagraph(
+  children: readonly ParagraphChild[],
+  extraIndent = 0,
+  mark?: IParagraphRunOptions,
+): Paragraph {
   return new Paragraph({
     indent: { left: CLAUSE_INDENT + extraIndent },
     spacing: { after: 80 },
+    run: mark,
     children: [...children],
   });
 }
@@ -115,16 +145,20 @@ function listMarker(block: Block, ordinal: number): { marker: string; indent: nu
   return { marker: '', indent: block.level === undefined ? 0 : depth + LIST_INDENT };
 }
 
-/** A clause's blocks as paragraphs: the first carries the number; list items get their marker as text. */
+/**
+ * A clause's blocks as paragraphs: the first carries the number; list items
+ * get their marker as text; brackets show their alternatives (`notes`).
+ */
 export function clauseParagraphs(
   number: string,
   blocks: readonly Block[],
   lead: readonly ParagraphChild[] = [],
+  notes?: BracketNotes,
 ) {
   const ordinals = listOrdinals(blocks);
   const paragraphs = blocks.map((block, index) => {
     const { marker, indent } = listMarker(block, ordinals[index] ?? 0);
-    const runs = [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs)];
+    const runs = [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs, {}, notes)];
     if (index === 0) return numberedParagraph(number, [...lead, ...runs]);
     return continuationParagraph(runs, indent);
   });
@@ -141,18 +175,21 @@ const HEADING_LEVELS = [
 ] as const;
 
 /** Preamble blocks as paragraphs: headings as Word headings, list items with their marker as text. */
-export function preambleParagraphs(blocks: readonly Block[]): Paragraph[] {
+export function preambleParagraphs(blocks: readonly Block[], notes?: BracketNotes): Paragraph[] {
   const ordinals = listOrdinals(blocks);
   return blocks.map((block, index) => {
     if (block.kind === 'heading') {
       const level = Math.min(Math.max((block.level ?? 1) - 1, 0), HEADING_LEVELS.length - 1);
-      return new Paragraph({ heading: HEADING_LEVELS[level], children: formattedRuns(block.runs) });
+      return new Paragraph({
+        heading: HEADING_LEVELS[level],
+        children: formattedRuns(block.runs, {}, notes),
+      });
     }
     const { marker, indent } = listMarker(block, ordinals[index] ?? 0);
     return new Paragraph({
       indent: indent > 0 || marker ? { left: indent + LIST_INDENT } : undefined,
       spacing: { after: 120 },
-      children: [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs)],
+      children: [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs, {}, notes)],
     });
   });
 }
@@ -191,9 +228,13 @@ export function pageFooter(lines: readonly string[]): Footer {
   });
 }
 
-/** Today's date, or a given one, as written in exports ("2026-03-14"); strings are kept as given. */
-export function dateLabel(date: string | Date): string {
-  return typeof date === 'string' ? date : date.toISOString().slice(0, 10);
+/**
+ * A moment as written in exports, "30 November 2026, 01:53 CET", in the
+ * process's time zone (`PROCESS_TIME_ZONE`); a string that is no date is
+ * kept as given.
+ */
+export function dateLabel(date: string | Date, timeZone = DEFAULT_PROCESS_TIME_ZONE): string {
+  return dateTimeForPeople(date, timeZone);
 }
 
 export const DOCUMENT_STYLES = {

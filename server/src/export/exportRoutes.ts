@@ -1,30 +1,40 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { sendDocx } from '../compare/compareRoutes';
-import { BadRequestError, NotFoundError } from '../errors';
-import { accessibleDocument, routeParam, signedInUser } from '../http/context';
+import { NotFoundError } from '../errors';
+import { accessibleDocument, routeParam } from '../http/context';
+import type { NegotiationStore } from '../negotiation/negotiationStore';
 import type { DocumentRepository } from '../store/documents';
+import type { ParticipantRepository } from '../store/participants';
 import type { VersionService } from '../versions/versionService';
 import type { VersionStore } from '../versions/versionStore';
-import { extractFingerprintFromDocx } from './docxFingerprint';
+import { bracketNotesOf, participantLabels } from './bracketSources';
 import { exportVersionDocx } from './versionDocx';
 
 export interface ExportRouteDeps {
   documents: DocumentRepository;
   versions: VersionStore;
   versionService: VersionService;
-  maxUploadBytes: number;
+  /** Names the proponents of bracket alternatives ("Hungary (HU)"). */
+  participants: ParticipantRepository;
+  /** The bracket records: proponents for versions saved before snapshots named them. */
+  negotiation: NegotiationStore;
+  /** IANA zone the exports' dates are written in (`PROCESS_TIME_ZONE`). */
+  timeZone: string;
 }
 
 /**
- * `GET …/versions/:versionId/export.docx` — a version to circulate (its
- * fingerprint in the footer); `POST /api/verify/docx` — names the version a
- * received DOCX is, among the documents the user may see.
+ * `GET …/versions/:versionId/export.docx` — a version to circulate: its
+ * fingerprint in the footer, brackets with their alternatives and
+ * proponents, its date in the process's time zone. (Verification of a
+ * received DOCX is in `verify/verifyRoutes.ts`.)
  */
 export function exportRoutes({
   documents,
   versions,
   versionService,
-  maxUploadBytes,
+  participants,
+  negotiation,
+  timeZone,
 }: ExportRouteDeps): Router {
   const router = Router();
 
@@ -33,6 +43,7 @@ export function exportRoutes({
     const version = versions.load(document.id, routeParam(request, 'versionId'));
     if (!version) throw new NotFoundError('No such version.');
     const comparable = versionService.comparableOf(version);
+    const label = participantLabels(participants.listForProcess(document.process.id));
     const docx = await exportVersionDocx({
       title: document.title,
       processName: document.process.name,
@@ -41,29 +52,11 @@ export function exportRoutes({
       fingerprint: version.fingerprint,
       structure: comparable.structure,
       statuses: comparable.statuses ?? {},
+      brackets: bracketNotesOf(comparable.brackets, negotiation.brackets(document.id), label),
+      timeZone,
     });
     sendDocx(response, `${document.title} — ${version.label}.docx`, docx);
   });
-
-  router.post(
-    '/api/verify/docx',
-    express.raw({ type: () => true, limit: maxUploadBytes }),
-    (request, response) => {
-      const user = signedInUser(response);
-      const body: unknown = request.body;
-      if (!(body instanceof Buffer) || body.length === 0)
-        throw new BadRequestError('Send the DOCX file as the body.');
-      const fingerprint = extractFingerprintFromDocx(body);
-      if (!fingerprint) {
-        response.json({ fingerprint: null, matches: [] });
-        return;
-      }
-      const matches = versions
-        .findByFingerprint(fingerprint)
-        .filter((version) => documents.findAccessible(version.documentId, user.id));
-      response.json({ fingerprint, matches });
-    },
-  );
 
   return router;
 }

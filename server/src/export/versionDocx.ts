@@ -2,12 +2,18 @@
  * A version of a document as a Word file: the preamble, then sections
  * ("1. Title") and clauses ("1.1") numbered as text — exactly the app's
  * numbers, not Word's auto-numbering — with bold, italic and highlighted
- * brackets; the version in the header, page numbers and the fingerprint in
- * the footer.
+ * brackets showing their alternatives (`[A / B]`, each wording's proponent
+ * in a footnote); the version and its date (in the process's time zone) in
+ * the header, page numbers and the fingerprint in the footer.
+ *
+ * Verification reads this layout back (`verify/docxStructure.ts`): the
+ * title paragraph and the line under it, then the preamble, "N. Title"
+ * section headings and "N.N<tab>" clause paragraphs. Change them together.
  */
 import { CLAUSE_STATUS_LABEL, type ClauseStatus } from '@draftroom/shared';
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import type { DocumentStructure } from '../content/structure';
+import type { BracketNotes } from './bracketRuns';
 import {
   clauseParagraphs,
   DOCUMENT_STYLES,
@@ -30,6 +36,10 @@ export interface VersionExport {
   structure: DocumentStructure;
   /** Clause id → status; shown next to the clause number unless "open". */
   statuses?: Record<string, string>;
+  /** Bracket id → its alternatives and their proponents (shown `[A / B]` with footnotes). */
+  brackets?: BracketNotes;
+  /** IANA zone the date is written in (`PROCESS_TIME_ZONE`); Europe/Prague by default. */
+  timeZone?: string;
 }
 
 function statusNote(status: string | undefined): TextRun[] {
@@ -43,9 +53,11 @@ function bodyParagraphs(input: VersionExport): Paragraph[] {
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(input.title)] }),
     new Paragraph({
       spacing: { after: 240 },
-      children: [noteRun(`${input.processName} — ${input.versionLabel} — ${dateLabel(input.date)}`)],
+      children: [
+        noteRun(`${input.processName} — ${input.versionLabel} — ${dateLabel(input.date, input.timeZone)}`),
+      ],
     }),
-    ...preambleParagraphs(input.structure.preamble),
+    ...preambleParagraphs(input.structure.preamble, input.brackets),
   ];
   for (const section of input.structure.sections) {
     paragraphs.push(
@@ -57,7 +69,12 @@ function bodyParagraphs(input: VersionExport): Paragraph[] {
     );
     for (const clause of section.clauses) {
       paragraphs.push(
-        ...clauseParagraphs(clause.number, clause.blocks, statusNote(input.statuses?.[clause.id])),
+        ...clauseParagraphs(
+          clause.number,
+          clause.blocks,
+          statusNote(input.statuses?.[clause.id]),
+          input.brackets,
+        ),
       );
     }
   }
@@ -73,7 +90,12 @@ export async function exportVersionDocx(input: VersionExport): Promise<Buffer> {
     styles: DOCUMENT_STYLES,
     sections: [
       {
-        headers: { default: pageHeader([input.title, `${input.versionLabel} — ${dateLabel(input.date)}`]) },
+        headers: {
+          default: pageHeader([
+            input.title,
+            `${input.versionLabel} — ${dateLabel(input.date, input.timeZone)}`,
+          ]),
+        },
         footers: { default: pageFooter([`${input.processName} · ${FINGERPRINT_LABEL}${input.fingerprint}`]) },
         children: bodyParagraphs(input),
       },

@@ -11,16 +11,21 @@ import type { CommentStore } from '../comments/commentStore';
 import { compareRoutes } from '../compare/compareRoutes';
 import { HttpError } from '../errors';
 import { exportRoutes } from '../export/exportRoutes';
+import type { ZipLimits } from '../export/zipLimits';
 import type { Logger } from '../logger';
 import type { ClauseDirectory } from '../negotiation/clauseDirectory';
 import type { DocumentEvents } from '../negotiation/documentEvents';
 import { negotiationRoutes } from '../negotiation/negotiationRoutes';
 import type { NegotiationStore } from '../negotiation/negotiationStore';
 import type { Repositories } from '../store/repositories';
+import type { DocxReadLimits } from '../verify/docxParagraphs';
+import { verifyRoutes } from '../verify/verifyRoutes';
+import type { VerifySlots } from '../verify/verifySlots';
 import { versionRoutes } from '../versions/versionRoutes';
 import type { VersionService } from '../versions/versionService';
 import type { VersionStore } from '../versions/versionStore';
 import { type AccessChangeListener, adminRoutes } from './adminRoutes';
+import { clientFileHeaders } from './clientFiles';
 import { documentRoutes } from './documentRoutes';
 import { csrfProtection, securityHeaders } from './security';
 import { sessionRoutes } from './sessionRoutes';
@@ -38,6 +43,21 @@ export interface HttpAppDeps {
   versions: VersionStore;
   versionService: VersionService;
   maxUploadBytes: number;
+  /** Largest collaboration frame accepted (MAX_MESSAGE_BYTES), told to clients. */
+  maxMessageBytes: number;
+  /** Bounds on unpacking an uploaded DOCX. */
+  uploadLimits: ZipLimits;
+  /** IANA zone of the dates in exports (`PROCESS_TIME_ZONE`). */
+  processTimeZone: string;
+  /** The public verification (`PUBLIC_VERIFY`) and its rate per client address (`PUBLIC_VERIFY_PER_MINUTE`). */
+  publicVerify: boolean;
+  publicVerifyPerMinute: number;
+  /** Verifications per signed-in user per minute (`VERIFY_PER_MINUTE`). */
+  verifyPerMinute: number;
+  /** Bounds on reading a verified DOCX's XML (`MAX_VERIFY_*`). */
+  docxLimits: DocxReadLimits;
+  /** Verifications at once (`VERIFY_CONCURRENCY`). */
+  verifySlots: VerifySlots;
   logger: Logger;
   publicOrigin: string;
   maxRequestBodyBytes: number;
@@ -94,21 +114,44 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }),
   );
   app.use(adminRoutes({ repositories, sessions, audit, access: deps.access }));
-  app.use(documentRoutes({ documents: repositories.documents, participants: repositories.participants }));
+  app.use(
+    documentRoutes({
+      documents: repositories.documents,
+      participants: repositories.participants,
+      maxMessageBytes: deps.maxMessageBytes,
+    }),
+  );
   const { negotiation, comments, events, clauses } = deps;
   app.use(negotiationRoutes({ documents: repositories.documents, negotiation, comments, events, clauses }));
   app.use(commentRoutes({ documents: repositories.documents, comments, events, clauses }));
   const { versions, versionService } = deps;
   const documents = repositories.documents;
   app.use(versionRoutes({ documents, versions, versionService }));
-  app.use(compareRoutes({ documents, versions, versionService }));
-  app.use(exportRoutes({ documents, versions, versionService, maxUploadBytes: deps.maxUploadBytes }));
+  const { participants } = repositories;
+  const timeZone = deps.processTimeZone;
+  app.use(compareRoutes({ documents, versions, versionService, participants, negotiation, timeZone }));
+  app.use(exportRoutes({ documents, versions, versionService, participants, negotiation, timeZone }));
+  const { maxUploadBytes, uploadLimits, publicVerify, publicVerifyPerMinute, verifyPerMinute, docxLimits } =
+    deps;
+  app.use(
+    verifyRoutes({
+      documents,
+      versions,
+      maxUploadBytes,
+      uploadLimits,
+      publicVerify,
+      publicVerifyPerMinute,
+      verifyPerMinute,
+      docxLimits,
+      slots: deps.verifySlots,
+    }),
+  );
   app.use('/api', (_request: Request, response: Response) => {
     sendError(response, new HttpError(404, 'not_found', 'No such API route.'));
   });
 
   if (deps.clientDir && existsSync(join(deps.clientDir, 'index.html'))) {
-    app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
+    app.use(express.static(deps.clientDir, { index: false, maxAge: '1h', setHeaders: clientFileHeaders }));
     app.get(/^\/(?!api\/|collab\/).*/, (_request, response) => {
       response.set('Cache-Control', 'no-cache');
       // The client directory may itself sit below a dot-directory (tests/.artifacts).
@@ -120,7 +163,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     if (error instanceof HttpError) {
       if (error.status === 403) {
         const user = response.locals.user as { id: string; email: string } | undefined;
-        audit.record(
+        audit.recordThrottled(
           'refused',
           { userId: user?.id, email: user?.email, ip: request.ip },
           request.originalUrl,

@@ -48,7 +48,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
     );
     this.touchDocument = db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?');
     this.insertClauseEdit = db.prepare(
-      'INSERT INTO clause_edits (document_id, update_id, clause_id, participant_id, user_id) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO clause_edits (document_id, update_id, clause_id, participant_id, user_id, edited_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -83,7 +84,14 @@ export class SqliteDocumentStorage implements DocumentStorage {
           lastId = Number(result.lastInsertRowid);
         }
         for (const clauseId of author.touchedClauses ?? []) {
-          this.insertClauseEdit.run(documentId, lastId, clauseId, author.participantId, author.userId);
+          this.insertClauseEdit.run(
+            documentId,
+            lastId,
+            clauseId,
+            author.participantId,
+            author.userId,
+            createdAt,
+          );
         }
       }
       this.touchDocument.run(createdAt, documentId);

@@ -19,7 +19,7 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
   const router = Router();
   const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
   const versionOf = (documentId: string, request: Request) => {
-    const version = versions.load(documentId, routeParam(request, 'versionId'));
+    const version = versionService.version(documentId, routeParam(request, 'versionId'));
     if (!version) throw new NotFoundError('No such version.');
     return version;
   };
@@ -31,7 +31,7 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
 
   router.get('/api/documents/:id/versions', (request, response) => {
     const { document } = access(request, response);
-    response.json(versions.list(document.id));
+    response.json(versionService.history(document.id));
   });
 
   router.post('/api/documents/:id/versions', (request, response) => {

@@ -3,23 +3,22 @@ import * as Y from 'yjs';
 import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { Room, RoomHooks } from '../collab/room';
 import type { RoomRegistry } from '../collab/roomRegistry';
-import { compareStructures } from '../compare/compareStructures';
 import type { ComparableDocument } from '../compare/types';
 import { type DocumentStructure, fingerprint, readDocumentStructure } from '../content/structure';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import type { NegotiationStore } from '../negotiation/negotiationStore';
+import { ChangeSummaries, comparableOf, type NegotiationSnapshot } from './changeSummaries';
 import { automaticVersionsToThin } from './thinning';
 import type { StoredVersion, VersionStore } from './versionStore';
+
+export type { NegotiationSnapshot } from './changeSummaries';
 
 export interface VersionServiceOptions {
   /** At most one automatic checkpoint per this much editing time. */
   checkpointIntervalMs: number;
   now?: () => number;
 }
-
-/** What a version freezes besides the text: statuses, brackets and positions, as compare reads them. */
-export type NegotiationSnapshot = Omit<ComparableDocument, 'structure'>;
 
 /** Ids of the clauses whose text differs between two structures, or that only one of them has. */
 function changedClauseIds(live: DocumentStructure, version: DocumentStructure): Set<string> {
@@ -51,6 +50,7 @@ interface LiveText {
  */
 export class VersionService {
   private readonly now: () => number;
+  private readonly summaries: ChangeSummaries;
 
   constructor(
     private readonly versions: VersionStore,
@@ -61,6 +61,19 @@ export class VersionService {
     private readonly options: VersionServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.summaries = new ChangeSummaries(versions);
+  }
+
+  /** The history panel's list, newest first, every summary counted against its baseline. */
+  history(documentId: string): VersionSummary[] {
+    this.summaries.refreshStale(documentId);
+    return this.versions.list(documentId);
+  }
+
+  /** One version, its summary counted against its baseline; `undefined` if the document has no such version. */
+  version(documentId: string, versionId: string): StoredVersion | undefined {
+    this.summaries.refreshStale(documentId);
+    return this.versions.load(documentId, versionId);
   }
 
   /** The hooks that take automatic checkpoints; given to the room registry. */
@@ -112,8 +125,7 @@ export class VersionService {
   }
 
   comparableOf(version: StoredVersion): ComparableDocument {
-    const structure = JSON.parse(version.structureJson) as DocumentStructure;
-    return { structure, ...(JSON.parse(version.negotiationJson) as NegotiationSnapshot) };
+    return comparableOf(version);
   }
 
   /**
@@ -168,7 +180,8 @@ export class VersionService {
       const thinned = automaticVersionsToThin(listed, this.now());
       if (thinned.length > 0) {
         this.versions.deleteAutomatic(thinned);
-        this.recountAfterThinning(listed, new Set(thinned));
+        // The checkpoints that counted against a thinned one now count against the version before them.
+        this.summaries.refreshStale(documentId);
       }
     } catch (error) {
       this.logger.error({ err: error, documentId }, 'automatic checkpoint failed');
@@ -189,7 +202,10 @@ export class VersionService {
   ): VersionSummary {
     const structure = readDocumentStructure(doc);
     const negotiation = this.negotiationSnapshot(documentId);
-    const previous = this.versions.latest(documentId);
+    const { summary, baseline } = this.summaries.forNewVersion(documentId, meta.kind, {
+      structure,
+      ...negotiation,
+    });
     return this.versions.create({
       documentId,
       ...meta,
@@ -198,41 +214,10 @@ export class VersionService {
       negotiationJson: JSON.stringify(negotiation),
       fingerprint: fingerprint(structure),
       lastUpdateId,
-      summary: this.changeSummary(previous, { structure, ...negotiation }),
+      summary,
+      baseline,
       createdAt: new Date(this.now()).toISOString(),
     });
-  }
-
-  /** Clauses added / changed / removed / moved since the previous version. */
-  private changeSummary(
-    previous: StoredVersion | undefined,
-    next: ComparableDocument,
-  ): VersionSummary['summary'] {
-    if (!previous) return { added: 0, changed: 0, removed: 0, moved: 0 };
-    const { added, changed, removed, moved } = compareStructures(this.comparableOf(previous), next).summary
-      .total;
-    return { added, changed, removed, moved };
-  }
-
-  /** After thinning, a version whose predecessor was dropped is recounted against the one now before it. */
-  private recountAfterThinning(newestFirst: readonly VersionSummary[], dropped: ReadonlySet<string>): void {
-    let gap = false;
-    for (let index = newestFirst.length - 1; index >= 0; index--) {
-      const version = newestFirst[index];
-      if (!version) continue;
-      if (dropped.has(version.id)) {
-        gap = true;
-        continue;
-      }
-      if (gap) {
-        const stored = this.versions.load(version.documentId, version.id);
-        const before = newestFirst.slice(index + 1).find((older) => !dropped.has(older.id));
-        const previous = before && this.versions.load(before.documentId, before.id);
-        if (stored)
-          this.versions.setSummary(version.id, this.changeSummary(previous, this.comparableOf(stored)));
-      }
-      gap = false;
-    }
   }
 
   negotiationSnapshot(documentId: string): NegotiationSnapshot {
@@ -249,6 +234,7 @@ export class VersionService {
         clauseId: bracket.clauseId,
         text: bracket.alternatives[0]?.text ?? '',
         alternatives: bracket.alternatives.map((option) => option.text),
+        proponents: bracket.alternatives.map((option) => option.proponentCode),
       };
     }
     return { statuses, positions, brackets };

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Meeting, MeetingKind, VersionKind, VersionSummary } from '@draftroom/shared';
+import type {
+  ChangeCounts,
+  Meeting,
+  MeetingKind,
+  SummaryBaseline,
+  VersionKind,
+  VersionSummary,
+} from '@draftroom/shared';
 import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
 import type { SqliteDatabase } from '../store/database';
 import { packState, unpackState } from '../store/stateEncoding';
@@ -15,7 +22,9 @@ export interface NewVersion {
   negotiationJson: string;
   fingerprint: string;
   lastUpdateId: number;
-  summary: VersionSummary['summary'];
+  summary: ChangeCounts;
+  /** What `summary` counts against (see `VersionSummary.baseline`). */
+  baseline: SummaryBaseline | null;
   createdBy: string | null;
   /** ISO time; the service's clock. */
   createdAt: string;
@@ -47,7 +56,18 @@ const SUMMARY_COLUMNS = `v.id, v.document_id, v.kind, v.label, v.note, v.meeting
   v.created_at, v.last_update_id, ${actorColumns('v.created_by', 'author')},
   m.title AS meeting_title, m.date_label AS meeting_date, m.place AS meeting_place`;
 
+/**
+ * The `summary` column: the counts and, since baselines are recorded, the
+ * baseline (`null` for none). A row without the `baseline` key was counted
+ * against whatever version was newest when it was taken; the service recounts
+ * it (`staleSummaryIds`).
+ */
+interface StoredSummary extends ChangeCounts {
+  baseline?: SummaryBaseline | null;
+}
+
 function toSummary(row: VersionRow): VersionSummary {
+  const { added, changed, removed, moved, baseline } = JSON.parse(row.summary) as StoredSummary;
   return {
     id: row.id,
     documentId: row.document_id,
@@ -63,7 +83,8 @@ function toSummary(row: VersionRow): VersionSummary {
         }
       : null,
     fingerprint: row.fingerprint,
-    summary: JSON.parse(row.summary) as VersionSummary['summary'],
+    summary: { added, changed, removed, moved },
+    baseline: baseline ?? null,
     createdAt: row.created_at,
     createdBy: row.author_id ? actorFrom(row, 'author') : null,
   };
@@ -135,7 +156,7 @@ export class VersionStore {
         version.negotiationJson,
         version.fingerprint,
         version.lastUpdateId,
-        JSON.stringify(version.summary),
+        JSON.stringify({ ...version.summary, baseline: version.baseline } satisfies StoredSummary),
         version.createdBy,
         version.createdAt,
       );
@@ -194,13 +215,34 @@ export class VersionStore {
     return row ? { createdAt: row.created_at, lastUpdateId: row.last_update_id } : undefined;
   }
 
-  latest(documentId: string): StoredVersion | undefined {
+  /** The newest version of a document, or the newest of one kind. */
+  latest(documentId: string, kind?: VersionKind): StoredVersion | undefined {
     const id = this.db
-      .prepare<[string], { id: string }>(
-        'SELECT id FROM versions WHERE document_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+      .prepare<[{ documentId: string; kind: string | null }], { id: string }>(
+        `SELECT id FROM versions WHERE document_id = @documentId AND (@kind IS NULL OR kind = @kind)
+         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
       )
-      .get(documentId)?.id;
+      .get({ documentId, kind: kind ?? null })?.id;
     return id ? this.load(documentId, id) : undefined;
+  }
+
+  /**
+   * Versions whose summary must be recounted: saved before baselines were
+   * recorded (no `baseline` key), or counted against a version that is gone
+   * (thinned away).
+   */
+  staleSummaryIds(documentId: string): string[] {
+    return this.db
+      .prepare<[{ documentId: string }], { id: string }>(
+        `SELECT v.id FROM versions v
+         WHERE v.document_id = @documentId
+           AND (json_type(v.summary, '$.baseline') IS NULL
+                OR (json_type(v.summary, '$.baseline') = 'object'
+                    AND NOT EXISTS (SELECT 1 FROM versions b WHERE b.document_id = @documentId
+                                    AND b.id = json_extract(v.summary, '$.baseline.id'))))`,
+      )
+      .all({ documentId })
+      .map((row) => row.id);
   }
 
   findByFingerprint(fingerprint: string): VersionSummary[] {
@@ -212,8 +254,9 @@ export class VersionStore {
     return ids.flatMap((row) => this.summary(row.document_id, row.id) ?? []);
   }
 
-  setSummary(versionId: string, summary: VersionSummary['summary']): void {
-    this.db.prepare('UPDATE versions SET summary = ? WHERE id = ?').run(JSON.stringify(summary), versionId);
+  setSummary(versionId: string, summary: ChangeCounts, baseline: SummaryBaseline | null): void {
+    const stored: StoredSummary = { ...summary, baseline };
+    this.db.prepare('UPDATE versions SET summary = ? WHERE id = ?').run(JSON.stringify(stored), versionId);
   }
 
   /** Deletes automatic checkpoints (never named versions) by id. */
@@ -239,5 +282,31 @@ export class VersionStore {
       editors[row.clause_id] = codes;
     }
     return editors;
+  }
+
+  /**
+   * Who edited each clause between two points of the update log, and when
+   * each last did (ISO; null for edits stored before the time was kept whose
+   * update was compacted away): clause id → editors by participant code.
+   */
+  clauseEdits(
+    documentId: string,
+    afterUpdateId: number,
+    upToUpdateId: number,
+  ): Record<string, { code: string; lastEditedAt: string | null }[]> {
+    const rows = this.db
+      .prepare<[string, number, number], { clause_id: string; code: string; at: string | null }>(
+        `SELECT e.clause_id, p.code, max(coalesce(e.edited_at, u.created_at)) AS at
+         FROM clause_edits e JOIN participants p ON p.id = e.participant_id
+         LEFT JOIN document_updates u ON u.id = e.update_id
+         WHERE e.document_id = ? AND e.update_id > ? AND e.update_id <= ?
+         GROUP BY e.clause_id, p.code ORDER BY p.code`,
+      )
+      .all(documentId, afterUpdateId, upToUpdateId);
+    const edits: Record<string, { code: string; lastEditedAt: string | null }[]> = {};
+    for (const row of rows) {
+      edits[row.clause_id] = [...(edits[row.clause_id] ?? []), { code: row.code, lastEditedAt: row.at }];
+    }
+    return edits;
   }
 }
