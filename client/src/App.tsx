@@ -16,6 +16,9 @@ const DashboardPage = lazy(() =>
   import('./negotiation/dashboard/DashboardPage').then((module) => ({ default: module.DashboardPage })),
 );
 const AdminPage = lazy(() => import('./pages/AdminPage').then((module) => ({ default: module.AdminPage })));
+const PublicVerifyPage = lazy(() =>
+  import('./verify/PublicVerifyPage').then((module) => ({ default: module.PublicVerifyPage })),
+);
 
 function PageLoading() {
   return (
@@ -41,6 +44,14 @@ function Routes() {
   const { pathname, search } = useLocation();
   const route = matchRoute(pathname);
 
+  // Open to everyone, signed in or not, and whether or not the session check has answered yet.
+  if (route.name === 'public-verify') {
+    return (
+      <Suspense fallback={<PageLoading />}>
+        <PublicVerifyPage />
+      </Suspense>
+    );
+  }
   if (state.status === 'loading') {
     return (
       <FullPageStatus>

@@ -3,7 +3,14 @@
  * same-origin JSON; state-changing requests carry the CSRF token from the
  * `draftroom_csrf` cookie.
  */
-import type { ApiError, DocumentDetail, DocumentSummary, MeResponse, UserProfile } from '@draftroom/shared';
+import type {
+  ApiError,
+  DocumentDetail,
+  DocumentSummary,
+  MeResponse,
+  SessionResponse,
+  UserProfile,
+} from '@draftroom/shared';
 
 const CSRF_COOKIE = 'draftroom_csrf';
 const CSRF_HEADER = 'X-CSRF-Token';
@@ -67,8 +74,47 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * Asks the user to sign in again, in place, when the session has ended.
+ * Resolves true once they did (the request can be sent again), false when
+ * they did not (signed out, or nobody was signed in).
+ */
+export type SignInAgain = () => Promise<boolean>;
+
+let signInAgain: SignInAgain | null = null;
+
+/** Installed by the auth provider: a 401 then waits for an in-place sign-in instead of failing. */
+export function setSignInAgainHandler(handler: SignInAgain | null): void {
+  signInAgain = handler;
+}
+
+export interface RequestOptions {
+  /**
+   * On 401 (session ended), ask the user to sign in again and repeat the
+   * request once they did (default). A 401 means the server did nothing, so
+   * repeating is safe. Off for the sign-in and session requests themselves.
+   */
+  signInAgainOn401?: boolean;
+}
+
 /** Sends a request to the API and returns the parsed JSON body (or `null` for 204). */
-export async function apiRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
+  for (;;) {
+    try {
+      return await sendRequest<T>(method, path, body);
+    } catch (error) {
+      const renew = options.signInAgainOn401 !== false && isUnauthenticated(error) && signInAgain;
+      if (!renew || !(await renew())) throw error;
+    }
+  }
+}
+
+async function sendRequest<T>(method: string, path: string, body: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -95,23 +141,37 @@ export function isUnauthenticated(error: unknown): boolean {
   return error instanceof ApiRequestError && error.status === 401;
 }
 
+const SESSION_REQUEST: RequestOptions = { signInAgainOn401: false };
+
 export async function signIn(email: string, password: string): Promise<UserProfile> {
-  const response = await apiRequest<MeResponse>('POST', '/api/session', { email, password });
+  const response = await apiRequest<MeResponse>('POST', '/api/session', { email, password }, SESSION_REQUEST);
   return response.user;
 }
 
 export async function signOut(): Promise<void> {
-  await apiRequest<null>('DELETE', '/api/session');
+  await apiRequest<null>('DELETE', '/api/session', undefined, SESSION_REQUEST);
 }
 
-/** The signed-in user, or `null` when there is no valid session. */
+/**
+ * The signed-in user, or `null` when there is no valid session. Asks `GET /api/session`, which answers a
+ * signed-out browser with 200 and `user: null` (a 401 would show as an error in the browser's console).
+ */
 export async function fetchCurrentUser(): Promise<UserProfile | null> {
   try {
-    const response = await apiRequest<MeResponse>('GET', '/api/me');
+    const response = await apiRequest<SessionResponse>('GET', '/api/session', undefined, SESSION_REQUEST);
     return response.user;
   } catch (error) {
     if (isUnauthenticated(error)) return null;
     throw error;
+  }
+}
+
+/** Whether this browser's session is still valid: `unknown` when the server cannot be asked. */
+export async function checkSession(): Promise<'valid' | 'expired' | 'unknown'> {
+  try {
+    return (await fetchCurrentUser()) ? 'valid' : 'expired';
+  } catch {
+    return 'unknown';
   }
 }
 

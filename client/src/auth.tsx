@@ -1,10 +1,25 @@
 /**
- * Who is signed in. Loads `GET /api/me` once at start-up and exposes sign-in
+ * Who is signed in. Loads `GET /api/session` once at start-up and exposes sign-in
  * and sign-out to the pages.
+ *
+ * A session that ends while the app is open (it expired, or was ended on the
+ * server) does not navigate anywhere: the page stays as it is, with every
+ * unsent change, and a sign-in dialog opens over it. Requests that got 401
+ * wait for it and are sent again; the document's socket reconnects after it.
  */
 import type { UserProfile } from '@draftroom/shared';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import * as api from './api';
+import { SessionEndedDialog } from './components/SessionEndedDialog';
 import { clearOfflineCopies } from './offlineStore';
 
 export type AuthState =
@@ -17,8 +32,16 @@ interface AuthContextValue {
   state: AuthState;
   signIn: (email: string, password: string) => Promise<UserProfile>;
   signOut: () => Promise<void>;
-  /** Called when the server answered 401 to a signed-in user: the session expired. */
+  /** Called when the server answered 401 and the user did not sign in again: shows the sign-in page. */
   markSignedOut: () => void;
+  /**
+   * The session ended while signed in: opens the sign-in dialog over the page.
+   * Resolves true once the user signed in again, false if they signed out instead
+   * (or nobody was signed in).
+   */
+  requireSignIn: () => Promise<boolean>;
+  /** True while the sign-in dialog waits for the user. */
+  sessionEnded: boolean;
   retry: () => void;
 }
 
@@ -37,9 +60,26 @@ export function useSignedInUser(): UserProfile {
   return state.user;
 }
 
+/** The same user with the same details: keep the old object, so nothing re-renders for it. */
+function sameProfile(a: UserProfile, b: UserProfile): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const [sessionEnded, setSessionEnded] = useState(false);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  /** Who waits for the in-place sign-in: resolved true when it happened, false on sign-out. */
+  const waiting = useRef<((signedIn: boolean) => void)[]>([]);
+
+  const settleWaiting = useCallback((signedIn: boolean) => {
+    const resolvers = waiting.current;
+    waiting.current = [];
+    setSessionEnded(false);
+    for (const resolve of resolvers) resolve(signedIn);
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -58,11 +98,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [attempt]);
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const user = await api.signIn(email, password);
-    setState({ status: 'signed-in', user });
-    return user;
-  }, []);
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const user = await api.signIn(email, password);
+      setState((current) =>
+        current.status === 'signed-in' && sameProfile(current.user, user)
+          ? current
+          : { status: 'signed-in', user },
+      );
+      settleWaiting(true);
+      return user;
+    },
+    [settleWaiting],
+  );
 
   const signOut = useCallback(async () => {
     try {
@@ -72,18 +120,43 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       if (!api.isUnauthenticated(error)) throw error;
     }
     setState({ status: 'signed-out' });
+    settleWaiting(false);
     void clearOfflineCopies();
+  }, [settleWaiting]);
+
+  const markSignedOut = useCallback(() => {
+    setState({ status: 'signed-out' });
+    settleWaiting(false);
+  }, [settleWaiting]);
+
+  const requireSignIn = useCallback(() => {
+    if (stateRef.current.status !== 'signed-in') return Promise.resolve(false);
+    setSessionEnded(true);
+    return new Promise<boolean>((resolve) => {
+      waiting.current.push(resolve);
+    });
   }, []);
 
-  const markSignedOut = useCallback(() => setState({ status: 'signed-out' }), []);
+  useEffect(() => {
+    api.setSignInAgainHandler(requireSignIn);
+    return () => api.setSignInAgainHandler(null);
+  }, [requireSignIn]);
+
   const retry = useCallback(() => {
     setState({ status: 'loading' });
     setAttempt((n) => n + 1);
   }, []);
 
   const value = useMemo(
-    () => ({ state, signIn, signOut, markSignedOut, retry }),
-    [state, signIn, signOut, markSignedOut, retry],
+    () => ({ state, signIn, signOut, markSignedOut, requireSignIn, sessionEnded, retry }),
+    [state, signIn, signOut, markSignedOut, requireSignIn, sessionEnded, retry],
   );
-  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+  return (
+    <AuthContext.Provider value={value}>
+      {children}
+      {sessionEnded && state.status === 'signed-in' ? (
+        <SessionEndedDialog user={state.user} onSignIn={signIn} onSignOut={signOut} />
+      ) : null}
+    </AuthContext.Provider>
+  );
 }

@@ -28,3 +28,12 @@ export function formatDateTime(iso: string): string {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? '' : absoluteFormat.format(time);
 }
+
+/** "850 KB", "4.6 MB" (binary units, as browsers and file managers show them). */
+export function formatSize(bytes: number): string {
+  const kilobytes = bytes / 1024;
+  if (kilobytes < 1024) return `${Math.max(1, Math.round(kilobytes))} KB`;
+  const megabytes = kilobytes / 1024;
+  const shown = megabytes < 10 ? megabytes.toFixed(1).replace(/\.0$/, '') : String(Math.round(megabytes));
+  return `${shown} MB`;
+}

@@ -3,6 +3,7 @@
  * offline survive a reload and merge when the connection returns.
  * Deliberately free of Yjs imports so the sign-in and list pages stay small.
  */
+import { forgetOfflineAnswers } from './offline/serviceWorker';
 
 const OFFLINE_PREFIX = 'draftroom:';
 
@@ -21,10 +22,12 @@ export function deleteOfflineCopy(name: string): Promise<void> {
 }
 
 /**
- * Removes every offline document copy from this browser. Called on sign-out
- * so the next person using the computer cannot read them.
+ * Removes every offline document copy from this browser, and the answers the
+ * service worker kept to open them offline. Called on sign-out so the next
+ * person using the computer cannot read them.
  */
 export async function clearOfflineCopies(): Promise<void> {
+  await forgetOfflineAnswers();
   if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
   try {
     const databases = await indexedDB.databases();

@@ -70,6 +70,7 @@ export type Route =
   | { name: 'document'; documentId: string }
   | { name: 'dashboard'; documentId: string }
   | { name: 'admin' }
+  | { name: 'public-verify' }
   | VersionsRoute
   | { name: 'not-found' };
 
@@ -79,6 +80,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '') return { name: 'documents' };
   if (path === '/signin') return { name: 'signin' };
   if (path === '/admin') return { name: 'admin' };
+  if (path === PUBLIC_VERIFY_PATH) return { name: 'public-verify' };
   const dashboardMatch = /^\/documents\/([^/]+)\/dashboard$/.exec(path);
   if (dashboardMatch?.[1]) {
     try {
@@ -99,6 +101,9 @@ export function matchRoute(pathname: string): Route {
   }
   return { name: 'not-found' };
 }
+
+/** The verification page for people without an account (no sign-in). */
+export const PUBLIC_VERIFY_PATH = '/verify/public';
 
 export function documentPath(documentId: string): string {
   return `/documents/${encodeURIComponent(documentId)}`;

@@ -538,8 +538,9 @@ describe('delegates typing at the same time in the same clause (issue 10)', () =
       })(),
     ]);
     // The clause keeps its id and the text before the split; a new clause right after it has the rest.
+    // A split at a space leaves no stray space at the end of the first clause (issue 13, item 11).
     const withLaszlos = insertAt(c.text, typeAt, laszlos);
-    const expected = c.expected(withLaszlos.slice(0, splitAt), annas + withLaszlos.slice(splitAt));
+    const expected = c.expected(withLaszlos.slice(0, splitAt).trimEnd(), annas + withLaszlos.slice(splitAt));
     await expectEverywhere([anna, laszlo], c.read(2), expected, anna);
   });
 

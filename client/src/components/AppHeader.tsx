@@ -3,20 +3,20 @@
  * (process › document), your role, the connection, administration (for
  * administrators), who you are (with the account menu), sign out.
  */
-import type { Role, UserProfile } from '@draftroom/shared';
+import type { UserProfile } from '@draftroom/shared';
 import { type ReactNode, useState } from 'react';
 import { UserMenu } from '../admin/account/UserMenu';
 import { useAuth } from '../auth';
 import { Link, navigate } from '../router';
 import { SignOutIcon } from './icons';
-import { RoleBadge } from './RoleBadge';
+import { type BadgeRole, RoleBadge } from './RoleBadge';
 import { useToasts } from './Toasts';
 
 interface AppHeaderProps {
   user: UserProfile;
   processName?: string;
   documentTitle?: string;
-  role?: Role;
+  role?: BadgeRole;
   /** Extra status (e.g. the connection indicator), shown before the user. */
   status?: ReactNode;
 }
@@ -41,6 +41,7 @@ function SignOutButton() {
       type="button"
       className="button button--quiet header__signout"
       aria-label="Sign out"
+      title="Sign out"
       onClick={onClick}
       disabled={busy}
     >
@@ -52,11 +53,12 @@ function SignOutButton() {
 
 function Brand() {
   return (
-    <Link to="/" className="brand" aria-label="Draftroom — all documents">
+    <Link to="/" className="brand">
       <span className="brand__mark" aria-hidden="true">
         D
       </span>
       <span className="brand__name">Draftroom</span>
+      <span className="visually-hidden"> — all documents</span>
     </Link>
   );
 }

@@ -5,6 +5,7 @@
 import type { Editor } from '@tiptap/core';
 import { TextSelection } from '@tiptap/pm/state';
 import { useEffect, useState } from 'react';
+import { focusText } from '../editor/readOnlyCaret';
 import { excerpt, readDocumentStructure } from '../editor/structure';
 
 interface OutlineClause {
@@ -81,10 +82,10 @@ function goTo(editor: Editor, target: OutlineTarget) {
   if (pos === null) return;
   const element = editor.view.nodeDOM(pos);
   if (element instanceof HTMLElement) element.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  if (!editor.isEditable) return;
+  // The caret goes there, in a read-only text too (readers select from there by keyboard).
   const selection = TextSelection.near(editor.state.doc.resolve(pos + 1));
   editor.view.dispatch(editor.state.tr.setSelection(selection));
-  editor.view.focus();
+  focusText(editor.view);
 }
 
 function useOutline(editor: Editor): OutlineModel {

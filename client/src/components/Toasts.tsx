@@ -33,6 +33,8 @@ interface Toast extends Required<Omit<ToastInput, 'persistent'>> {
 interface ToastContextValue {
   showToast: (toast: ToastInput) => void;
   dismissToast: (key: string) => void;
+  /** Removes every toast (what they said no longer applies, e.g. the document was closed). */
+  clearToasts: () => void;
 }
 
 const ToastContext = createContext<ToastContextValue | null>(null);
@@ -64,7 +66,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     setToasts((current) => [...current.filter((t) => t.key !== toast.key), toast].slice(-MAX_TOASTS));
   }, []);
 
-  const value = useMemo(() => ({ showToast, dismissToast }), [showToast, dismissToast]);
+  const clearToasts = useCallback(() => setToasts([]), []);
+  const value = useMemo(
+    () => ({ showToast, dismissToast, clearToasts }),
+    [showToast, dismissToast, clearToasts],
+  );
 
   return (
     <ToastContext.Provider value={value}>

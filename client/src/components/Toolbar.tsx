@@ -6,6 +6,7 @@
 import type { Editor } from '@tiptap/core';
 import { useEditorState } from '@tiptap/react';
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
+import { cursorCutsClause } from '../editor/clauseCommands';
 import { ariaShortcut, shortcutLabel } from '../keyboard';
 import {
   BoldIcon,
@@ -21,10 +22,14 @@ import {
 
 interface ToolbarButtonSpec {
   label: string;
+  /** A key that stays when the label changes with the cursor (so a focused button keeps focus). */
+  key?: string;
   shortcut: string;
   icon: ReactNode;
   /** Text shown next to the icon (structure buttons). */
   text?: string;
+  /** Show the shortcut on the button itself, not only in its tooltip. */
+  showShortcut?: boolean;
   active?: boolean;
   enabled: boolean;
   run: () => unknown;
@@ -46,6 +51,7 @@ function readToolbarState(editor: Editor) {
     canUndo: can.undo(),
     canRedo: can.redo(),
     canSplitClause: can.splitClause(),
+    cutsClause: cursorCutsClause(editor.state),
   };
 }
 
@@ -109,9 +115,12 @@ function historyAndStructureButtons(state: ToolbarState, chain: Chain): ToolbarB
     ],
     [
       {
-        label: 'New clause',
-        text: 'Clause',
+        // Enter makes a paragraph inside the clause; this (Ctrl+Enter) makes a new clause from the cursor on.
+        key: 'clause',
+        label: state.cutsClause ? 'Split clause here' : 'New clause',
+        text: state.cutsClause ? 'Split clause' : 'New clause',
         shortcut: 'Mod-Enter',
+        showShortcut: true,
         icon: <NewClauseIcon />,
         enabled: state.canSplitClause,
         run: () => chain().splitClause().run(),
@@ -168,6 +177,7 @@ function ToolbarButton({ spec, tabbable }: { spec: ToolbarButtonSpec; tabbable: 
     >
       {spec.icon}
       {spec.text ? <span className="toolbar__text">{spec.text}</span> : null}
+      {spec.showShortcut ? <kbd className="toolbar__shortcut">{shortcut}</kbd> : null}
     </button>
   );
 }
@@ -199,9 +209,9 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       onKeyDown={onKeyDown}
     >
       {groups.map((group) => (
-        <div className="toolbar__group" key={group[0]?.label}>
+        <div className="toolbar__group" key={group[0]?.key ?? group[0]?.label}>
           {group.map((spec) => (
-            <ToolbarButton key={spec.label} spec={spec} tabbable={spec.label === tabbableLabel} />
+            <ToolbarButton key={spec.key ?? spec.label} spec={spec} tabbable={spec.label === tabbableLabel} />
           ))}
         </div>
       ))}

@@ -1,6 +1,6 @@
 /**
  * Editing commands for the numbered structure:
- * - Mod-Enter / "New clause": split the current clause at the cursor.
+ * - Mod-Enter / "Split clause": split the current clause at the cursor (the spaces at the cut go).
  * - Enter on the empty last paragraph of a multi-paragraph clause: that
  *   paragraph becomes a new clause (like leaving a list).
  * - Enter in a section heading: go to (or create) the section's first clause.
@@ -22,6 +22,8 @@ declare module '@tiptap/core' {
       splitClause: () => ReturnType;
       /** Appends a new section (heading + one empty clause) at the end of the document. */
       appendSection: () => ReturnType;
+      /** The block with the cursor (not the clause's first) and the blocks after it become a new clause. */
+      clauseFromBlock: () => ReturnType;
     };
   }
 }
@@ -72,7 +74,34 @@ function insertClauseAt(tr: Transaction, pos: number): void {
   tr.setSelection(TextSelection.create(tr.doc, pos + 2));
 }
 
+/** Non-text inline nodes (a line break) count as one character that is not a space. */
+const LEAF_CHARACTER = '\ufffc';
+
+/**
+ * Removes the spaces on either side of the cursor inside its paragraph, the way a word processor splits at
+ * a space: neither the clause that ends there nor the one that begins there keeps a stray space. The
+ * cursor stays where the spaces were.
+ */
+function removeSpacesAroundCursor(tr: Transaction): void {
+  const $pos = tr.selection.$from;
+  if (!$pos.parent.isTextblock) return;
+  const before = $pos.parent.textBetween(0, $pos.parentOffset, undefined, LEAF_CHARACTER);
+  const after = $pos.parent.textBetween(
+    $pos.parentOffset,
+    $pos.parent.content.size,
+    undefined,
+    LEAF_CHARACTER,
+  );
+  const spacesBefore = before.length - before.trimEnd().length;
+  const spacesAfter = after.length - after.trimStart().length;
+  if (spacesBefore + spacesAfter === 0) return;
+  const from = $pos.pos - spacesBefore;
+  tr.delete(from, $pos.pos + spacesAfter);
+  tr.setSelection(TextSelection.create(tr.doc, from));
+}
+
 function splitClauseInTransaction(tr: Transaction): boolean {
+  removeSpacesAroundCursor(tr);
   const $pos = tr.selection.$from;
   const clauseDepth = ancestorDepth($pos, NodeName.clause);
   if (clauseDepth === null) return false;
@@ -112,6 +141,16 @@ function splitClauseBetweenBlocks(tr: Transaction, boundary: number): boolean {
   return true;
 }
 
+/** True when "split clause" would cut the clause around the cursor in two (not at its start or end). */
+export function cursorCutsClause(state: EditorState): boolean {
+  const { $from } = state.selection;
+  const depth = ancestorDepth($from, NodeName.clause);
+  if (depth === null) return false;
+  const text = $from.node(depth).textContent;
+  if (text.trim() === '') return false;
+  return !isAtStartOf($from, depth) && !isAtEndOf($from, depth);
+}
+
 /** In a section heading, "new clause" opens an empty clause right after the heading. */
 function clauseAfterHeading(state: EditorState, tr: Transaction): boolean {
   const { $from } = state.selection;
@@ -136,6 +175,16 @@ function splitClause(state: EditorState, tr: Transaction, dispatch: unknown): bo
   if (inHeading) return clauseAfterHeading(state, tr);
   if (!state.selection.empty) tr.deleteSelection();
   if (!splitClauseInTransaction(tr)) return false;
+  tr.scrollIntoView();
+  return true;
+}
+
+function clauseFromBlock(state: EditorState, tr: Transaction, dispatch: unknown): boolean {
+  const { $from } = state.selection;
+  const depth = ancestorDepth($from, NodeName.clause);
+  if (depth === null || $from.depth === depth || $from.index(depth) === 0) return false;
+  if (!dispatch) return true;
+  if (!splitClauseBetweenBlocks(tr, $from.before(depth + 1))) return false;
   tr.scrollIntoView();
   return true;
 }
@@ -248,6 +297,10 @@ export const ClauseCommands = Extension.create({
         () =>
         ({ tr, dispatch }) =>
           appendSection(tr, dispatch),
+      clauseFromBlock:
+        () =>
+        ({ state, tr, dispatch }) =>
+          clauseFromBlock(state, tr, dispatch),
     };
   },
 

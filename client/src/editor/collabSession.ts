@@ -3,7 +3,12 @@
  * WebSocket provider that syncs it with the server. React-free; the
  * `useCollaboration` hook turns its events into state.
  */
-import { FINAL_CLOSE_CODES, MessageType, type ServerNotice } from '@draftroom/shared';
+import {
+  FINAL_CLOSE_CODES,
+  MessageType,
+  type ServerNotice,
+  UNRESENDABLE_CLOSE_CODES,
+} from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -11,12 +16,15 @@ import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { offlineStoreName } from '../offlineStore';
+import { OutgoingChanges } from './outgoingChanges';
 
 export interface CollabSession {
   documentId: string;
   ydoc: Y.Doc;
   provider: WebsocketProvider;
   persistence: IndexeddbPersistence;
+  /** Keeps what is sent under the server's frame limit; `resume()` reconnects after a stop. */
+  outgoing: OutgoingChanges;
   destroy: () => void;
 }
 
@@ -26,9 +34,12 @@ export function collabBaseUrl(): string {
   return `${scheme}://${window.location.host}/collab`;
 }
 
-/** Reconnect after any close except the ones where retrying cannot help. */
+/**
+ * Reconnect after any close except the ones where retrying cannot help, and
+ * the ones where it would send the refused changes again (the user decides).
+ */
 function shouldReconnect(event: CloseEvent): boolean {
-  return !FINAL_CLOSE_CODES.has(event.code);
+  return !FINAL_CLOSE_CODES.has(event.code) && !UNRESENDABLE_CLOSE_CODES.has(event.code);
 }
 
 function parseNotice(json: string): ServerNotice | Record<string, unknown> | null {
@@ -63,6 +74,8 @@ function sendOnlyOwnPresence(provider: WebsocketProvider): () => void {
 
 export interface CollabSessionOptions {
   onNotice: (notice: ServerNotice | Record<string, unknown>) => void;
+  /** The server's `MAX_MESSAGE_BYTES`, when it tells; the shared default otherwise. */
+  frameLimit?: number;
 }
 
 export function openCollabSession(documentId: string, options: CollabSessionOptions): CollabSession {
@@ -79,6 +92,7 @@ export function openCollabSession(documentId: string, options: CollabSessionOpti
     if (notice) options.onNotice(notice);
   };
   const stopRelaying = sendOnlyOwnPresence(provider);
+  const outgoing = new OutgoingChanges(provider, options.frameLimit);
   if (navigator.onLine) provider.connect();
 
   let destroyed = false;
@@ -87,9 +101,10 @@ export function openCollabSession(documentId: string, options: CollabSessionOpti
     destroyed = true;
     provider.awareness.setLocalState(null);
     stopRelaying();
+    outgoing.destroy();
     provider.destroy();
     void persistence.destroy();
     ydoc.destroy();
   };
-  return { documentId, ydoc, provider, persistence, destroy };
+  return { documentId, ydoc, provider, persistence, outgoing, destroy };
 }

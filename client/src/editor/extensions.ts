@@ -7,11 +7,13 @@ import StarterKit from '@tiptap/starter-kit';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { BracketMark } from '../negotiation/editor/bracketMark';
+import { FindInDocument } from '../search/findInDocument';
 import { renderCaret } from './caret';
 import { ClauseCommands } from './clauseCommands';
 import { StableIds } from './clauseIds';
 import { DomSelectionSync } from './domSelectionSync';
 import { ClauseNumbering } from './numbering';
+import { ReadOnlyCaret } from './readOnlyCaret';
 import { Clause, DraftDocument, Section, SectionHeading } from './schema';
 
 export interface EditorExtensionOptions {
@@ -44,6 +46,9 @@ export function buildEditorExtensions({ ydoc, provider, user }: EditorExtensionO
     ClauseNumbering,
     DomSelectionSync,
     ClauseCommands,
+    // Readers who cannot edit select by keyboard too; find highlights matches in any view.
+    ReadOnlyCaret,
+    FindInDocument,
     Collaboration.configure({ document: ydoc, field: CONTENT_FIELD }),
     ...(provider && user ? [CollaborationCaret.configure({ provider, user, render: renderCaret })] : []),
   ];

@@ -10,20 +10,29 @@ import {
   FINAL_CLOSE_CODES,
   type PresenceUser,
   type ServerNotice,
+  UNRESENDABLE_CLOSE_CODES,
 } from '@draftroom/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { checkSession } from '../api';
 import { deleteOfflineCopy, offlineStoreName } from '../offlineStore';
 import { type CollabSession, openCollabSession } from './collabSession';
+import type { TooLarge } from './outgoingChanges';
 import { type PresenceEntry, readPresence } from './presence';
 
-export type ConnectionLabel = 'Connected' | 'Reconnecting…' | 'Offline';
+export type ConnectionLabel = 'Connected' | 'Reconnecting…' | 'Offline' | 'Disconnected';
 type ProviderStatus = 'connected' | 'connecting' | 'disconnected';
 
 export interface StoppedInfo {
   code: number;
   message: string;
-  /** `final`: the server said retrying cannot help. `refused`: it keeps refusing this browser's changes. */
-  reason: 'final' | 'refused';
+  /**
+   * `final`: the server said retrying cannot help. `refused`: it keeps refusing this browser's changes
+   * (role, locked clause). `unsendable`: the server cannot take a change as it is (too large, malformed);
+   * the user changes it and reconnects. `signed-out`: the session ended; signing in again resumes.
+   */
+  reason: 'final' | 'refused' | 'unsendable' | 'signed-out';
+  /** For a change too large to send: its size and the largest frame the server accepts. */
+  tooLarge?: TooLarge;
 }
 
 export interface CollaborationHandlers {
@@ -38,8 +47,14 @@ const REFUSAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.Forbidden, C
 /** Two refusals within this window stop the reconnect loop. */
 const REFUSAL_WINDOW_MS = 60_000;
 
+/** Connection attempts failing before they open (e.g. an upgrade refused with 401) before the session is checked. */
+const FAILED_OPENS_BEFORE_SESSION_CHECK = 2;
+/** At most one such check per this interval. */
+const SESSION_CHECK_INTERVAL_MS = 10_000;
+
 export function connectionLabel(online: boolean, status: ProviderStatus, stopped: boolean): ConnectionLabel {
-  if (!online || stopped) return 'Offline';
+  if (stopped) return 'Disconnected';
+  if (!online) return 'Offline';
   return status === 'connected' ? 'Connected' : 'Reconnecting…';
 }
 
@@ -91,6 +106,49 @@ function useBrowserOnline(): boolean {
   return online;
 }
 
+/**
+ * A socket that keeps failing before it opens may be refused for an expired
+ * session (the browser only reports 1006): asks the API, at most once per
+ * interval, and calls `onExpired` when the session is gone.
+ */
+function useSessionCheckOnFailedOpens(session: CollabSession | null, onExpired: () => void) {
+  const latestOnExpired = useLatest(onExpired);
+  useEffect(() => {
+    if (!session) return;
+    const { provider } = session;
+    let opened = false;
+    let failedOpens = 0;
+    let lastCheck = 0;
+    let active = true;
+    const onStatus = (event: { status: ProviderStatus }) => {
+      if (event.status === 'connected') {
+        opened = true;
+        failedOpens = 0;
+      }
+    };
+    const onClose = (event: CloseEvent | null) => {
+      if (!event) return;
+      failedOpens = opened ? 0 : failedOpens + 1;
+      opened = false;
+      const now = Date.now();
+      if (failedOpens < FAILED_OPENS_BEFORE_SESSION_CHECK || now - lastCheck < SESSION_CHECK_INTERVAL_MS)
+        return;
+      if (!navigator.onLine) return;
+      lastCheck = now;
+      void checkSession().then((state) => {
+        if (active && state === 'expired') latestOnExpired.current();
+      });
+    };
+    provider.on('status', onStatus);
+    provider.on('connection-close', onClose);
+    return () => {
+      active = false;
+      provider.off('status', onStatus);
+      provider.off('connection-close', onClose);
+    };
+  }, [session, latestOnExpired]);
+}
+
 function useConnection(session: CollabSession | null, handlers: { readonly current: CollaborationHandlers }) {
   const online = useBrowserOnline();
   const [status, setStatus] = useState<ProviderStatus>('connecting');
@@ -104,16 +162,26 @@ function useConnection(session: CollabSession | null, handlers: { readonly curre
       setStatus('connecting');
       return;
     }
-    const { provider } = session;
+    const { provider, outgoing } = session;
     // The socket may have opened before this effect subscribed.
     setStatus(providerStatus(provider));
     const onStatus = (event: { status: ProviderStatus }) => setStatus(event.status);
     const onClose = (event: CloseEvent | null) => {
       if (!event) return;
       const message = closeCodeExplanation[event.code];
+      if (event.code === CloseCode.Unauthenticated) {
+        setStopped({ code: event.code, message: message ?? '', reason: 'signed-out' });
+        return;
+      }
       if (FINAL_CLOSE_CODES.has(event.code)) {
         provider.shouldConnect = false;
         setStopped({ code: event.code, message: message ?? 'The connection was closed.', reason: 'final' });
+        return;
+      }
+      // 1009 is reported by `outgoing`, with the sizes.
+      if (event.code === CloseCode.MessageTooBig) return;
+      if (UNRESENDABLE_CLOSE_CODES.has(event.code)) {
+        setStopped({ code: event.code, message: message ?? '', reason: 'unsendable' });
         return;
       }
       if (message) handlers.current.onCloseExplained(event.code, message);
@@ -123,13 +191,23 @@ function useConnection(session: CollabSession | null, handlers: { readonly curre
         setStopped({ code: event.code, message: message ?? '', reason: 'refused' });
       }
     };
+    const stopTooLarge = outgoing.onTooLarge((tooLarge) => {
+      provider.shouldConnect = false;
+      setStopped({ code: CloseCode.MessageTooBig, message: '', reason: 'unsendable', tooLarge });
+    });
     provider.on('status', onStatus);
     provider.on('connection-close', onClose);
     return () => {
+      stopTooLarge();
       provider.off('status', onStatus);
       provider.off('connection-close', onClose);
     };
   }, [session, handlers]);
+
+  useSessionCheckOnFailedOpens(session, () => {
+    session?.provider.disconnect();
+    setStopped({ code: CloseCode.Unauthenticated, message: '', reason: 'signed-out' });
+  });
 
   // Going offline pauses the connection (edits stay in this browser); coming back resumes it.
   useEffect(() => {
@@ -138,7 +216,17 @@ function useConnection(session: CollabSession | null, handlers: { readonly curre
     else session.provider.disconnect();
   }, [session, online, stopped]);
 
-  return { connection: connectionLabel(online, status, stopped !== null), stopped };
+  /** Connects again after a stop the user has dealt with (signed in again, undid the large change). */
+  const resume = useCallback(() => {
+    if (!session) return;
+    // After a malformed-change refusal, what the undo history keeps of the undone change is let go too.
+    const notAccepted = stopped?.reason === 'unsendable' && stopped.code !== CloseCode.MessageTooBig;
+    refusals.current = [];
+    setStopped(null);
+    session.outgoing.resume({ releaseDeletedContent: notAccepted });
+  }, [session, stopped]);
+
+  return { connection: connectionLabel(online, status, stopped !== null), stopped, resume };
 }
 
 function providerStatus(provider: CollabSession['provider']): ProviderStatus {
@@ -170,23 +258,33 @@ function usePresence(session: CollabSession | null, user: PresenceUser): Presenc
   return presence;
 }
 
-export function useCollaboration(documentId: string, user: PresenceUser, handlers: CollaborationHandlers) {
+/**
+ * The document's collaboration session. `frameLimit`: the server's
+ * MAX_MESSAGE_BYTES (DocumentDetail.limits), the largest frame it accepts.
+ */
+export function useCollaboration(
+  documentId: string,
+  user: PresenceUser,
+  handlers: CollaborationHandlers,
+  frameLimit?: number,
+) {
   const [session, setSession] = useState<CollabSession | null>(null);
   const latestHandlers = useLatest(handlers);
 
   useEffect(() => {
     const opened = openCollabSession(documentId, {
       onNotice: (notice) => latestHandlers.current.onNotice(notice),
+      frameLimit,
     });
     setSession(opened);
     return () => {
       opened.destroy();
       setSession(null);
     };
-  }, [documentId, latestHandlers]);
+  }, [documentId, latestHandlers, frameLimit]);
 
   const { contentReady, emptyDocument } = useContentReady(session);
-  const { connection, stopped } = useConnection(session, latestHandlers);
+  const { connection, stopped, resume } = useConnection(session, latestHandlers);
   const presence = usePresence(session, user);
 
   /** Drops this browser's copy of the document (including refused changes) and loads it fresh. */
@@ -196,5 +294,5 @@ export function useCollaboration(documentId: string, user: PresenceUser, handler
     window.location.reload();
   }, [session, documentId]);
 
-  return { session, contentReady, emptyDocument, connection, stopped, presence, discardLocalCopy };
+  return { session, contentReady, emptyDocument, connection, stopped, resume, presence, discardLocalCopy };
 }

@@ -1,12 +1,35 @@
 /** The negotiation part of the toolbar row: comment, bracket, and the "open matters only" filter. */
 import type { Editor } from '@tiptap/core';
-import type { KeyboardEvent } from 'react';
+import { type KeyboardEvent, useEffect, useRef } from 'react';
 import { useToasts } from '../components/Toasts';
+import { ariaShortcut, isApplePlatform, shortcutLabel } from '../keyboard';
 import { NewBracketButton } from './bracket/NewBracketButton';
 import { CommentIcon, FilterIcon } from './icons';
 import { useNegotiationContext } from './NegotiationContext';
 import { canBracket, canComment } from './roles';
 import { threadDraftFor } from './threadDraft';
+
+/** Comment on the selection, from the text (Google Docs and Word use the same keys). */
+const COMMENT_SHORTCUT = 'Mod-Alt-m';
+
+/** Ctrl+Alt+M in the text runs `onComment` — in a read-only text too, on a selection made by keyboard. */
+function useCommentShortcut(editor: Editor, onComment: () => void) {
+  const latest = useRef(onComment);
+  latest.current = onComment;
+  useEffect(() => {
+    const dom = editor.view.dom;
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      const mod = event.ctrlKey || event.metaKey;
+      // On a Mac ⌥ changes the character (µ): the key's place says it is M.
+      const isM = event.key.toLowerCase() === 'm' || (isApplePlatform && event.code === 'KeyM');
+      if (!mod || !event.altKey || event.shiftKey || !isM) return;
+      event.preventDefault();
+      latest.current();
+    };
+    dom.addEventListener('keydown', onKeyDown);
+    return () => dom.removeEventListener('keydown', onKeyDown);
+  }, [editor]);
+}
 
 function CommentButton({ editor }: { editor: Editor }) {
   const { updateUi } = useNegotiationContext();
@@ -22,12 +45,14 @@ function CommentButton({ editor }: { editor: Editor }) {
     }
     updateUi({ draft, activeThreadId: null });
   };
+  useCommentShortcut(editor, onClick);
   return (
     <button
       type="button"
       className="toolbar__button toolbar__button--labelled"
       aria-label="Comment on the selected text or clause"
-      title="Comment on the selected text, or on the clause with the cursor"
+      aria-keyshortcuts={ariaShortcut(COMMENT_SHORTCUT)}
+      title={`Comment on the selected text, or on the clause with the cursor (${shortcutLabel(COMMENT_SHORTCUT)})`}
       onMouseDown={(event) => event.preventDefault()}
       onClick={onClick}
     >

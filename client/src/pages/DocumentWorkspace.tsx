@@ -15,14 +15,19 @@ import {
   type UserProfile,
 } from '@draftroom/shared';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { checkSession } from '../api';
 import { useAuth } from '../auth';
 import { AppHeader } from '../components/AppHeader';
+import { ClosedBanner } from '../components/ClosedBanner';
 import { ConnectionStatus } from '../components/ConnectionStatus';
 import { EditorWorkspace } from '../components/EditorWorkspace';
 import { LockIcon } from '../components/icons';
 import { PresenceList } from '../components/PresenceList';
+import { isClosed, readOnlyNotice } from '../components/readOnlyNotice';
+import { SkipLinks } from '../components/SkipLinks';
 import { type ToastInput, useToasts } from '../components/Toasts';
 import { type ConnectionLabel, type StoppedInfo, useCollaboration } from '../editor/useCollaboration';
+import { formatSize } from '../format';
 import { DashboardLink, MentionsMenu } from '../negotiation/HeaderItems';
 import { NegotiationProvider } from '../negotiation/NegotiationContext';
 import {
@@ -31,7 +36,7 @@ import {
   useRefreshOnReconnect,
 } from '../negotiation/negotiationSync';
 import { useNegotiationLayer } from '../negotiation/useNegotiation';
-import { Link, navigate, signInPath } from '../router';
+import { Link } from '../router';
 import { VersionHistory } from '../versions/HistoryPanel';
 
 function toPresenceUser(user: UserProfile): PresenceUser {
@@ -89,31 +94,74 @@ function ReadOnlyBanner({ role, changedLive }: { role: Role; changedLive: boolea
           Read-only — you are {article} {label}
         </strong>
         <span className="banner__detail">
-          {changedLive ? ' An administrator changed your role while you were here.' : null} You can read and
-          follow the drafting, but not change the text.
+          {changedLive ? ' An administrator changed your role while you were here.' : null}{' '}
+          {role === 'commenter'
+            ? 'You can comment (select words, then Comment) and record your delegation’s positions, but not change the text.'
+            : 'You can read and follow the drafting, but not change the text.'}
         </span>
       </p>
     </div>
   );
 }
 
-function StoppedBanner({ stopped, onDiscard }: { stopped: StoppedInfo; onDiscard: () => void }) {
-  const { markSignedOut } = useAuth();
-  const signInAgain = () => {
-    markSignedOut();
-    navigate(signInPath(window.location.pathname), { replace: true });
+/** What the user reads when a change cannot be sent as it is (too large, or not accepted). */
+function unsendableText(stopped: StoppedInfo): { title: string; detail: string } {
+  const kept =
+    'It is kept in this browser only: the other delegations do not see it, and nothing you write now is sent until this is solved.';
+  if (stopped.tooLarge) {
+    const { bytes, limit, limitKnown } = stopped.tooLarge;
+    const accepted = limitKnown
+      ? `; the server accepts at most ${formatSize(limit)} at once`
+      : ', more than the server accepts at once';
+    const size = bytes > 0 ? `It is about ${formatSize(bytes)}${accepted}. ` : '';
+    return {
+      title: 'Your last change was not sent: it is too large.',
+      detail: `${size}${kept} Undo it (Ctrl+Z) or delete it, then press Reconnect. To add a long text, paste it in smaller parts.`,
+    };
+  }
+  return {
+    title: 'The server did not accept your last change.',
+    detail: `${kept} Undo it (Ctrl+Z), then press Reconnect. If it is refused again, discard the unsent changes.`,
   };
+}
+
+function StoppedBanner({
+  stopped,
+  onDiscard,
+  onReconnect,
+}: {
+  stopped: StoppedInfo;
+  onDiscard: () => void;
+  onReconnect: () => void;
+}) {
+  if (stopped.reason === 'final') return <ClosedBanner code={stopped.code} message={stopped.message} />;
+  if (stopped.reason === 'unsendable') {
+    const { title, detail } = unsendableText(stopped);
+    return (
+      <div className="banner banner--error banner--floating" role="alert" data-testid="connection-stopped">
+        <p>
+          <strong>{title}</strong> <span data-testid="connection-stopped-detail">{detail}</span>
+        </p>
+        <div className="banner__actions">
+          <button type="button" className="button button--small" onClick={onReconnect}>
+            Reconnect
+          </button>
+          {stopped.tooLarge ? null : (
+            <button type="button" className="button button--small" onClick={onDiscard}>
+              Discard unsent changes and reload
+            </button>
+          )}
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="banner banner--error" role="alert" data-testid="connection-stopped">
       <p>
         <strong>{stopped.reason === 'refused' ? 'Your changes were refused.' : 'Disconnected.'}</strong>{' '}
         {stopped.message}
       </p>
-      {stopped.code === CloseCode.Unauthenticated ? (
-        <button type="button" className="button button--small" onClick={signInAgain}>
-          Sign in again
-        </button>
-      ) : stopped.reason === 'refused' ? (
+      {stopped.reason === 'refused' ? (
         <button type="button" className="button button--small" onClick={onDiscard}>
           Discard them and reload
         </button>
@@ -153,6 +201,29 @@ function LoadingWorkspace({
   );
 }
 
+/**
+ * A socket closed for an ended session: the sign-in dialog opens, and signing
+ * in again reconnects the same document (its unsent changes go with the sync).
+ * When the browser already holds a valid session (the user signed in again
+ * meanwhile, and this socket still ran on the old one), it just reconnects.
+ */
+function useSignInAgainToResume(stopped: StoppedInfo | null, resume: () => void) {
+  const { requireSignIn } = useAuth();
+  const latestResume = useRef(resume);
+  latestResume.current = resume;
+  useEffect(() => {
+    if (stopped?.reason !== 'signed-out') return;
+    let active = true;
+    void (async () => {
+      const signedIn = (await checkSession()) === 'valid' || (await requireSignIn());
+      if (active && signedIn) latestResume.current();
+    })();
+    return () => {
+      active = false;
+    };
+  }, [stopped, requireSignIn]);
+}
+
 interface DocumentWorkspaceProps {
   detail: DocumentDetail;
   user: UserProfile;
@@ -163,12 +234,13 @@ interface DocumentWorkspaceProps {
 const TRANSIENT_CLOSE_CODES = [
   CloseCode.GoingAway,
   CloseCode.ResyncRequired,
+  CloseCode.SendBufferFull,
   CloseCode.RateLimited,
   CloseCode.StorageUnavailable,
 ];
 
 export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: DocumentWorkspaceProps) {
-  const { showToast, dismissToast } = useToasts();
+  const { showToast, dismissToast, clearToasts } = useToasts();
   const presenceUser = useMemo(() => toPresenceUser(user), [user]);
   // A refusal notice usually precedes the close it announces; show one message, not two.
   const lastRefusal = useRef<{ code: number; at: number } | null>(null);
@@ -176,32 +248,56 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
   const [liveRole, setLiveRole] = useState<{ role: Role; detail: DocumentDetail } | null>(null);
   const role = liveRole?.detail === detail ? liveRole.role : detail.role;
   const negotiation = useNegotiationStore(detail.id);
-  const collab = useCollaboration(detail.id, presenceUser, {
-    onNotice: (notice) => {
-      if (receiveNegotiationNotice(negotiation, notice)) return;
-      const toast = noticeToast(notice);
-      if (toast) showToast(toast);
-      if (notice.kind === 'refused') lastRefusal.current = { code: Number(notice.closeCode), at: Date.now() };
-      if (notice.kind === 'role-changed') {
-        setLiveRole({ role: (notice as Extract<ServerNotice, { kind: 'role-changed' }>).role, detail });
-      }
-      if (notice.kind === 'role-changed' || notice.kind === 'refused') onRoleMayHaveChanged();
+  const collab = useCollaboration(
+    detail.id,
+    presenceUser,
+    {
+      onNotice: (notice) => {
+        if (receiveNegotiationNotice(negotiation, notice)) return;
+        const toast = noticeToast(notice);
+        if (toast) showToast(toast);
+        if (notice.kind === 'refused')
+          lastRefusal.current = { code: Number(notice.closeCode), at: Date.now() };
+        if (notice.kind === 'role-changed') {
+          setLiveRole({ role: (notice as Extract<ServerNotice, { kind: 'role-changed' }>).role, detail });
+        }
+        if (notice.kind === 'role-changed' || notice.kind === 'refused') onRoleMayHaveChanged();
+      },
+      onCloseExplained: (code, message) => {
+        const announced = lastRefusal.current?.code === code && Date.now() - lastRefusal.current.at < 5000;
+        if (!announced) {
+          showToast({
+            message,
+            tone: code === CloseCode.GoingAway ? 'info' : 'warning',
+            key: `close-${code}`,
+          });
+        }
+        if (code === CloseCode.Forbidden) onRoleMayHaveChanged();
+      },
     },
-    onCloseExplained: (code, message) => {
-      const announced = lastRefusal.current?.code === code && Date.now() - lastRefusal.current.at < 5000;
-      if (!announced) {
-        showToast({ message, tone: code === CloseCode.GoingAway ? 'info' : 'warning', key: `close-${code}` });
-      }
-      if (code === CloseCode.Forbidden) onRoleMayHaveChanged();
-    },
-  });
-  const editable = canEditText(role) && collab.stopped === null;
+    detail.limits.maxMessageBytes,
+  );
+  // Stopped for a change too large or for an ended session: editing goes on in this browser
+  // (undoing the large change is how the user gets going again).
+  const editable =
+    canEditText(role) &&
+    (collab.stopped === null ||
+      collab.stopped.reason === 'unsendable' ||
+      collab.stopped.reason === 'signed-out');
+  // Closed for good (access removed): the text stays, dimmed; earlier messages no longer apply.
+  const closed = isClosed(collab.stopped);
+  const readOnly = readOnlyNotice(role, collab.stopped, user.participant.name);
+  useEffect(() => {
+    if (closed) clearToasts();
+  }, [closed, clearToasts]);
+  useSignInAgainToResume(collab.stopped, collab.resume);
   useRefreshOnReconnect(negotiation, collab.session);
   const negotiationLayer = useNegotiationLayer(negotiation);
   // The negotiation controls follow a live role change too.
+  const negotiationRole: Role = closed ? 'observer' : role;
   const negotiationDetail = useMemo(
-    () => (role === detail.role ? detail : { ...detail, role }),
-    [detail, role],
+    () => (negotiationRole === detail.role ? detail : { ...detail, role: negotiationRole }),
+    [detail, negotiationRole],
   );
 
   useEffect(() => {
@@ -213,11 +309,12 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
   return (
     <NegotiationProvider store={negotiation} detail={negotiationDetail} user={user}>
       <div className="app-shell app-shell--document">
+        <SkipLinks />
         <AppHeader
           user={user}
           processName={detail.process.name}
           documentTitle={detail.title}
-          role={role}
+          role={closed ? 'none' : role}
           status={
             <>
               <VersionHistory documentId={detail.id} role={role} />
@@ -227,9 +324,13 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
             </>
           }
         />
-        {canEditText(role) ? null : <ReadOnlyBanner role={role} changedLive={liveRole !== null} />}
-        {collab.stopped ? (
-          <StoppedBanner stopped={collab.stopped} onDiscard={collab.discardLocalCopy} />
+        {canEditText(role) || closed ? null : <ReadOnlyBanner role={role} changedLive={liveRole !== null} />}
+        {collab.stopped && collab.stopped.reason !== 'signed-out' ? (
+          <StoppedBanner
+            stopped={collab.stopped}
+            onDiscard={collab.discardLocalCopy}
+            onReconnect={collab.resume}
+          />
         ) : null}
         {collab.session && collab.contentReady ? (
           <EditorWorkspace
@@ -240,6 +341,8 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
             documentTitle={detail.title}
             presence={presence}
             layer={negotiationLayer}
+            readOnly={readOnly}
+            closed={closed}
           />
         ) : (
           <div className="doc-layout doc-layout--loading">

@@ -2,16 +2,16 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { ApiRequestError } from '../api';
 import { useAuth } from '../auth';
-import { navigate, returnPathFrom, useLocation } from '../router';
+import { Link, navigate, PUBLIC_VERIFY_PATH, returnPathFrom, useLocation } from '../router';
 import { useDocumentTitle } from './useDocumentTitle';
 
-interface SignInError {
+export interface SignInError {
   message: string;
   /** When the server rate-limited us: the moment another attempt is allowed. */
   retryAt?: number;
 }
 
-function toSignInError(error: unknown): SignInError {
+export function toSignInError(error: unknown): SignInError {
   if (error instanceof ApiRequestError) {
     const retryAt = error.retryAfterSeconds ? Date.now() + error.retryAfterSeconds * 1000 : undefined;
     // The countdown replaces the server's own "try again in …" sentence.
@@ -33,7 +33,7 @@ function useSecondsUntil(retryAt: number | undefined): number {
   return retryAt ? Math.max(0, Math.ceil((retryAt - now) / 1000)) : 0;
 }
 
-function ErrorMessage({ error }: { error: SignInError }) {
+export function ErrorMessage({ error }: { error: SignInError }) {
   const seconds = useSecondsUntil(error.retryAt);
   return (
     <div className="form-error" role="alert" data-testid="signin-error">
@@ -126,7 +126,10 @@ export function SignInPage() {
           </button>
         </form>
       </div>
-      <p className="signin__footer">A secure workspace for intergovernmental drafting.</p>
+      <p className="signin__footer">
+        A secure workspace for intergovernmental drafting.{' '}
+        <Link to={PUBLIC_VERIFY_PATH}>Received a document from Draftroom? Check that it is genuine</Link>
+      </p>
     </main>
   );
 }

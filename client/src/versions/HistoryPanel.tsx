@@ -40,15 +40,8 @@ function VersionLists({ documentId, versions, onRestore }: VersionListsProps) {
   const [showAutomatic, setShowAutomatic] = useState(false);
   const named = versions.filter((version) => version.kind === 'named');
   const automatic = versions.filter((version) => version.kind === 'automatic');
-  const oldest = versions.at(-1)?.id;
   const card = (version: VersionSummary) => (
-    <VersionCard
-      key={version.id}
-      documentId={documentId}
-      version={version}
-      first={version.id === oldest}
-      onRestore={onRestore}
-    />
+    <VersionCard key={version.id} documentId={documentId} version={version} onRestore={onRestore} />
   );
   return (
     <>
@@ -235,6 +228,7 @@ export function VersionHistory({ documentId, role }: { documentId: string; role:
     <>
       <button
         ref={buttonRef}
+        id="history-button"
         type="button"
         className="button button--quiet button--small history-toggle"
         aria-expanded={open}

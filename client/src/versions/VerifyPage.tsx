@@ -11,6 +11,7 @@ import { AppHeader } from '../components/AppHeader';
 import { useDocumentTitle } from '../pages/useDocumentTitle';
 import '../styles/versions.css';
 import '../styles/verify.css';
+import { type DocxVerdict, DocxVerdictView } from '../verify/DocxVerdict';
 import { verifyDocx, verifyFingerprint } from './api';
 import type { VerifyResult } from './types';
 import { VerifyResultView } from './VerifyResult';
@@ -19,6 +20,7 @@ type Check =
   | { status: 'idle' }
   | { status: 'checking' }
   | { status: 'done'; source: string; result: VerifyResult }
+  | { status: 'verdict'; source: string; verdict: DocxVerdict }
   | { status: 'error'; message: string };
 
 /** A fingerprint as people paste it: spaces, line breaks, "…", upper case. */
@@ -121,10 +123,10 @@ export function VerifyPage() {
     listDocuments().then(setDocuments, () => setDocuments([]));
   }, []);
 
-  const run = async (source: string, verify: () => Promise<VerifyResult>) => {
+  const run = async (verify: () => Promise<Check>) => {
     setCheck({ status: 'checking' });
     try {
-      setCheck({ status: 'done', source, result: await verify() });
+      setCheck(await verify());
     } catch (failure) {
       setCheck({
         status: 'error',
@@ -143,15 +145,31 @@ export function VerifyPage() {
           <h1 className="verify-page__title">Is this a text circulated from Draftroom?</h1>
           <p>
             Every DOCX exported from Draftroom carries the fingerprint of its version in the footer: a SHA-256
-            of the exact text. Paste it, or give the file, to learn which version it is.
+            of the exact text. Paste it to learn which version it names — or give the file itself: its text is
+            read and checked clause by clause, so an edited file cannot pass for a version.
           </p>
         </header>
         <div className="verify-page__inputs">
           <FingerprintForm
             busy={busy}
-            onCheck={(value) => void run('fingerprint', () => verifyFingerprint(value))}
+            onCheck={(value) =>
+              void run(async () => ({
+                status: 'done',
+                source: 'fingerprint',
+                result: await verifyFingerprint(value),
+              }))
+            }
           />
-          <DocxDrop busy={busy} onFile={(file) => void run(file.name, () => verifyDocx(file))} />
+          <DocxDrop
+            busy={busy}
+            onFile={(file) =>
+              void run(async () => ({
+                status: 'verdict',
+                source: file.name,
+                verdict: await verifyDocx(file),
+              }))
+            }
+          />
         </div>
         <section className="verify-page__result" aria-live="polite" data-testid="verify-result">
           {check.status === 'checking' ? (
@@ -166,6 +184,9 @@ export function VerifyPage() {
           ) : null}
           {check.status === 'done' ? (
             <VerifyResultView source={check.source} result={check.result} documents={documents} />
+          ) : null}
+          {check.status === 'verdict' ? (
+            <DocxVerdictView source={check.source} verdict={check.verdict} documents={documents} />
           ) : null}
         </section>
       </main>

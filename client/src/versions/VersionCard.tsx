@@ -5,14 +5,13 @@ import { Link } from '../router';
 import { versionDocxUrl } from './api';
 import { Fingerprint } from './Fingerprint';
 import { CompareIcon, DownloadIcon, PrintIcon } from './icons';
-import { changeSummaryLine, meetingLabel } from './labels';
+import { meetingLabel } from './labels';
 import { comparePath, printPath, versionPath } from './routes';
+import { SummaryLine } from './SummaryLine';
 
 interface VersionCardProps {
   documentId: string;
   version: VersionSummary;
-  /** The oldest version has nothing to be compared against. */
-  first: boolean;
   /** Set for the pen-holder: restoring is theirs alone. */
   onRestore?: (version: VersionSummary) => void;
 }
@@ -26,7 +25,7 @@ function Author({ version }: { version: VersionSummary }) {
   );
 }
 
-export function VersionCard({ documentId, version, first, onRestore }: VersionCardProps) {
+export function VersionCard({ documentId, version, onRestore }: VersionCardProps) {
   const headingId = `version-${version.id}`;
   return (
     <li
@@ -52,8 +51,8 @@ export function VersionCard({ documentId, version, first, onRestore }: VersionCa
         </p>
       ) : null}
       {version.note ? <p className="version-card__note">{version.note}</p> : null}
-      <p className="version-card__summary" data-testid="version-summary">
-        {first ? 'First version in the history' : changeSummaryLine(version.summary)}
+      <p className="version-card__summary">
+        <SummaryLine documentId={documentId} version={version} />
       </p>
       <Fingerprint value={version.fingerprint} />
       <div className="version-card__actions">

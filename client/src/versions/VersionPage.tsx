@@ -17,9 +17,10 @@ import { Fingerprint } from './Fingerprint';
 import { FrozenDocument } from './FrozenDocument';
 import { docFromState } from './frozenDoc';
 import { CompareIcon, DownloadIcon, PrintIcon } from './icons';
-import { authorLabel, changeSummaryLine, meetingLabel } from './labels';
+import { authorLabel, meetingLabel } from './labels';
 import { Loading, PageProblem, problemMessage } from './PageStates';
 import { comparePath, printPath } from './routes';
+import { SummaryLine } from './SummaryLine';
 import type { VersionDetail } from './types';
 import { useResource } from './useResource';
 
@@ -65,7 +66,7 @@ function statusCounts(version: VersionDetail): string | null {
   return parts.length > 0 ? parts.join(' · ') : null;
 }
 
-function VersionFacts({ version }: { version: VersionDetail }) {
+function VersionFacts({ documentId, version }: { documentId: string; version: VersionDetail }) {
   const negotiation = statusCounts(version);
   return (
     <section className="panel version-facts" aria-labelledby="version-facts-title">
@@ -91,8 +92,10 @@ function VersionFacts({ version }: { version: VersionDetail }) {
             <dd className="version-facts__note">{version.note}</dd>
           </>
         ) : null}
-        <dt>Against the previous version</dt>
-        <dd>{changeSummaryLine(version.summary)}</dd>
+        <dt>Changes</dt>
+        <dd>
+          <SummaryLine documentId={documentId} version={version} />
+        </dd>
         {negotiation ? (
           <>
             <dt>Negotiation at the time</dt>
@@ -117,7 +120,7 @@ function VersionView({ detail, version }: { detail: DocumentDetail; version: Ver
       <FrozenDocument
         ydoc={ydoc}
         label={`${detail.title} — ${version.label} (read-only)`}
-        aside={<VersionFacts version={version} />}
+        aside={<VersionFacts documentId={detail.id} version={version} />}
       />
     </>
   );

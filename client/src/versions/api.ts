@@ -1,7 +1,13 @@
 /** The versions, compare, export and verify endpoints of the REST API. */
-import { type ApiError, CURRENT_TEXT, type Meeting, type VersionSummary } from '@draftroom/shared';
+import {
+  type ApiError,
+  CURRENT_TEXT,
+  type DocxVerification,
+  type Meeting,
+  type VersionSummary,
+} from '@draftroom/shared';
 import { ApiRequestError, apiRequest, readCookie } from '../api';
-import type { CompareResult, VerifyResult, VersionDetail } from './types';
+import type { CompareResult, DocumentComparison, VerifyResult, VersionDetail } from './types';
 
 const documentApi = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`;
 const versionApi = (documentId: string, versionId: string) =>
@@ -47,14 +53,18 @@ export function fetchComparison(
   return apiRequest('GET', `${documentApi(documentId)}/compare?${query}`);
 }
 
+/** How the redline DOCX marks changes: Word tracked changes, or underline and strike-through. */
+export type RedlineForm = 'tracked' | 'formatted';
+
 /** The redline DOCX of a comparison (a download). */
 export function redlineDocxUrl(
   documentId: string,
   from: CompareSide,
   to: CompareSide = CURRENT_TEXT,
   changedOnly = false,
+  form: RedlineForm = 'formatted',
 ): string {
-  const query = new URLSearchParams({ from, to });
+  const query = new URLSearchParams({ from, to, form });
   if (changedOnly) query.set('changedOnly', '1');
   return `${documentApi(documentId)}/compare.docx?${query}`;
 }
@@ -68,8 +78,11 @@ export function verifyFingerprint(fingerprint: string): Promise<VerifyResult> {
   return apiRequest('GET', `/api/verify/${encodeURIComponent(fingerprint)}`);
 }
 
-/** Sends a DOCX's bytes and learns which version (if any) its fingerprint names. */
-export async function verifyDocx(file: Blob): Promise<VerifyResult> {
+/**
+ * Sends a DOCX's bytes for the verdict on its text: which version it is, or
+ * which version its footer claims and how its text differs, or none.
+ */
+export async function verifyDocx(file: Blob): Promise<DocxVerification<DocumentComparison>> {
   const headers = new Headers({ Accept: 'application/json', 'Content-Type': 'application/octet-stream' });
   const csrfToken = readCookie('draftroom_csrf');
   if (csrfToken) headers.set('X-CSRF-Token', csrfToken);
@@ -89,5 +102,5 @@ export async function verifyDocx(file: Blob): Promise<VerifyResult> {
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) throw new ApiRequestError(response.status, body as Partial<ApiError> | null);
-  return body as VerifyResult;
+  return body as DocxVerification<DocumentComparison>;
 }

@@ -1,17 +1,16 @@
 /** How versions, meetings and counts read in the interface. */
-import type { Meeting, VersionSummary } from '@draftroom/shared';
-
-type Counts = VersionSummary['summary'];
+import type { ChangeCounts, Meeting, SummaryBaseline, VersionSummary } from '@draftroom/shared';
+import { formatDateTime } from '../format';
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return count === 1 ? singular : pluralForm;
 }
 
-/** "2 clauses added · 5 changed · 1 removed"; the first count names the clauses. */
-export function changeSummaryLine(counts: Counts): string {
+/** "5 clauses changed · 1 added · 1 removed"; the first count names the clauses (as compare's headline). */
+export function changeSummaryLine(counts: ChangeCounts): string {
   const parts: [number, string][] = [
-    [counts.added, 'added'],
     [counts.changed, 'changed'],
+    [counts.added, 'added'],
     [counts.removed, 'removed'],
     [counts.moved, 'moved'],
   ];
@@ -22,6 +21,28 @@ export function changeSummaryLine(counts: Counts): string {
       index === 0 ? `${count} ${plural(count, 'clause')} ${what}` : `${count} ${what}`,
     )
     .join(' · ');
+}
+
+/** A summary's baseline by name: its label, or "the automatic checkpoint of 3 Nov 2011, 14:20". */
+export function baselineName(baseline: SummaryBaseline): string {
+  if (baseline.kind === 'named') return baseline.label;
+  return `the automatic checkpoint of ${formatDateTime(baseline.createdAt)}`;
+}
+
+/**
+ * A version's change summary, saying what it counts against — the same words
+ * in the history panel and in the version's own view:
+ * "Against Rev. 1 — for the Budapest SOM: 5 clauses changed · 1 added";
+ * without a baseline, that it is the first named version (or, for a
+ * checkpoint, the first version in the history) and is not compared.
+ */
+export function versionSummaryLine(version: Pick<VersionSummary, 'kind' | 'summary' | 'baseline'>): string {
+  if (!version.baseline) {
+    return version.kind === 'named'
+      ? 'First named version — there is no earlier named version to compare it with'
+      : 'First version in the history — there is nothing earlier to compare it with';
+  }
+  return `Against ${baselineName(version.baseline)}: ${changeSummaryLine(version.summary)}`;
 }
 
 /** The first 12 hexadecimal digits of a fingerprint, in groups of four. */

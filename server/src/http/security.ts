@@ -7,7 +7,7 @@ import { isAllowedOrigin } from './origin';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Security headers; the CSP allows exactly the app's own scripts, styles and WebSocket. */
+/** Security headers; the CSP allows exactly the app's own scripts, styles, service worker and WebSocket. */
 export function securityHeaders(publicOrigin: string) {
   const socketOrigin = publicOrigin.replace(/^http/, 'ws');
   return helmet({
@@ -19,6 +19,8 @@ export function securityHeaders(publicOrigin: string) {
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
         'connect-src': socketOrigin ? ["'self'", socketOrigin] : ["'self'"],
+        // The service worker (/sw.js) that lets the app open offline.
+        'worker-src': ["'self'"],
         'upgrade-insecure-requests': publicOrigin.startsWith('https:') ? [] : null,
       },
     },

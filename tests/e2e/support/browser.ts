@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { DEMO_PASSWORD } from '../../support/testServer';
 
 const CHROMIUM_FLAGS = [
@@ -31,8 +37,17 @@ export interface UserPage {
 }
 
 /** A separate browser context (its own cookies and IndexedDB) signed in through the sign-in page. */
-export async function signInAs(browser: Browser, baseUrl: string, email: string): Promise<UserPage> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1400, height: 900 } });
+export async function signInAs(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  contextOptions: BrowserContextOptions = {},
+): Promise<UserPage> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1400, height: 900 },
+    ...contextOptions,
+  });
   const page = await context.newPage();
   await page.goto('/signin');
   await page.getByLabel('Email').fill(email);

@@ -50,7 +50,6 @@ export function UserMenu({ user }: { user: UserProfile }) {
         title={user.participant.name}
         aria-expanded={open}
         aria-controls={menuId}
-        aria-label={`${user.name} (${user.participant.code}) — account menu`}
         onClick={() => setOpen((value) => !value)}
       >
         <span
@@ -60,6 +59,8 @@ export function UserMenu({ user }: { user: UserProfile }) {
         />
         <span className="user-chip__name">{user.name}</span>
         <span className="user-chip__code">{user.participant.code}</span>
+        {/* The name is what the button shows, then what it opens (no aria-label hiding the visible text). */}
+        <span className="visually-hidden"> — account menu</span>
       </button>
       <div className="user-menu__panel" id={menuId} hidden={!open}>
         <p className="user-menu__who">

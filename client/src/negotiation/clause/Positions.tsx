@@ -21,7 +21,6 @@ function PositionChip({ entry }: { entry: PositionEntry }) {
         type="button"
         className={positionClassName(entry.position)}
         title={description}
-        aria-label={description}
         aria-expanded={popover.open}
         data-participant={entry.participantCode}
         onClick={popover.toggle}
@@ -30,6 +29,8 @@ function PositionChip({ entry }: { entry: PositionEntry }) {
         <span className="position-chip__mark" aria-hidden="true">
           {POSITION_MARK[entry.position]}
         </span>
+        {/* Read after the code instead of the mark: the position, its note, who set it and when. */}
+        <span className="visually-hidden">{description.slice(entry.participantCode.length)}</span>
       </button>
       {popover.open ? (
         <Popover
@@ -143,7 +144,7 @@ export function PositionControl({ clauseId, number }: { clauseId: string; number
         className="strip-button strip-button--text"
         aria-haspopup="dialog"
         aria-expanded={popover.open}
-        aria-label={`Record the position of ${code} on clause ${number}`}
+        aria-label={`${current ? 'Change position' : 'Position'} of ${code} on clause ${number}`}
         onClick={popover.toggle}
       >
         {current ? 'Change position' : 'Position'}

@@ -3,13 +3,22 @@
  * written, and the threads in document order. Threads on deleted clauses stay
  * here; opening one shows its text in the document and marks it read.
  */
+import type { CommentThread } from '@draftroom/shared';
 import type { Editor } from '@tiptap/core';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import '../../styles/search.css';
 import type { ClauseDirectory } from '../clauseDirectory';
-import { type ThreadDraft, useNegotiationContext } from '../NegotiationContext';
+import {
+  DEFAULT_FILTER,
+  type ThreadDraft,
+  type ThreadFilter,
+  useNegotiationContext,
+} from '../NegotiationContext';
 import { useClauseDirectory } from '../useClauseDirectory';
 import { useNegotiationActions } from '../useNegotiationActions';
 import { CommentComposer } from './CommentComposer';
+import { CommentSearch } from './CommentSearch';
+import { searchTerms, threadMatchesSearch } from './commentSearch';
 import { ThreadCard } from './ThreadCard';
 import { ThreadFilters } from './ThreadFilters';
 import { filterThreads, placeThreads } from './threadPlacement';
@@ -59,6 +68,16 @@ function emptyMessage(total: number): string {
     : 'No threads match these filters.';
 }
 
+/** The count beside the title follows the selected tab: open, resolved or all threads. */
+function countedThreads(threads: CommentThread[], status: ThreadFilter['status']) {
+  const count =
+    status === 'all'
+      ? threads.length
+      : threads.filter((thread) => (status === 'resolved') === Boolean(thread.resolvedAt)).length;
+  const kind = status === 'all' ? '' : `${status} `;
+  return { count, label: `${count} ${kind}thread${count === 1 ? '' : 's'}` };
+}
+
 export function CommentsPanel({ editor }: { editor: Editor }) {
   const { snapshot, ui, updateUi, user, mentions, markRead, documentId } = useNegotiationContext();
   const directory = useClauseDirectory(editor);
@@ -67,8 +86,13 @@ export function CommentsPanel({ editor }: { editor: Editor }) {
     () => placeThreads(threads, directory, editor.state),
     [threads, directory, editor],
   );
-  const shown = filterThreads(threads, placements, ui.filter, user.participant.code);
-  const openCount = threads.filter((thread) => !thread.resolvedAt).length;
+  const [query, setQuery] = useState('');
+  const terms = searchTerms(query);
+  const matches = (thread: CommentThread) =>
+    threadMatchesSearch(thread, terms, placements.get(thread.id)?.clause?.number);
+  const shown = filterThreads(threads, placements, ui.filter, user.participant.code).filter(matches);
+  const hiddenMatches = terms.length > 0 ? threads.filter(matches).length - shown.length : 0;
+  const counted = countedThreads(threads, ui.filter.status);
   const unread = new Set(
     (mentions?.mentions ?? [])
       .filter((mention) => mention.unread && mention.thread.documentId === documentId)
@@ -79,13 +103,26 @@ export function CommentsPanel({ editor }: { editor: Editor }) {
     markRead(threadId);
   };
   return (
-    <section className="panel comments-panel" aria-labelledby="comments-title" data-testid="comments-panel">
+    <section
+      className="panel comments-panel"
+      id="comments-panel"
+      tabIndex={-1}
+      aria-labelledby="comments-title"
+      data-testid="comments-panel"
+    >
       <h2 className="panel__title" id="comments-title">
         Comments{' '}
-        <span className="panel__count" title="Open threads">
-          {openCount}
+        <span className="panel__count" title={counted.label} data-testid="comments-count">
+          {counted.count}
         </span>
       </h2>
+      <CommentSearch
+        query={query}
+        onChange={setQuery}
+        shown={shown.length}
+        hidden={hiddenMatches}
+        onShowHidden={() => updateUi({ filter: { ...DEFAULT_FILTER, status: 'all' }, activeThreadId: null })}
+      />
       <ThreadFilters threads={threads} directory={directory} />
       {ui.draft ? <NewThread draft={ui.draft} directory={directory} /> : null}
       {snapshot.status === 'error' ? (

@@ -21,7 +21,7 @@ import { useResource } from '../useResource';
 import { ComparePickers } from './ComparePickers';
 import { CompareSummary } from './CompareSummary';
 import { type CompareSettings, CompareToolbar } from './CompareToolbar';
-import { ComparisonView } from './ComparisonView';
+import { ColumnLabels, ComparisonView } from './ComparisonView';
 import { changeAnchors, clauseNumbers } from './model';
 import { useChangeNavigation } from './useChangeNavigation';
 
@@ -45,14 +45,18 @@ function ComparisonResult({ documentId, from, to, result }: ComparisonProps & { 
   return (
     <>
       <CompareSummary summary={comparison.summary} />
-      <CompareToolbar
-        documentId={documentId}
-        from={from}
-        to={to}
-        settings={settings}
-        onChange={setSettings}
-        navigation={navigation}
-      />
+      {/* The toolbar and, side by side, the column labels stay in view while the comparison scrolls. */}
+      <div className="compare-sticky" data-testid="compare-sticky">
+        <CompareToolbar
+          documentId={documentId}
+          from={from}
+          to={to}
+          settings={settings}
+          onChange={setSettings}
+          navigation={navigation}
+        />
+        {settings.view === 'side-by-side' ? <ColumnLabels sides={sides} /> : null}
+      </div>
       <p className="compare-legend">
         <ins className="redline__ins">Inserted words</ins> <del className="redline__del">deleted words</del> ·
         Comments are not part of the text and never show as changes. Keys: N / P (or J / K) for the next and

@@ -1,6 +1,6 @@
 /** The bar over a comparison: view, "hide unchanged", next / previous change, the redline download. */
-import { useId } from 'react';
-import { redlineDocxUrl } from '../api';
+import { useId, useState } from 'react';
+import { type RedlineForm, redlineDocxUrl } from '../api';
 import { ArrowDownIcon, ArrowUpIcon, DownloadIcon } from '../icons';
 import type { CompareView } from './ClauseEntry';
 import type { ChangeNavigation } from './useChangeNavigation';
@@ -87,6 +87,9 @@ export function CompareToolbar({
 }: CompareToolbarProps) {
   const hideId = useId();
   const changedOnlyId = useId();
+  const formId = useId();
+  // Word tracked changes by default: what ministries accept or reject in Word; the formatted redline on request.
+  const [form, setForm] = useState<RedlineForm>('tracked');
   return (
     <div className="compare-toolbar" role="toolbar" aria-label="Comparison">
       <ViewSwitch view={settings.view} onChange={(view) => onChange({ ...settings, view })} />
@@ -103,7 +106,7 @@ export function CompareToolbar({
       <div className="compare-toolbar__download">
         <a
           className="button button--small button--primary"
-          href={redlineDocxUrl(documentId, from, to, settings.changedOnlyDocx)}
+          href={redlineDocxUrl(documentId, from, to, settings.changedOnlyDocx, form)}
           download
           data-testid="download-redline"
         >
@@ -117,6 +120,18 @@ export function CompareToolbar({
             onChange={(event) => onChange({ ...settings, changedOnlyDocx: event.target.checked })}
           />
           Changed clauses only
+        </label>
+        <label className="compare-toolbar__form" htmlFor={formId}>
+          Changes as{' '}
+          <select
+            id={formId}
+            value={form}
+            onChange={(event) => setForm(event.target.value as RedlineForm)}
+            data-testid="redline-form"
+          >
+            <option value="tracked">Word tracked changes (accept or reject in Word)</option>
+            <option value="formatted">Underline and strike-through</option>
+          </select>
         </label>
       </div>
     </div>

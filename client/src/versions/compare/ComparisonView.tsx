@@ -96,6 +96,20 @@ function SectionDiff({ section, options }: { section: SectionComparison; options
   );
 }
 
+/**
+ * The labels over the two columns of the side-by-side view ("Rev. 1" | "Current text"). The page
+ * renders them in its sticky block, under the toolbar, so they stay in view however far one scrolls;
+ * screen readers hear each column's label in the column itself.
+ */
+export function ColumnLabels({ sides }: { sides: CompareSides }) {
+  return (
+    <div className="comparison__columns" aria-hidden="true" data-testid="compare-column-labels">
+      <span>{sides.before}</span>
+      <span>{sides.after}</span>
+    </div>
+  );
+}
+
 export function ComparisonView({
   comparison,
   options,
@@ -106,12 +120,6 @@ export function ComparisonView({
   const { preamble } = comparison;
   return (
     <div className={`comparison comparison--${options.view}`} data-testid="comparison">
-      {options.view === 'side-by-side' ? (
-        <div className="comparison__columns" aria-hidden="true">
-          <span>{options.sides.before}</span>
-          <span>{options.sides.after}</span>
-        </div>
-      ) : null}
       {preamble.changed ? (
         <section
           className={`preamble-diff${options.currentAnchor === PREAMBLE_ANCHOR ? ' is-current' : ''}`}

@@ -1,33 +1,68 @@
 /**
  * A word-level redline: insertions underlined in green, deletions struck
- * through in red. Inline (one text) or side by side (before | after). Screen
- * readers hear "inserted" / "deleted" from CSS-generated text (compare.css),
- * which stays out of the text people copy.
+ * through in red. Inline (one text) or side by side (before | after). Each
+ * paragraph of the clause is a paragraph on screen; a paragraph break that
+ * was inserted or deleted (a paragraph split or joined) ends its paragraph
+ * with a ¶ mark, as in Word's track changes. Screen readers hear "inserted" /
+ * "deleted" from CSS-generated text (compare.css), which stays out of the
+ * text people copy, and "paragraph break" for a ¶ mark.
  */
+import { type RedlinePiece, type RedlineView, redlineParagraphs } from '@draftroom/shared';
 import type { Segment } from '../types';
 
-function renderSegment(segment: Segment, index: number) {
-  if (segment.op === 'insert') {
+function PieceText({ piece }: { piece: RedlinePiece }) {
+  if (!piece.paragraphMark) return <>{piece.text}</>;
+  return (
+    <>
+      <span aria-hidden="true">{piece.text}</span>
+      <span className="visually-hidden">paragraph break</span>
+    </>
+  );
+}
+
+function renderPiece(piece: RedlinePiece, index: number) {
+  const className = piece.paragraphMark ? ' redline__mark' : '';
+  const title = piece.paragraphMark
+    ? `Paragraph break ${piece.op === 'insert' ? 'inserted' : 'deleted'}`
+    : undefined;
+  if (piece.op === 'insert') {
     return (
-      <ins key={index} className="redline__ins">
-        {segment.text}
+      <ins key={index} className={`redline__ins${className}`} title={title}>
+        <PieceText piece={piece} />
       </ins>
     );
   }
-  if (segment.op === 'delete') {
+  if (piece.op === 'delete') {
     return (
-      <del key={index} className="redline__del">
-        {segment.text}
+      <del key={index} className={`redline__del${className}`} title={title}>
+        <PieceText piece={piece} />
       </del>
     );
   }
-  return <span key={index}>{segment.text}</span>;
+  return <span key={index}>{piece.text}</span>;
+}
+
+/** The paragraphs of a redline as `view` shows them; a single paragraph needs no wrapper. */
+function RedlineText({ segments, view }: { segments: Segment[]; view: RedlineView }) {
+  const paragraphs = redlineParagraphs(segments, view);
+  if (paragraphs.length === 1) return <>{paragraphs[0]?.map(renderPiece)}</>;
+  return (
+    <>
+      {paragraphs.map((pieces, index) => (
+        // Paragraphs have no identity of their own: their position is their key.
+        // biome-ignore lint/suspicious/noArrayIndexKey: a redline is rendered whole, never reordered
+        <p key={index} className="redline__paragraph" data-testid="redline-paragraph">
+          {pieces.map(renderPiece)}
+        </p>
+      ))}
+    </>
+  );
 }
 
 export function InlineRedline({ segments, className }: { segments: Segment[]; className?: string }) {
   return (
     <div className={`redline ${className ?? ''}`} data-testid="redline">
-      {segments.map(renderSegment)}
+      <RedlineText segments={segments} view="inline" />
     </div>
   );
 }
@@ -41,7 +76,7 @@ interface SideBySideProps {
   afterMissing?: string;
 }
 
-/** Before (equal and deleted words) | after (equal and inserted words). */
+/** Before (equal and deleted words, its paragraphs) | after (equal and inserted words, its paragraphs). */
 export function SideBySideRedline({
   segments,
   beforeLabel,
@@ -49,8 +84,6 @@ export function SideBySideRedline({
   beforeMissing,
   afterMissing,
 }: SideBySideProps) {
-  const before = segments.filter((segment) => segment.op !== 'insert');
-  const after = segments.filter((segment) => segment.op !== 'delete');
   return (
     <div className="redline-columns" data-testid="redline-columns">
       <div className="redline-columns__side">
@@ -58,7 +91,9 @@ export function SideBySideRedline({
         {beforeMissing ? (
           <p className="redline-columns__missing">{beforeMissing}</p>
         ) : (
-          <div className="redline">{before.map(renderSegment)}</div>
+          <div className="redline">
+            <RedlineText segments={segments} view="before" />
+          </div>
         )}
       </div>
       <div className="redline-columns__side">
@@ -66,7 +101,9 @@ export function SideBySideRedline({
         {afterMissing ? (
           <p className="redline-columns__missing">{afterMissing}</p>
         ) : (
-          <div className="redline">{after.map(renderSegment)}</div>
+          <div className="redline">
+            <RedlineText segments={segments} view="after" />
+          </div>
         )}
       </div>
     </div>
