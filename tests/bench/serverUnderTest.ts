@@ -74,10 +74,9 @@ export class ServerUnderTest {
   static async start(kind: ServerKind, options: StartOptions = {}): Promise<ServerUnderTest> {
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'draftroom-bench-'));
-    const profileFlags = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}`] : [];
     const child = fork(SCRIPT[kind], [JSON.stringify({ ...options, dataDir })], {
       cwd: repoRoot,
-      execArgv: ['--import', 'tsx', '--expose-gc', ...profileFlags, ...(options.nodeFlags ?? [])],
+      execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((resolve, reject) => {
@@ -165,6 +164,7 @@ export class ServerUnderTest {
   /** Graceful stop (ours compacts open documents), then the process exits. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null) {
+      await this.writeProfile();
       await this.request('stop').catch(() => undefined);
       await this.exited;
     }
@@ -173,8 +173,16 @@ export class ServerUnderTest {
 
   /** SIGKILL: nothing is flushed or compacted. The data directory is kept. */
   async kill(): Promise<void> {
+    await this.writeProfile();
     this.child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** BENCH_CPU_PROF: the server writes its CPU profile so far (the path is printed). */
+  private async writeProfile(): Promise<void> {
+    if (!process.env.BENCH_CPU_PROF) return;
+    const path = await this.request<string>('writeProfile').catch(() => undefined);
+    if (path) process.stdout.write(`  ${this.kind} CPU profile: ${path}\n`);
   }
 
   private async signIn(): Promise<string> {

@@ -112,12 +112,19 @@ async function awaitObservers(
   if (!done) throw new Error('observers did not receive every update in time');
 }
 
+/**
+ * One writer replays `updates` (typed into the document that starts as
+ * `initialState`) to 10 observers. `window`: how many updates the writer may
+ * send ahead of the first observer's receipts (WINDOW = 1000 by default;
+ * Infinity sends them all back to back, the burst scenario).
+ */
 export async function replayOneWriter(
   server: ServerUnderTest,
   documentId: string,
   trace: EditingTrace,
   updates: readonly Uint8Array[],
   initialState: Uint8Array,
+  window = WINDOW,
 ): Promise<ReplayResult> {
   const { clockAfter, sentinel, writerId, finalClock } = withSentinel(updates, initialState);
   const observers = await openObservers(server, documentId);
@@ -142,7 +149,7 @@ export async function replayOneWriter(
   const started = performance.now();
   let sent = 0;
   while (sent < updates.length) {
-    const limit = Math.min(updates.length, acknowledged() + WINDOW);
+    const limit = Math.min(updates.length, acknowledged() + window);
     while (sent < limit) writer!.sendUpdate(updates[sent++]!);
     await pause(sent >= limit ? 1 : 0);
   }

@@ -16,7 +16,7 @@ export type TraceName = 'automerge-paper' | 'friendsforever_flat';
 export type Patch = [number, number, string];
 
 export interface EditingTrace {
-  name: TraceName;
+  name: string;
   startContent: string;
   endContent: string;
   txns: { patches: Patch[] }[];

@@ -35,6 +35,15 @@ const server = await startServer(
     collabMessagesPerSecond: 1e9,
     collabMessageBurst: 1e9,
     collabBytesPerSecond: 2 ** 40,
+    // Every simulated editor is the same bench user, standing for up to 500 people: the per-user
+    // bounds (answers, presence rate, buffered bytes) would otherwise treat them as one person.
+    collabSyncAnswersBurst: 1e9,
+    collabSyncAnswersPerMinute: 1e9,
+    collabPresenceAnswersBurst: 1e9,
+    collabPresenceAnswersPerMinute: 1e9,
+    presenceBytesPerSecond: 2 ** 40,
+    presenceByteBurst: 2 ** 40,
+    maxUserSendBufferBytes: 2 ** 40,
   }),
   logger,
 );

@@ -4,6 +4,10 @@
  * over the IPC channel to the bench runner (the load generator), plus any
  * commands the server script adds (create documents, stop…).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface ServerStats {
@@ -100,6 +104,32 @@ export interface ReadyMessage {
 
 export type CommandHandler = (args: unknown) => unknown | Promise<unknown>;
 
+/**
+ * BENCH_CPU_PROF: the V8 CPU profiler runs from start-up; `writeProfile`
+ * writes what it sampled so far to `<tmpdir>/draftroom-bench-<pid>-<n>.cpuprofile`
+ * and starts a new one. (`--cpu-prof` writes only at a clean exit, so it loses
+ * the profile of a server the bench kills with SIGKILL.)
+ */
+class CpuProfiler {
+  private readonly session = new Session();
+  private written = 0;
+
+  async start(): Promise<void> {
+    this.session.connect();
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.start');
+  }
+
+  /** Returns the path written. */
+  async write(): Promise<string> {
+    const { profile } = await this.session.post('Profiler.stop');
+    const path = join(tmpdir(), `draftroom-bench-${process.pid}-${++this.written}.cpuprofile`);
+    writeFileSync(path, JSON.stringify(profile));
+    await this.session.post('Profiler.start');
+    return path;
+  }
+}
+
 function send(message: ProbeReply | ReadyMessage): void {
   process.send?.(message);
 }
@@ -133,7 +163,10 @@ export function serveProbe(openDocuments: () => number, handlers: Record<string,
       openDocuments: openDocuments(),
     };
   };
+  const profiler = process.env.BENCH_CPU_PROF ? new CpuProfiler() : undefined;
+  void profiler?.start();
   const builtIn: Record<string, CommandHandler> = {
+    writeProfile: () => profiler?.write(),
     reset: () => {
       delay.reset();
       cpuAtReset = process.cpuUsage();
