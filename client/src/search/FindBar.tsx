@@ -10,6 +10,8 @@ import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useId, use
 import { focusText } from '../editor/readOnlyCaret';
 import { ariaShortcut, shortcutLabel } from '../keyboard';
 import '../styles/search.css';
+import { ChevronDownIcon, ChevronUpIcon, SearchIcon } from '../components/icons';
+import { CloseIcon } from '../versions/icons';
 import {
   activeMatchIndex,
   currentQuery,
@@ -20,7 +22,6 @@ import {
   selectMatch,
   setFindQuery,
 } from './findInDocument';
-import { ChevronDownIcon, ChevronUpIcon, CloseIcon, SearchIcon } from './icons';
 
 const SHORTCUT = 'Mod-f';
 

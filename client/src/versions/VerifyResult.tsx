@@ -1,45 +1,8 @@
 /** The answer of a verification: the matching version(s), or why nothing matches. */
-import { CURRENT_TEXT, type DocumentSummary, type VersionSummary } from '@draftroom/shared';
-import { formatDateTime } from '../format';
-import { Link } from '../router';
+import type { DocumentSummary } from '@draftroom/shared';
+import { VersionMatch } from '../verify/VersionMatch';
 import { SealIcon } from './icons';
-import { authorLabel, meetingLabel } from './labels';
-import { comparePath, versionPath } from './routes';
 import type { VerifyResult } from './types';
-
-function Match({ version, documentTitle }: { version: VersionSummary; documentTitle: string }) {
-  return (
-    <li className="verify-match" data-testid="verify-match">
-      <dl className="verify-match__facts">
-        <dt>Document</dt>
-        <dd>{documentTitle}</dd>
-        <dt>Version</dt>
-        <dd>
-          <strong>{version.label}</strong>
-          {version.kind === 'automatic' ? ' (automatic checkpoint)' : ''}
-        </dd>
-        <dt>Saved</dt>
-        <dd>
-          {formatDateTime(version.createdAt)} by {authorLabel(version)}
-        </dd>
-        {version.meeting ? (
-          <>
-            <dt>Circulated for</dt>
-            <dd>{meetingLabel(version.meeting)}</dd>
-          </>
-        ) : null}
-      </dl>
-      <div className="verify-match__actions">
-        <Link to={versionPath(version.documentId, version.id)} className="button button--small">
-          Open this version
-        </Link>
-        <Link to={comparePath(version.documentId, version.id, CURRENT_TEXT)} className="button button--small">
-          Compare with the current text
-        </Link>
-      </div>
-    </li>
-  );
-}
 
 interface VerifyResultViewProps {
   source: string;
@@ -76,7 +39,7 @@ export function VerifyResultView({ source, result, documents }: VerifyResultView
       </p>
       <ul className="verify-matches">
         {result.matches.map((version) => (
-          <Match key={version.id} version={version} documentTitle={titleOf(version.documentId)} />
+          <VersionMatch key={version.id} version={version} title={titleOf(version.documentId)} />
         ))}
       </ul>
     </div>
