@@ -7,8 +7,13 @@ import { forgetOfflineAnswers } from './offline/serviceWorker';
 
 const OFFLINE_PREFIX = 'draftroom:';
 
-export function offlineStoreName(documentId: string): string {
-  return `${OFFLINE_PREFIX}${documentId}`;
+/**
+ * The IndexedDB database holding `userId`'s copy of a document. Kept per user:
+ * changes typed by one person and not yet sent must never be loaded into
+ * another person's editor on the same browser and sent under their name.
+ */
+export function offlineStoreName(documentId: string, userId: string): string {
+  return `${OFFLINE_PREFIX}${userId}:${documentId}`;
 }
 
 /** Deletes one offline copy. Resolves once deleted (or when deletion is blocked by an open tab). */

@@ -12,6 +12,16 @@ import type { NegotiationEvent } from './negotiation';
 /** The URL path prefix of a document's collaboration socket. */
 export const COLLAB_PATH_PREFIX = '/collab/';
 
+/**
+ * The query parameter naming the user a collaboration socket is opened for
+ * (`/collab/<documentId>?as=<userId>`). A browser holds one session cookie for
+ * all its tabs: when another tab signs in as someone else, a tab's reconnect
+ * would otherwise send its unsent changes under that other person's name. The
+ * server closes a socket whose session belongs to another user with 4401
+ * before any document byte is exchanged.
+ */
+export const COLLAB_USER_PARAM = 'as';
+
 /** Top-level message types (the first varint of every binary frame). */
 export const MessageType = {
   /** y-protocols sync: step 1, step 2 or update. */

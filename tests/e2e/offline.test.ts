@@ -30,29 +30,44 @@ function keptAnswers(page: Page): Promise<string[]> {
   }, API_CACHE);
 }
 
-/** Records in the browser's IndexedDB copy of a document (y-indexeddb's `updates` store). */
+/**
+ * Records in the browser's IndexedDB copy of a document (y-indexeddb's
+ * `updates` store), whoever's it is (copies are named `draftroom:<user>:<document>`).
+ */
 function offlineCopyRecords(page: Page, documentId: string): Promise<number> {
   return page.evaluate(
-    (name) =>
+    (suffix) =>
       new Promise<number>((resolve) => {
-        const open = indexedDB.open(name);
-        open.onerror = () => resolve(0);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('updates')) {
-            db.close();
+        void indexedDB.databases().then((databases) => {
+          const name = databases.find(
+            (db) => db.name?.startsWith('draftroom:') && db.name.endsWith(suffix),
+          )?.name;
+          if (!name) {
             resolve(0);
             return;
           }
-          const count = db.transaction('updates').objectStore('updates').count();
-          count.onsuccess = () => {
-            db.close();
-            resolve(count.result);
+          countRecords(name);
+        });
+        const countRecords = (name: string) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => resolve(0);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('updates')) {
+              db.close();
+              resolve(0);
+              return;
+            }
+            const count = db.transaction('updates').objectStore('updates').count();
+            count.onsuccess = () => {
+              db.close();
+              resolve(count.result);
+            };
+            count.onerror = () => resolve(0);
           };
-          count.onerror = () => resolve(0);
         };
       }),
-    `draftroom:${documentId}`,
+    `:${documentId}`,
   );
 }
 

@@ -4,6 +4,7 @@
  * `useCollaboration` hook turns its events into state.
  */
 import {
+  COLLAB_USER_PARAM,
   FINAL_CLOSE_CODES,
   MessageType,
   type ServerNotice,
@@ -76,13 +77,20 @@ export interface CollabSessionOptions {
   onNotice: (notice: ServerNotice | Record<string, unknown>) => void;
   /** The server's `MAX_MESSAGE_BYTES`, when it tells; the shared default otherwise. */
   frameLimit?: number;
+  /**
+   * The signed-in user this page works for: the socket says so (`?as=`) and the
+   * server refuses it (4401) if this browser's session now belongs to someone
+   * else; the offline copy is kept per user.
+   */
+  userId: string;
 }
 
 export function openCollabSession(documentId: string, options: CollabSessionOptions): CollabSession {
   const ydoc = new Y.Doc();
-  const persistence = new IndexeddbPersistence(offlineStoreName(documentId), ydoc);
+  const persistence = new IndexeddbPersistence(offlineStoreName(documentId, options.userId), ydoc);
   const provider = new WebsocketProvider(collabBaseUrl(), documentId, ydoc, {
     connect: false,
+    params: { [COLLAB_USER_PARAM]: options.userId },
     // Tabs sync through the server only, so an offline tab really is offline.
     disableBc: true,
     shouldReconnect,

@@ -275,13 +275,14 @@ export function useCollaboration(
     const opened = openCollabSession(documentId, {
       onNotice: (notice) => latestHandlers.current.onNotice(notice),
       frameLimit,
+      userId: user.userId,
     });
     setSession(opened);
     return () => {
       opened.destroy();
       setSession(null);
     };
-  }, [documentId, latestHandlers, frameLimit]);
+  }, [documentId, latestHandlers, frameLimit, user.userId]);
 
   const { contentReady, emptyDocument } = useContentReady(session);
   const { connection, stopped, resume } = useConnection(session, latestHandlers);
@@ -290,9 +291,9 @@ export function useCollaboration(
   /** Drops this browser's copy of the document (including refused changes) and loads it fresh. */
   const discardLocalCopy = useCallback(async () => {
     session?.destroy();
-    await deleteOfflineCopy(offlineStoreName(documentId));
+    await deleteOfflineCopy(offlineStoreName(documentId, user.userId));
     window.location.reload();
-  }, [session, documentId]);
+  }, [session, documentId, user.userId]);
 
   return { session, contentReady, emptyDocument, connection, stopped, resume, presence, discardLocalCopy };
 }

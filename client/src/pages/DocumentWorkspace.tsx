@@ -15,7 +15,7 @@ import {
   type UserProfile,
 } from '@draftroom/shared';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { checkSession } from '../api';
+import { fetchCurrentUser } from '../api';
 import { useAuth } from '../auth';
 import { AppHeader } from '../components/AppHeader';
 import { ClosedBanner } from '../components/ClosedBanner';
@@ -207,7 +207,13 @@ function LoadingWorkspace({
  * When the browser already holds a valid session (the user signed in again
  * meanwhile, and this socket still ran on the old one), it just reconnects.
  */
-function useSignInAgainToResume(stopped: StoppedInfo | null, resume: () => void) {
+/**
+ * After the session ended: resumes once this browser is signed in again as
+ * the same person (`userId`). A session of someone else (another tab signed
+ * in as another user) does not count: the dialog asks this person to sign in
+ * again, so nothing typed here is sent under another name.
+ */
+function useSignInAgainToResume(stopped: StoppedInfo | null, resume: () => void, userId: string) {
   const { requireSignIn } = useAuth();
   const latestResume = useRef(resume);
   latestResume.current = resume;
@@ -215,13 +221,14 @@ function useSignInAgainToResume(stopped: StoppedInfo | null, resume: () => void)
     if (stopped?.reason !== 'signed-out') return;
     let active = true;
     void (async () => {
-      const signedIn = (await checkSession()) === 'valid' || (await requireSignIn());
+      const current = await fetchCurrentUser().catch(() => null);
+      const signedIn = current?.id === userId || (await requireSignIn());
       if (active && signedIn) latestResume.current();
     })();
     return () => {
       active = false;
     };
-  }, [stopped, requireSignIn]);
+  }, [stopped, requireSignIn, userId]);
 }
 
 interface DocumentWorkspaceProps {
@@ -290,7 +297,7 @@ export function DocumentWorkspace({ detail, user, onRoleMayHaveChanged }: Docume
   useEffect(() => {
     if (closed) clearToasts();
   }, [closed, clearToasts]);
-  useSignInAgainToResume(collab.stopped, collab.resume);
+  useSignInAgainToResume(collab.stopped, collab.resume, user.id);
   useRefreshOnReconnect(negotiation, collab.session);
   const negotiationLayer = useNegotiationLayer(negotiation);
   // The negotiation controls follow a live role change too.

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import {
   CloseCode,
   COLLAB_PATH_PREFIX,
+  COLLAB_USER_PARAM,
   canEditText,
   type DocumentSummary,
   documentIdSchema,
@@ -59,6 +60,8 @@ interface Admission {
   sessionToken: string;
   /** When the session expires, in ms since the epoch. */
   sessionExpiresAt: number;
+  /** The user the client opened the socket for (`?as=`), when it said. */
+  expectedUserId: string | null;
 }
 
 const HTTP_REASON: Record<number, string> = {
@@ -172,11 +175,26 @@ export class CollabServer {
     if ((this.connectionsPerUser.get(user.id) ?? 0) >= this.options.maxConnectionsPerUser) {
       return { status: 429, message: 'too many open connections for this user', userId: user.id };
     }
-    return { user, document, sessionToken, sessionExpiresAt: session.expiresAt.getTime() };
+    return {
+      user,
+      document,
+      sessionToken,
+      sessionExpiresAt: session.expiresAt.getTime(),
+      expectedUserId: url.searchParams.get(COLLAB_USER_PARAM),
+    };
   }
 
   private accept(ws: WebSocket, admission: Admission, remoteAddress: string): void {
     const { user, document, sessionToken } = admission;
+    if (admission.expectedUserId !== null && admission.expectedUserId !== user.id) {
+      // Another user signed in in this browser: nothing typed for the first may go out under their name.
+      this.logger.info(
+        { documentId: document.id, userId: user.id },
+        'socket opened for another user; closed',
+      );
+      ws.close(CloseCode.Unauthenticated, 'this browser is now signed in as someone else');
+      return;
+    }
     const room = this.rooms.open(document.id);
     const logger = this.logger.child({ documentId: document.id, userId: user.id });
     const guards = this.bounds.guardsFor(user.id, admission.sessionExpiresAt);

@@ -3,9 +3,11 @@
  * (read from the Y.Doc over a collaboration socket that never edits and
  * publishes no presence) and its negotiation state (live from that socket).
  */
+
 import { CONTENT_FIELD, type DocumentDetail } from '@draftroom/shared';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ApiRequestError, getDocument } from '../../api';
+import { useSignedInUser } from '../../auth';
 import { type CollabSession, openCollabSession } from '../../editor/collabSession';
 import type { ClauseDirectory } from '../clauseDirectory';
 import { receiveNegotiationNotice, useNegotiationStore, useRefreshOnReconnect } from '../negotiationSync';
@@ -74,16 +76,18 @@ export function useDashboardData(documentId: string) {
   const detail = useDetail(documentId);
   const store = useNegotiationStore(documentId);
   const [session, setSession] = useState<CollabSession | null>(null);
+  const userId = useSignedInUser().id;
   useEffect(() => {
     const opened = openCollabSession(documentId, {
       onNotice: (notice) => receiveNegotiationNotice(store, notice),
+      userId,
     });
     setSession(opened);
     return () => {
       opened.destroy();
       setSession(null);
     };
-  }, [documentId, store]);
+  }, [documentId, store, userId]);
   useRefreshOnReconnect(store, session);
   const directory = useDirectory(session);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
