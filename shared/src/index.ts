@@ -6,3 +6,4 @@ export * from './schema';
 export * from './validation';
 export * from './verification';
 export * from './versions';
+export * from './xmlText';

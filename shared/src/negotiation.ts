@@ -4,6 +4,7 @@
  * authors and times come from the server's session.
  */
 import { z } from 'zod';
+import { xmlText } from './xmlText';
 
 export const CLAUSE_STATUSES = ['open', 'bracketed', 'agreed-ad-referendum', 'agreed'] as const;
 export type ClauseStatus = (typeof CLAUSE_STATUSES)[number];
@@ -122,11 +123,11 @@ export type NegotiationEvent =
   | { type: 'bracket'; bracket: Bracket };
 
 // Request bodies.
-const body = z.string().trim().min(1, 'Write something first.').max(10_000);
+const body = xmlText(z.string().trim().min(1, 'Write something first.').max(10_000));
 export const rangeAnchorSchema = z.object({
   start: z.string().min(1).max(2048),
   end: z.string().min(1).max(2048),
-  quote: z.string().max(5_000),
+  quote: xmlText(z.string().max(5_000)),
 });
 export const newThreadSchema = z.object({
   clauseId: z.string().min(1).max(64),
@@ -137,14 +138,17 @@ export const commentBodySchema = z.object({ body });
 export const clauseStatusSchema = z.object({ status: z.enum(CLAUSE_STATUSES) });
 export const positionSchema = z.object({
   position: z.enum(POSITIONS),
-  note: z.string().trim().max(1_000).default(''),
+  note: xmlText(z.string().trim().max(1_000)).default(''),
 });
 export const newBracketSchema = z.object({
   id: z.string().regex(/^br-[a-f0-9]{6,32}$/),
   clauseId: z.string().min(1).max(64),
-  alternatives: z.array(z.string().max(5_000)).min(1).max(8),
+  alternatives: z
+    .array(xmlText(z.string().max(5_000)))
+    .min(1)
+    .max(8),
 });
-export const bracketAlternativeSchema = z.object({ text: z.string().max(5_000) });
+export const bracketAlternativeSchema = z.object({ text: xmlText(z.string().max(5_000)) });
 export const bracketResolutionSchema = z.union([
   z.object({ keep: z.number().int().min(0) }),
   z.object({ drop: z.literal(true) }),

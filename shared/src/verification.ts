@@ -32,6 +32,8 @@ export interface DocxVerification<Comparison = unknown> {
   claimed: VersionSummary[];
   /** For `differs`: the claimed version compared with the file's text, clause by clause. */
   differences: Comparison | null;
+  /** Why the file cannot be vouched for, when it holds what Draftroom never writes (hidden or revision-marked text). */
+  reason?: string;
 }
 
 /** One version as the public verification names it: nothing but these three facts. */

@@ -1,6 +1,7 @@
 /** Meetings of a process and named / automatic versions of its documents. */
 import { z } from 'zod';
 import type { Actor } from './negotiation';
+import { xmlText } from './xmlText';
 
 export const MEETING_KINDS = [
   'workshop',
@@ -72,8 +73,8 @@ export interface VersionSummary {
 }
 
 export const newVersionSchema = z.object({
-  label: z.string().trim().min(1, 'Give the version a label.').max(200),
-  note: z.string().trim().max(2_000).default(''),
+  label: xmlText(z.string().trim().min(1, 'Give the version a label.').max(200)),
+  note: xmlText(z.string().trim().max(2_000)).default(''),
   meetingId: z.string().min(1).nullable().default(null),
 });
 

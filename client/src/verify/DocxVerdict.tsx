@@ -128,7 +128,8 @@ export function DocxVerdictView({ source, verdict, documents }: VerdictProps) {
   }
   return (
     <div className="verify-outcome verify-outcome--none" data-testid="verify-outcome" data-outcome="unknown">
-      <h2>No version matches</h2>
+      <h2>{verdict.reason ? 'This file cannot be confirmed' : 'No version matches'}</h2>
+      {verdict.reason ? <p data-testid="verify-reason">{verdict.reason}</p> : null}
       <p>
         The text of “{source}” is not the text of any version you can see in Draftroom
         {verdict.fingerprint ? ', and the fingerprint in its footer names none' : ''}. It may have been

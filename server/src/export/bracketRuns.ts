@@ -10,7 +10,8 @@
  * footnote reference and runs up to the next is an alternative, not part of
  * the text the fingerprint covers.
  */
-import { FootnoteReferenceRun, Paragraph, type ParagraphChild, TextRun } from 'docx';
+import { FootnoteReferenceRun, Paragraph, type ParagraphChild, type TextRun } from 'docx';
+import { safeRun } from './safeRuns';
 
 /** One alternative wording of a bracket and who proposed it. */
 export interface BracketAlternativeNote {
@@ -26,7 +27,7 @@ export type BracketNotes = ReadonlyMap<string, readonly BracketAlternativeNote[]
 export const ALTERNATIVE_SEPARATOR = ' / ';
 
 function footnote(text: string): FootnoteReferenceRun {
-  return new FootnoteReferenceRun({ children: [new Paragraph({ children: [new TextRun(text)] })] });
+  return new FootnoteReferenceRun({ children: [new Paragraph({ children: [safeRun(text)] })] });
 }
 
 /**

@@ -7,7 +7,7 @@
  * changes instead (`redlineWriters.ts`).
  */
 import { CLAUSE_STATUS_LABEL, type ClauseStatus, redlineParagraphs } from '@draftroom/shared';
-import { Document, HeadingLevel, Packer, Paragraph, type ParagraphChild, TextRun } from 'docx';
+import { Document, HeadingLevel, Packer, Paragraph, type ParagraphChild, type TextRun } from 'docx';
 import type { ClauseComparison, DocumentComparison, SectionComparison, Segment } from '../compare/types';
 import { bracketWordings } from './bracketRuns';
 import {
@@ -28,6 +28,7 @@ import {
   type RevisionOf,
   trackedWriter,
 } from './redlineWriters';
+import { safeRun, xmlSafeText } from './safeRuns';
 
 export interface ComparisonExport {
   title: string;
@@ -144,7 +145,7 @@ function clauseParagraphsOf(
     ...more.map((paragraph) => continuationParagraph(paragraph.children, 0, paragraph.mark)),
   ];
   for (const line of negotiationLines(entry, proponents)) {
-    paragraphs.push(continuationParagraph([new TextRun({ text: line, size: 18, color: COLOUR.note })]));
+    paragraphs.push(continuationParagraph([safeRun({ text: line, size: 18, color: COLOUR.note })]));
   }
   return paragraphs;
 }
@@ -157,7 +158,7 @@ function sectionHeading(section: SectionComparison, writer: RedlineWriter): Para
   if (section.renamed) notes.push('Renamed');
   if (section.moved) notes.push(`Moved from ${section.beforeNumber}`);
   const title = writer.paragraph(section.titleRedline).children;
-  const children: ParagraphChild[] = [new TextRun(`${number}. `), ...title];
+  const children: ParagraphChild[] = [safeRun(`${number}. `), ...title];
   if (notes.length > 0) children.push(noteRun(`  [${notes.join('; ')}]`));
   return new Paragraph({ heading: HeadingLevel.HEADING_2, keepNext: true, children });
 }
@@ -176,7 +177,7 @@ function summaryParagraphs(input: ComparisonExport): Paragraph[] {
     input.form === 'tracked'
       ? new Paragraph({
           children: [
-            new TextRun(
+            safeRun(
               'The changes are tracked changes: accept or reject them under Review (Word, LibreOffice).',
             ),
           ],
@@ -186,14 +187,14 @@ function summaryParagraphs(input: ComparisonExport): Paragraph[] {
     legend ??
       new Paragraph({
         children: [
-          new TextRun('Legend: '),
+          safeRun('Legend: '),
           ...textRuns('inserted text', { inserted: true }),
-          new TextRun(', '),
+          safeRun(', '),
           ...textRuns('deleted text', { deleted: true }),
-          new TextRun('.'),
+          safeRun('.'),
         ],
       }),
-    new Paragraph({ children: [new TextRun(`Clauses: ${counts.join(', ')}. Sections: ${sections}.`)] }),
+    new Paragraph({ children: [safeRun(`Clauses: ${counts.join(', ')}. Sections: ${sections}.`)] }),
     ...(input.changedOnly ? [new Paragraph({ children: [noteRun('Only changed clauses are shown.')] })] : []),
   ];
 }
@@ -210,13 +211,13 @@ function bodyParagraphs(input: ComparisonExport): Paragraph[] {
   const writer =
     input.form === 'tracked' ? trackedWriter(input.revisionOf ?? (() => fallback)) : formattedWriter();
   const paragraphs: Paragraph[] = [
-    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(`${input.title} — comparison`)] }),
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [safeRun(`${input.title} — comparison`)] }),
     new Paragraph({ children: [noteRun(`${input.beforeLabel} → ${input.afterLabel}${when}`)] }),
     ...summaryParagraphs(input),
   ];
   if (comparison.preamble.changed || !changedOnly) {
     paragraphs.push(
-      new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun('Preamble')] }),
+      new Paragraph({ heading: HeadingLevel.HEADING_2, children: [safeRun('Preamble')] }),
       ...redlineParagraphs(comparison.preamble.redline, 'inline').map((pieces) => {
         const { children, mark } = writer.paragraph(pieces);
         return new Paragraph({ children, run: mark });
@@ -243,7 +244,7 @@ export async function exportComparisonDocx(input: ComparisonExport): Promise<Buf
   ].filter((line): line is string => line !== undefined);
   const document = new Document({
     creator: 'Draftroom',
-    title: `${input.title} — ${input.beforeLabel} → ${input.afterLabel}`,
+    title: xmlSafeText(`${input.title} — ${input.beforeLabel} → ${input.afterLabel}`),
     styles: DOCUMENT_STYLES,
     sections: [
       {

@@ -14,13 +14,14 @@ import {
   Paragraph,
   type ParagraphChild,
   Tab,
-  TextRun,
+  type TextRun,
   UnderlineType,
 } from 'docx';
 import type { Block, TextRun as StructureRun } from '../content/structure';
 import { listOrdinals } from '../content/structure';
 import { type BracketNotes, bracketTail } from './bracketRuns';
 import { DEFAULT_PROCESS_TIME_ZONE, dateTimeForPeople } from './peopleDates';
+import { safeRun } from './safeRuns';
 
 /** Printed before a version's fingerprint in the footer; `extractFingerprintFromDocx` looks for it. */
 export const FINGERPRINT_LABEL = 'SHA-256: ';
@@ -58,14 +59,12 @@ function runOptions(style: RunStyle) {
 export function textRuns(text: string, style: RunStyle = {}): TextRun[] {
   return text
     .split('\n')
-    .map(
-      (line, index) => new TextRun({ text: line, break: index > 0 ? 1 : undefined, ...runOptions(style) }),
-    );
+    .map((line, index) => safeRun({ text: line, break: index > 0 ? 1 : undefined, ...runOptions(style) }));
 }
 
 /** A note such as "[Moved from 1.2]": italic, grey. */
 export function noteRun(text: string): TextRun {
-  return new TextRun({ text, italics: true, color: COLOUR.note });
+  return safeRun({ text, italics: true, color: COLOUR.note });
 }
 
 /**
@@ -115,11 +114,7 @@ export function numberedParagraph(
     spacing: { before: 80, after: 80 },
     keepLines: true,
     run: mark,
-    children: [
-      new TextRun({ text: number, bold: true }),
-      new TextRun({ children: [new Tab()] }),
-      ...children,
-    ],
+    children: [safeRun({ text: number, bold: true }), safeRun({ children: [new Tab()] }), ...children],
   });
 }
 
@@ -158,7 +153,7 @@ export function clauseParagraphs(
   const ordinals = listOrdinals(blocks);
   const paragraphs = blocks.map((block, index) => {
     const { marker, indent } = listMarker(block, ordinals[index] ?? 0);
-    const runs = [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs, {}, notes)];
+    const runs = [...(marker ? [safeRun(marker)] : []), ...formattedRuns(block.runs, {}, notes)];
     if (index === 0) return numberedParagraph(number, [...lead, ...runs]);
     return continuationParagraph(runs, indent);
   });
@@ -189,7 +184,7 @@ export function preambleParagraphs(blocks: readonly Block[], notes?: BracketNote
     return new Paragraph({
       indent: indent > 0 || marker ? { left: indent + LIST_INDENT } : undefined,
       spacing: { after: 120 },
-      children: [...(marker ? [new TextRun(marker)] : []), ...formattedRuns(block.runs, {}, notes)],
+      children: [...(marker ? [safeRun(marker)] : []), ...formattedRuns(block.runs, {}, notes)],
     });
   });
 }
@@ -201,7 +196,7 @@ export function pageHeader(lines: readonly string[]): Header {
       (line, index) =>
         new Paragraph({
           alignment: AlignmentType.RIGHT,
-          children: [new TextRun({ text: line, size: 16, color: COLOUR.note, bold: index === 0 })],
+          children: [safeRun({ text: line, size: 16, color: COLOUR.note, bold: index === 0 })],
         }),
     ),
   });
@@ -214,14 +209,14 @@ export function pageFooter(lines: readonly string[]): Footer {
       new Paragraph({
         alignment: AlignmentType.CENTER,
         children: [
-          new TextRun({ children: ['Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 18 }),
+          safeRun({ children: ['Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 18 }),
         ],
       }),
       ...lines.map(
         (line) =>
           new Paragraph({
             alignment: AlignmentType.CENTER,
-            children: [new TextRun({ text: line, size: 14, color: COLOUR.note })],
+            children: [safeRun({ text: line, size: 14, color: COLOUR.note })],
           }),
       ),
     ],

@@ -17,14 +17,9 @@
  * its revisions names them all ("Czech Republic (CZ), Hungary (HU)").
  */
 import type { RedlinePiece } from '@draftroom/shared';
-import {
-  DeletedTextRun,
-  InsertedTextRun,
-  type IParagraphRunOptions,
-  type ParagraphChild,
-  TextRun,
-} from 'docx';
+import type { IParagraphRunOptions, ParagraphChild } from 'docx';
 import { textRuns } from './docxParts';
+import { safeDeletedRun, safeInsertedRun, safeRun } from './safeRuns';
 
 export type RedlineForm = 'formatted' | 'tracked';
 
@@ -69,9 +64,9 @@ export function trackedWriter(revisionOf: RevisionOf): RedlineWriter {
   const runs = (piece: RedlinePiece, clauseId: string | undefined, bold: boolean | undefined) =>
     piece.text.split('\n').map((line, index): ParagraphChild => {
       const options = { text: line, bold, break: index > 0 ? 1 : undefined };
-      if (piece.op === 'insert') return new InsertedTextRun({ ...options, ...change(clauseId) });
-      if (piece.op === 'delete') return new DeletedTextRun({ ...options, ...change(clauseId) });
-      return new TextRun(options);
+      if (piece.op === 'insert') return safeInsertedRun({ ...options, ...change(clauseId) });
+      if (piece.op === 'delete') return safeDeletedRun({ ...options, ...change(clauseId) });
+      return safeRun(options);
     });
   return {
     form: 'tracked',

@@ -11,7 +11,7 @@
  * section headings and "N.N<tab>" clause paragraphs. Change them together.
  */
 import { CLAUSE_STATUS_LABEL, type ClauseStatus } from '@draftroom/shared';
-import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import { Document, HeadingLevel, Packer, Paragraph, type TextRun } from 'docx';
 import type { DocumentStructure } from '../content/structure';
 import type { BracketNotes } from './bracketRuns';
 import {
@@ -24,6 +24,7 @@ import {
   pageHeader,
   preambleParagraphs,
 } from './docxParts';
+import { safeRun, xmlSafeText } from './safeRuns';
 
 export interface VersionExport {
   /** The document's title, e.g. "Action Plan 2012–2016". */
@@ -50,7 +51,7 @@ function statusNote(status: string | undefined): TextRun[] {
 
 function bodyParagraphs(input: VersionExport): Paragraph[] {
   const paragraphs: Paragraph[] = [
-    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(input.title)] }),
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [safeRun(input.title)] }),
     new Paragraph({
       spacing: { after: 240 },
       children: [
@@ -64,7 +65,7 @@ function bodyParagraphs(input: VersionExport): Paragraph[] {
       new Paragraph({
         heading: HeadingLevel.HEADING_2,
         keepNext: true,
-        children: [new TextRun(`${section.number}. ${section.title}`)],
+        children: [safeRun(`${section.number}. ${section.title}`)],
       }),
     );
     for (const clause of section.clauses) {
@@ -85,7 +86,7 @@ function bodyParagraphs(input: VersionExport): Paragraph[] {
 export async function exportVersionDocx(input: VersionExport): Promise<Buffer> {
   const document = new Document({
     creator: 'Draftroom',
-    title: `${input.title} — ${input.versionLabel}`,
+    title: xmlSafeText(`${input.title} — ${input.versionLabel}`),
     description: `${FINGERPRINT_LABEL}${input.fingerprint}`,
     styles: DOCUMENT_STYLES,
     sections: [

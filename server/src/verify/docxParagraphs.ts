@@ -46,6 +46,62 @@ export interface DocxReadLimits extends XmlLimits {
 }
 
 const OFF = new Set(['0', 'false', 'off']);
+/**
+ * Elements that hide text, add text the reader does not read (symbols,
+ * fields, drawings, text boxes, embedded content) or mark revisions: the
+ * export never writes them, so a file that has one cannot be vouched for —
+ * wherever it stands, properties included. (The hiding properties count
+ * unless switched off: `<w:vanish w:val="0"/>`.)
+ */
+const HIDING_PROPERTIES = new Set(['w:vanish', 'w:specVanish', 'w:webHidden']);
+const REVISIONS = new Set([
+  'w:del',
+  'w:ins',
+  'w:moveFrom',
+  'w:moveTo',
+  'w:delText',
+  'w:rPrChange',
+  'w:pPrChange',
+  'w:sectPrChange',
+  'w:numberingChange',
+]);
+/** Property containers: inside them any formatting is allowed but the hiding properties and revisions. */
+const PROPERTIES = new Set(['w:pPr', 'w:rPr', 'w:sectPr']);
+/**
+ * The content vocabulary (outside property containers) of the export's
+ * `word/document.xml` and of a LibreOffice or Word re-save of it: anything
+ * else (w:sym, w:fldChar, w:fldSimple, w:instrText, mc:AlternateContent,
+ * w:drawing, w:pict, w:txbxContent, w:object, w:altChunk, w:subDoc,
+ * w:customXml, w:sdt, w:hyperlink, w:tbl, …) makes the file foreign.
+ */
+const CONTENT = new Set([
+  'w:document',
+  'w:body',
+  'w:p',
+  'w:r',
+  'w:t',
+  'w:tab',
+  'w:br',
+  'w:cr',
+  'w:noBreakHyphen',
+  'w:footnoteReference',
+  'w:bookmarkStart',
+  'w:bookmarkEnd',
+  'w:proofErr',
+  'w:lastRenderedPageBreak',
+]);
+
+/** Why an element makes the document foreign, or undefined when the export could have written it. */
+export function foreignElement(
+  name: string,
+  attributes: Readonly<Record<string, string>>,
+  inProperties: boolean,
+): string | undefined {
+  if (HIDING_PROPERTIES.has(name)) return OFF.has(attributes['w:val'] ?? '') ? undefined : name;
+  if (REVISIONS.has(name)) return name;
+  if (inProperties || PROPERTIES.has(name) || CONTENT.has(name)) return undefined;
+  return name;
+}
 /** Elements whose content is not visible text: tracked deletions and moves away. */
 const REMOVED = new Set(['w:del', 'w:moveFrom']);
 const INDENT = /^-?\d+$/;
@@ -71,6 +127,13 @@ export class BodyParagraphReader implements XmlHandlers {
     runProperties: 0,
     text: 0,
   };
+  /**
+   * The first element found that the export never writes and that can hide or add visible text
+   * (`foreignElement`); the paragraphs are then not what the file shows, and it cannot be vouched for.
+   */
+  foreign: string | undefined;
+  /** Open property containers (`w:pPr`, `w:rPr`, `w:sectPr`), anywhere in the part. */
+  private properties = 0;
   private paragraph: DocxParagraph = { pieces: [] };
   /** Whether the current paragraph's first `<w:pPr>` was read (only that one counts). */
   private propertiesRead = false;
@@ -80,6 +143,8 @@ export class BodyParagraphReader implements XmlHandlers {
   constructor(private readonly limits: DocxReadLimits) {}
 
   open(name: string, attributes: Readonly<Record<string, string>>): void {
+    this.foreign ??= foreignElement(name, attributes, this.properties > 0);
+    if (PROPERTIES.has(name)) this.properties++;
     const open = this.counts;
     if (name === 'w:p') this.openParagraph();
     else if (open.paragraph === 0) return;
@@ -94,6 +159,7 @@ export class BodyParagraphReader implements XmlHandlers {
   }
 
   close(name: string): void {
+    if (PROPERTIES.has(name) && this.properties > 0) this.properties--;
     const open = this.counts;
     if (name === 'w:p') {
       open.paragraph--;
@@ -188,3 +254,22 @@ export function bodyParagraphs(documentXml: string, limits = DEFAULT_DOCX_READ_L
 }
 
 export { DocxRefusal, MalformedXmlError };
+
+/**
+ * Reads `word/styles.xml` for a style (or the document defaults) that hides
+ * text or marks revisions: a paragraph or character style can hide every
+ * run that uses it, which the body alone does not show. The export's styles
+ * and a LibreOffice re-save's have none.
+ */
+export class StylesReader implements XmlHandlers {
+  foreign: string | undefined;
+
+  open(name: string, attributes: Readonly<Record<string, string>>): void {
+    if (HIDING_PROPERTIES.has(name) || REVISIONS.has(name))
+      this.foreign ??= foreignElement(name, attributes, true);
+  }
+
+  close(): void {}
+
+  text(): void {}
+}

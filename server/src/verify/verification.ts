@@ -26,29 +26,48 @@ import {
   DEFAULT_DOCX_READ_LIMITS,
   type DocxParagraph,
   type DocxReadLimits,
+  StylesReader,
 } from './docxParagraphs';
 import { idsOf, readDocxStructure } from './docxStructure';
 
 const DOCUMENT_PART = 'word/document.xml';
+const STYLES_PART = 'word/styles.xml';
+
+/** The reason given when a file holds what the export never writes (`ReadDocx.foreign`). */
+export const FOREIGN_CONTENT_REASON =
+  'This file contains hidden, revision-marked or embedded content, which Draftroom never writes; it cannot be confirmed.';
 
 /** What a DOCX shows: the fingerprint its footer prints, and its body's paragraphs. */
 export interface ReadDocx {
   claimedFingerprint: string | undefined;
   /** Undefined when the file is no readable DOCX (not a ZIP, no `word/document.xml`, or malformed XML). */
   paragraphs: DocxParagraph[] | undefined;
+  /**
+   * The first element (in the body or the styles) that Draftroom's export never writes and that can
+   * hide or add visible text (`<w:vanish/>`, `<w:sym>`, `<w:del>`, fields, drawings…): the text read is
+   * then not what the file shows, so it never matches.
+   */
+  foreign?: string;
 }
 
 /** The sink that parses `word/document.xml` as it is inflated; `paragraphs` is set when it parsed whole. */
-function documentSink(limits: DocxReadLimits): EntrySink & { paragraphs?: DocxParagraph[] } {
+function documentSink(
+  limits: DocxReadLimits,
+): EntrySink & { paragraphs?: DocxParagraph[]; foreign?: string } {
   const reader = new BodyParagraphReader(limits);
   const stream = new XmlStream(reader, limits);
   let broken = false;
-  const sink: EntrySink & { paragraphs?: DocxParagraph[] } = {
-    write: (chunk) => guarded(() => stream.write(chunk)),
+  const sink: EntrySink & { paragraphs?: DocxParagraph[]; foreign?: string } = {
+    write: (chunk) =>
+      guarded(() => {
+        stream.write(chunk);
+        sink.foreign ??= reader.foreign;
+      }),
     end: () =>
       guarded(() => {
         stream.end();
         sink.paragraphs = reader.paragraphs;
+        sink.foreign ??= reader.foreign;
       }),
   };
   const guarded = (step: () => void) => {
@@ -59,6 +78,28 @@ function documentSink(limits: DocxReadLimits): EntrySink & { paragraphs?: DocxPa
       if (!(error instanceof MalformedXmlError)) throw error;
       broken = true; // read as no document; the rest of the part is still counted, not parsed
     }
+  };
+  return sink;
+}
+
+/** The sink that reads `word/styles.xml` for hiding properties; a malformed part reads as none. */
+function stylesSink(limits: DocxReadLimits): EntrySink & { foreign?: string } {
+  const reader = new StylesReader();
+  const stream = new XmlStream(reader, limits);
+  let broken = false;
+  const guarded = (step: () => void) => {
+    if (broken) return;
+    try {
+      step();
+    } catch (error) {
+      if (!(error instanceof MalformedXmlError)) throw error;
+      broken = true;
+    }
+    sink.foreign ??= reader.foreign;
+  };
+  const sink: EntrySink & { foreign?: string } = {
+    write: (chunk) => guarded(() => stream.write(chunk)),
+    end: () => guarded(() => stream.end()),
   };
   return sink;
 }
@@ -76,12 +117,13 @@ export async function readDocx(
 ): Promise<ReadDocx> {
   const footers = new FooterFingerprints(docxLimits);
   const body = documentSink(docxLimits);
+  const styles = stylesSink(docxLimits);
   try {
     await readZipEntries(
       bytes,
       {
-        wants: (name) => name === DOCUMENT_PART || FOOTER_PART.test(name),
-        open: (name) => (name === DOCUMENT_PART ? body : footers.sink(name)),
+        wants: (name) => name === DOCUMENT_PART || name === STYLES_PART || FOOTER_PART.test(name),
+        open: (name) => (name === DOCUMENT_PART ? body : name === STYLES_PART ? styles : footers.sink(name)),
       },
       limits,
     );
@@ -89,7 +131,12 @@ export async function readDocx(
     if (error instanceof InvalidZipError) return { claimedFingerprint: undefined, paragraphs: undefined };
     throw error;
   }
-  return { claimedFingerprint: footers.fingerprint, paragraphs: body.paragraphs };
+  const foreign = body.foreign ?? styles.foreign;
+  return {
+    claimedFingerprint: footers.fingerprint,
+    paragraphs: body.paragraphs,
+    ...(foreign !== undefined ? { foreign } : {}),
+  };
 }
 
 /** Where verification looks: the versions one may see, and their structures. */
@@ -121,6 +168,8 @@ export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerif
     ...fields,
   });
   if (!read.paragraphs) return answer({});
+  // Hidden, revision-marked or embedded content: what the reader read is not what the file shows.
+  if (read.foreign !== undefined) return answer({ reason: FOREIGN_CONTENT_REASON });
   const claimedStructure = claimed[0] ? lookup.structureOf(claimed[0]) : undefined;
   const structure = readDocxStructure(read.paragraphs, idsOf(claimedStructure));
   const textFingerprint = fingerprint(structure);
@@ -129,6 +178,24 @@ export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerif
   if (!claimedStructure) return answer({ textFingerprint });
   const differences = compareStructures({ structure: claimedStructure }, { structure });
   return answer({ outcome: 'differs', textFingerprint, differences });
+}
+
+/**
+ * The named versions a public check may name: only when the file holds nothing foreign, its text's
+ * fingerprint is the one its footer prints, and a named version (not an automatic checkpoint) has it.
+ * The text's fingerprint is compared with the footer's before any version is looked up, and no
+ * version is loaded or compared: a file whose footer names a stored version but whose text differs
+ * is answered as fast as any other.
+ */
+export function publicMatches(
+  read: ReadDocx,
+  lookup: Pick<VersionLookup, 'byFingerprint'>,
+): VersionSummary[] {
+  const footer = read.claimedFingerprint;
+  if (!footer || !read.paragraphs || read.foreign !== undefined) return [];
+  const textFingerprint = fingerprint(readDocxStructure(read.paragraphs, idsOf(undefined)));
+  if (textFingerprint !== footer) return [];
+  return lookup.byFingerprint(textFingerprint).filter((version) => version.kind === 'named');
 }
 
 /** A `VersionLookup` over the version store, limited to the versions `visible` lets through. */

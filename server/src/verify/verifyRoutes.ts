@@ -4,9 +4,10 @@
  * - `POST /api/verify/docx` (signed in): the full verdict
  *   (`DocxVerification`), naming only versions of documents the user may see.
  * - `POST /api/public/verify` (no sign-in; `PUBLIC_VERIFY=0` turns it off):
- *   for an exact match — the text is a stored version's and the footer
- *   prints that text's fingerprint — the document's title, the version's
- *   label and date; for anything else `{ match: false }` and nothing more.
+ *   for an exact match — the text is a named version's (not an automatic
+ *   checkpoint's), the footer prints that text's fingerprint, and the file
+ *   holds nothing the export never writes — the document's title, the
+ *   version's label and date; for anything else `{ match: false }` and nothing more.
  *   Rate-limited per client address (`PUBLIC_VERIFY_PER_MINUTE`) with
  *   express-rate-limit, before the body is read.
  *   `GET /api/public/verify` says whether it is on.
@@ -28,7 +29,7 @@ import { signedInUser } from '../http/context';
 import type { DocumentRepository } from '../store/documents';
 import type { VersionStore } from '../versions/versionStore';
 import type { DocxReadLimits } from './docxParagraphs';
-import { type ReadDocx, readDocx, verifyReadDocx, versionLookup } from './verification';
+import { publicMatches, type ReadDocx, readDocx, verifyReadDocx, versionLookup } from './verification';
 import type { VerifySlots } from './verifySlots';
 
 export interface VerifyRouteDeps {
@@ -129,15 +130,18 @@ function userLimiter(perMinute: number, maxBytes: number): RequestHandler {
   });
 }
 
-/** The public facts of an exact match: title, version label, date; nothing for any other outcome. */
+/**
+ * The public facts of an exact match of a named version: title, version label, date; nothing for
+ * any other outcome (`publicMatches`: nothing is loaded or compared when the text is not the footer's).
+ */
 function publicAnswer(read: ReadDocx, deps: VerifyRouteDeps): PublicVerification {
-  const verdict = verifyReadDocx(
+  const matches = publicMatches(
     read,
     versionLookup(deps.versions, () => true),
   );
-  if (verdict.outcome !== 'match' || verdict.fingerprint !== verdict.textFingerprint) return { match: false };
+  if (matches.length === 0) return { match: false };
   const titles = new Map(deps.documents.listAll().map((document) => [document.id, document.title]));
-  const versions: PublicVersionFacts[] = verdict.matches.map((version) => ({
+  const versions: PublicVersionFacts[] = matches.map((version) => ({
     title: titles.get(version.documentId) ?? '',
     versionLabel: version.label,
     date: version.createdAt,

@@ -1,0 +1,51 @@
+import type { VersionSummary } from '@draftroom/shared';
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../server/src/content/structure';
+import { exportVersionDocx } from '../../server/src/export';
+import { bodyParagraphs } from '../../server/src/verify/docxParagraphs';
+import { publicMatches, type ReadDocx } from '../../server/src/verify/verification';
+import { docxPart, richStructure } from '../support/verifyDocx';
+
+async function readExport() {
+  const structure = richStructure();
+  const print = fingerprint(structure);
+  const docx = await exportVersionDocx({
+    title: 'Action Plan',
+    processName: 'Prague Process',
+    versionLabel: 'Rev. 2',
+    date: '2026-11-30T00:53:43.935Z',
+    fingerprint: print,
+    structure,
+  });
+  const read: ReadDocx = {
+    claimedFingerprint: print,
+    paragraphs: bodyParagraphs(docxPart(docx, 'word/document.xml')),
+  };
+  return { read, print };
+}
+
+const version = (kind: VersionSummary['kind'], id: string) => ({ kind, id }) as VersionSummary;
+
+describe('public verification (publicMatches)', () => {
+  it('looks nothing up when the text is not the footer’s, so a real footer answers no slower', async () => {
+    // The footer names another stored version (a real fingerprint); the text is this export's.
+    const { read } = await readExport();
+    const forged = { ...read, claimedFingerprint: 'e'.repeat(64) };
+    const looked: string[] = [];
+    const byFingerprint = (value: string) => {
+      looked.push(value);
+      return [version('named', 'v')];
+    };
+    expect(publicMatches(forged, { byFingerprint })).toEqual([]);
+    expect(looked).toEqual([]);
+  });
+
+  it('names named versions only, never an automatic checkpoint of the same text', async () => {
+    const { read, print } = await readExport();
+    const stored = [version('automatic', 'c'), version('named', 'n')];
+    const lookup = { byFingerprint: (value: string) => (value === print ? stored : []) };
+    expect(publicMatches(read, lookup).map((found) => found.id)).toEqual(['n']);
+    expect(publicMatches(read, { byFingerprint: () => [version('automatic', 'c')] })).toEqual([]);
+    expect(publicMatches({ ...read, foreign: 'w:vanish' }, lookup)).toEqual([]);
+  });
+});
