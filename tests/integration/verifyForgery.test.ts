@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOREIGN_CONTENT_REASON } from '../../server/src/verify/verification';
 import { apiAs, bracketId } from '../support/negotiationApi';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
-import { DOCUMENT_PART, editDocx } from '../support/verifyDocx';
+import { DOCUMENT_PART, docxPart, editDocx } from '../support/verifyDocx';
 import { DOCX_TYPE, expectStatus, type VersionsApi, versionsAs } from '../support/versionsApi';
 
 const GENUINE_TEXT =
@@ -111,5 +111,63 @@ describe('forged DOCX files and characters XML cannot hold', () => {
     expect(JSON.stringify(refused.body)).toContain('U+FFFF');
     expectStatus(await ua.addAlternative(id, 'forced return'), 201);
     expect((await pen.save({ label: 'Rev.\uFFFE 3' })).status).toBe(400);
+  });
+});
+
+describe('a genuine export with another alternative or status note', () => {
+  let server: TestServer;
+  let pen: VersionsApi;
+  let rev2: VersionSummary;
+  let rev2Docx: Uint8Array;
+
+  beforeAll(async () => {
+    server = await startTestServer({ publicVerifyPerMinute: 1000, seedDemoNegotiation: true });
+    pen = await versionsAs(server, DEMO.penHolder);
+    const [seeded] = expectStatus(await pen.list(), 200);
+    const clauseId = expectStatus(await pen.get(seeded?.id ?? ''), 200).structure.sections[0]?.clauses[0]?.id;
+    const negotiation = await apiAs(server, DEMO.penHolder);
+    expectStatus(await negotiation.setStatus(clauseId ?? '', 'agreed-ad-referendum'), 200);
+    rev2 = await pen.saveOk('Rev. 2');
+    rev2Docx = (await pen.exportVersion(rev2.id)).bytes;
+  });
+  afterAll(() => server.dispose());
+
+  /** Public and signed in: not confirmed, the signed-in verdict saying why. */
+  async function expectNotConfirmed(forged: Uint8Array) {
+    expect(await publicVerify(server, forged)).toEqual({ status: 200, body: { match: false } });
+    const verdict = expectStatus(await pen.verifyDocx(forged), 200);
+    expect(verdict.outcome).not.toBe('match');
+    expect(verdict.matches).toEqual([]);
+    expect(verdict.textFingerprint).toBe(rev2.fingerprint);
+    // Rev. 1 has the same text (without the status), so either may be named.
+    expect(verdict.reason).toMatch(
+      /^Its bracket alternatives or status notes differ from Rev\. [12]\b.*’s\.$/,
+    );
+  }
+
+  it('confirms the genuine export, with its alternatives and status note', async () => {
+    const xml = docxPart(rev2Docx, 'word/document.xml');
+    expect(xml).toContain('[Agreed ad referendum] ');
+    expect(xml).toContain('<w:footnoteReference');
+    expect((await publicVerify(server, rev2Docx)).body).toMatchObject({ match: true });
+    expect(expectStatus(await pen.verifyDocx(rev2Docx), 200).outcome).toBe('match');
+  });
+
+  it('never confirms an added alternative wording', async () => {
+    const forged = editDocx(rev2Docx, DOCUMENT_PART, (xml) =>
+      xml.replace(
+        /<w:footnoteReference w:id="(\d+)"\/><\/w:r>/,
+        (reference, id: string) =>
+          `${reference}<w:r><w:t xml:space="preserve"> / NOT agreed</w:t></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="${id}"/></w:r>`,
+      ),
+    );
+    await expectNotConfirmed(forged);
+  });
+
+  it('never confirms a changed status note', async () => {
+    const forged = editDocx(rev2Docx, DOCUMENT_PART, (xml) =>
+      xml.replace('[Agreed ad referendum] ', '[Agreed] '),
+    );
+    await expectNotConfirmed(forged);
   });
 });

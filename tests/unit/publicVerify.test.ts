@@ -24,6 +24,12 @@ async function readExport() {
   return { read, print };
 }
 
+const lookupOf = (byFingerprint: (value: string) => VersionSummary[]) => ({
+  byFingerprint,
+  structureOf: () => richStructure(),
+  snapshotOf: () => ({}),
+});
+
 const version = (kind: VersionSummary['kind'], id: string) => ({ kind, id }) as VersionSummary;
 
 describe('public verification (publicMatches)', () => {
@@ -36,16 +42,21 @@ describe('public verification (publicMatches)', () => {
       looked.push(value);
       return [version('named', 'v')];
     };
-    expect(publicMatches(forged, { byFingerprint })).toEqual([]);
+    expect(publicMatches(forged, lookupOf(byFingerprint))).toEqual([]);
     expect(looked).toEqual([]);
   });
 
   it('names named versions only, never an automatic checkpoint of the same text', async () => {
     const { read, print } = await readExport();
     const stored = [version('automatic', 'c'), version('named', 'n')];
-    const lookup = { byFingerprint: (value: string) => (value === print ? stored : []) };
+    const lookup = lookupOf((value: string) => (value === print ? stored : []));
     expect(publicMatches(read, lookup).map((found) => found.id)).toEqual(['n']);
-    expect(publicMatches(read, { byFingerprint: () => [version('automatic', 'c')] })).toEqual([]);
+    expect(
+      publicMatches(
+        read,
+        lookupOf(() => [version('automatic', 'c')]),
+      ),
+    ).toEqual([]);
     expect(publicMatches({ ...read, foreign: 'w:vanish' }, lookup)).toEqual([]);
   });
 });

@@ -21,11 +21,17 @@
  * Brackets stay as the literal `[` and `]` the export prints, which is what
  * canonical text and compare write for a bracketed passage.
  *
+ * The alternatives and status notes left out of the text are kept apart
+ * (`DocxExtra`, in the order they are read), so verification can require
+ * that they are what the export writes for the matched version's snapshot
+ * (`exportedExtras`): the fingerprint covers the text only.
+ *
  * Limits: a list item that opens a clause reads at level 1 (its level is
  * not visible in the hanging indent); ordered-list numbers are recomputed,
  * not read.
  */
-import { CLAUSE_STATUS_LABEL } from '@draftroom/shared';
+import { CLAUSE_STATUS_LABEL, type ClauseStatus } from '@draftroom/shared';
+import type { BracketState } from '../compare/types';
 import {
   type Block,
   blocksText,
@@ -34,6 +40,7 @@ import {
   type SectionStructure,
 } from '../content/structure';
 import { ALTERNATIVE_SEPARATOR } from '../export/bracketRuns';
+import { xmlSafeText } from '../export/safeRuns';
 import type { DocxParagraph } from './docxParagraphs';
 
 /** Ids for what is read: a version's ids by printed number, so compare can match clauses with it. */
@@ -52,10 +59,20 @@ const BULLET = /^•\u00a0/;
 const ORDERED = /^\d+\)\u00a0/;
 const STATUS_NOTES = Object.values(CLAUSE_STATUS_LABEL).map((label) => `[${label}] `);
 
+/**
+ * What a version DOCX shows besides its canonical text, in reading order:
+ * - `['note', 'clause:N.N', '', '[Agreed] ']`: a clause's italic status note;
+ * - `['alternative', where, n, ' / wording']`: a bracket alternative, in `where` ("preamble",
+ *   "section:N", "clause:N.N") after the n-th `[` of that place's text.
+ */
+export type DocxExtra = readonly ['note' | 'alternative', string, number | '', string];
+
 /** A paragraph's visible text and, per character, whether it is italic; alternatives left out. */
 interface ReadText {
   text: string;
   italic: boolean[];
+  /** The alternatives left out, each with the length of `text` where it stood. */
+  alternatives: { at: number; text: string }[];
 }
 
 /**
@@ -63,7 +80,7 @@ interface ReadText {
  * lies between two footnote references and starts with " / " is one.
  */
 function readText(paragraph: DocxParagraph): ReadText {
-  const result: ReadText = { text: '', italic: [] };
+  const result: ReadText = { text: '', italic: [], alternatives: [] };
   const pieces = mergedPieces(paragraph);
   pieces.forEach((piece, index) => {
     if (piece.kind !== 'text') return;
@@ -71,7 +88,10 @@ function readText(paragraph: DocxParagraph): ReadText {
       pieces[index - 1]?.kind === 'footnote' &&
       pieces[index + 1]?.kind === 'footnote' &&
       piece.text.startsWith(ALTERNATIVE_SEPARATOR);
-    if (isAlternative) return;
+    if (isAlternative) {
+      result.alternatives.push({ at: result.text.length, text: piece.text });
+      return;
+    }
     result.text += piece.text;
     for (const italic of piece.italic) result.italic.push(italic);
   });
@@ -94,13 +114,19 @@ function mergedPieces(paragraph: DocxParagraph): MergedPiece[] {
   return merged;
 }
 
-/** The clause text after "N.N<tab>", without an italic status note. */
-function clauseBody(read: ReadText, numberLength: number): string {
+/** The clause text after "N.N<tab>", without an italic status note (`note`). */
+function clauseBody(read: ReadText, numberLength: number): { body: string; note?: string } {
   const rest = read.text.slice(numberLength);
   const note = STATUS_NOTES.find((candidate) => rest.startsWith(candidate));
-  if (!note) return rest;
+  if (!note) return { body: rest };
   const italic = read.italic.slice(numberLength, numberLength + note.length).every(Boolean);
-  return italic ? rest.slice(note.length) : rest;
+  return italic ? { body: rest.slice(note.length), note } : { body: rest };
+}
+
+function countBrackets(text: string): number {
+  let count = 0;
+  for (const character of text) if (character === '[') count++;
+  return count;
 }
 
 /** A block from a paragraph's text; `listLevel` turns an indent into a list level. */
@@ -144,6 +170,10 @@ function headingLevel(style: string | undefined): number | undefined {
 /** Builds the structure paragraph by paragraph. */
 class StructureBuilder {
   readonly structure: DocumentStructure = { preamble: [], sections: [] };
+  readonly extras: DocxExtra[] = [];
+  /** Where the paragraphs read stand ("preamble", "section:N", "clause:N.N"), and the `[` read there. */
+  private place = 'preamble';
+  private brackets = 0;
   private section: SectionStructure | undefined;
   private clause: ClauseStructure | undefined;
   private readonly used = new Set<string>();
@@ -155,9 +185,17 @@ class StructureBuilder {
     const heading = headingLevel(paragraph.style);
     const section = heading !== undefined ? SECTION_HEADING.exec(read.text) : null;
     const clause = this.section ? CLAUSE_START.exec(read.text) : null;
-    if (section?.[1] !== undefined) this.startSection(section[1], section[2] ?? '');
-    else if (clause?.[1] !== undefined) this.startClause(clause[1], clauseBody(read, clause[0].length));
-    else if (this.clause) {
+    let skip = 0;
+    if (section?.[1] !== undefined) {
+      this.enter(`section:${section[1]}`);
+      this.startSection(section[1], section[2] ?? '');
+    } else if (clause?.[1] !== undefined) {
+      this.enter(`clause:${clause[1]}`);
+      const { body, note } = clauseBody(read, clause[0].length);
+      skip = clause[0].length + (note?.length ?? 0);
+      if (note !== undefined) this.extras.push(['note', this.place, '', note]);
+      this.startClause(clause[1], body);
+    } else if (this.clause) {
       const level = continuationLevel(read.text, paragraph.indentLeft, CLAUSE_INDENT);
       this.clause.blocks.push(withLevel(blockOf(read.text, level), level));
       this.clause.text = blocksText(this.clause.blocks);
@@ -168,6 +206,21 @@ class StructureBuilder {
       const block = blockOf(read.text, level, heading);
       this.structure.preamble.push(block.kind === 'paragraph' ? withLevel(block, (level ?? 0) - 1) : block);
     }
+    this.addAlternatives(read, skip);
+  }
+
+  private enter(place: string): void {
+    this.place = place;
+    this.brackets = 0;
+  }
+
+  /** The paragraph's alternatives, each after the `[` of its place read so far (from `skip` on). */
+  private addAlternatives(read: ReadText, skip: number): void {
+    for (const alternative of read.alternatives) {
+      const before = this.brackets + countBrackets(read.text.slice(skip, Math.max(alternative.at, skip)));
+      this.extras.push(['alternative', this.place, before, alternative.text]);
+    }
+    this.brackets += countBrackets(read.text.slice(skip));
   }
 
   private unique(id: string): string {
@@ -214,9 +267,73 @@ export function readDocxStructure(
   paragraphs: readonly DocxParagraph[],
   ids: StructureIds,
 ): DocumentStructure {
+  return readDocxContent(paragraphs, ids).structure;
+}
+
+/** The document structure a version DOCX's body shows (`readDocxStructure`), and what it shows besides. */
+export function readDocxContent(
+  paragraphs: readonly DocxParagraph[],
+  ids: StructureIds,
+): { structure: DocumentStructure; extras: DocxExtra[] } {
   const builder = new StructureBuilder(ids);
   for (const paragraph of paragraphs.slice(frontMatterLength(paragraphs))) builder.add(paragraph);
-  return builder.structure;
+  return { structure: builder.structure, extras: builder.extras };
+}
+
+/** What the export of a version negotiation snapshot besides its structure. */
+export interface ExtrasSnapshot {
+  statuses?: Readonly<Record<string, string>>;
+  brackets?: Readonly<Record<string, Pick<BracketState, 'alternatives'>>>;
+}
+
+/**
+ * What the export (`export/versionDocx.ts`, `bracketRuns.ts`) writes besides the canonical text of
+ * `structure` with the snapshot's statuses and brackets, as `readDocxContent` reads it back.
+ */
+export function exportedExtras(structure: DocumentStructure, snapshot: ExtrasSnapshot): DocxExtra[] {
+  const extras: DocxExtra[] = [];
+  const blocksExtras = (place: string, blocks: readonly Block[]) => {
+    let brackets = 0;
+    for (const block of blocks) {
+      let open: string | undefined;
+      const close = (bracketId: string) => {
+        const [, ...others] = snapshot.brackets?.[bracketId]?.alternatives ?? [];
+        for (const other of others)
+          extras.push([
+            'alternative',
+            place,
+            brackets,
+            xmlSafeText(`${ALTERNATIVE_SEPARATOR}${other || '(no text)'}`),
+          ]);
+      };
+      for (const run of block.runs) {
+        if (run.bracketId !== open) {
+          if (open !== undefined) close(open);
+          if (run.bracketId !== undefined) brackets++;
+          open = run.bracketId;
+        }
+        brackets += countBrackets(run.text);
+      }
+      if (open !== undefined) close(open);
+    }
+  };
+  blocksExtras('preamble', structure.preamble);
+  for (const section of structure.sections) {
+    for (const clause of section.clauses) {
+      const status = snapshot.statuses?.[clause.id];
+      if (status && status !== 'open') {
+        const label = CLAUSE_STATUS_LABEL[status as ClauseStatus] ?? status;
+        extras.push(['note', `clause:${clause.number}`, '', `[${label}] `]);
+      }
+      blocksExtras(`clause:${clause.number}`, clause.blocks);
+    }
+  }
+  return extras;
+}
+
+/** Whether a file's extras are exactly what the export writes for a snapshot. */
+export function sameExtras(read: readonly DocxExtra[], expected: readonly DocxExtra[]): boolean {
+  return JSON.stringify(read) === JSON.stringify(expected);
 }
 
 /** Ids by number from a version's structure. */

@@ -5,9 +5,12 @@
  * canonical text hashed (`fingerprint`, the same function versions are
  * fingerprinted with) and looked up.
  *
- * - the text's fingerprint is a stored version's → `match` (whatever the
+ * - the text's fingerprint is a stored version's, and the bracket
+ *   alternatives and status notes the file shows besides its text are what
+ *   the export writes for that version's snapshot → `match` (whatever the
  *   footer says; the answer carries both fingerprints, so a changed footer
- *   shows);
+ *   shows); the same text with other alternatives or notes is not a match
+ *   (`differs` or `unknown`, with a `reason`);
  * - otherwise, the footer names a stored version → `differs`, with the
  *   clause-by-clause comparison of that version (before) and the file's text
  *   (after): the clauses are matched by their printed numbers;
@@ -28,7 +31,14 @@ import {
   type DocxReadLimits,
   StylesReader,
 } from './docxParagraphs';
-import { idsOf, readDocxStructure } from './docxStructure';
+import {
+  type DocxExtra,
+  type ExtrasSnapshot,
+  exportedExtras,
+  idsOf,
+  readDocxContent,
+  sameExtras,
+} from './docxStructure';
 
 const DOCUMENT_PART = 'word/document.xml';
 const STYLES_PART = 'word/styles.xml';
@@ -145,6 +155,28 @@ export interface VersionLookup {
   byFingerprint(fingerprint: string): VersionSummary[];
   /** A version's stored structure. */
   structureOf(version: VersionSummary): DocumentStructure | undefined;
+  /** A version's stored negotiation snapshot (statuses, brackets), as its export shows it. */
+  snapshotOf(version: VersionSummary): ExtrasSnapshot | undefined;
+}
+
+/** The reason given when the text is a version's but its alternatives or status notes are not. */
+export function extrasDifferReason(version: VersionSummary): string {
+  return `Its bracket alternatives or status notes differ from ${version.label}’s.`;
+}
+
+/** Whether a file's alternatives and status notes are what the export writes for `version`. */
+function showsSnapshotOf(
+  extras: readonly DocxExtra[],
+  version: VersionSummary,
+  lookup: Pick<VersionLookup, 'structureOf' | 'snapshotOf'>,
+): boolean {
+  const structure = lookup.structureOf(version);
+  const snapshot = lookup.snapshotOf(version);
+  return (
+    structure !== undefined &&
+    snapshot !== undefined &&
+    sameExtras(extras, exportedExtras(structure, snapshot))
+  );
 }
 
 /** Named versions first: they are what people circulate; checkpoints of the same text follow. */
@@ -171,31 +203,34 @@ export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerif
   // Hidden, revision-marked or embedded content: what the reader read is not what the file shows.
   if (read.foreign !== undefined) return answer({ reason: FOREIGN_CONTENT_REASON });
   const claimedStructure = claimed[0] ? lookup.structureOf(claimed[0]) : undefined;
-  const structure = readDocxStructure(read.paragraphs, idsOf(claimedStructure));
+  const { structure, extras } = readDocxContent(read.paragraphs, idsOf(claimedStructure));
   const textFingerprint = fingerprint(structure);
-  const matches = namedFirst(lookup.byFingerprint(textFingerprint));
+  const sameText = namedFirst(lookup.byFingerprint(textFingerprint));
+  const matches = sameText.filter((version) => showsSnapshotOf(extras, version, lookup));
   if (matches.length > 0) return answer({ outcome: 'match', textFingerprint, matches });
-  if (!claimedStructure) return answer({ textFingerprint });
+  const reason = sameText[0] ? { reason: extrasDifferReason(sameText[0]) } : {};
+  if (!claimedStructure) return answer({ textFingerprint, ...reason });
   const differences = compareStructures({ structure: claimedStructure }, { structure });
-  return answer({ outcome: 'differs', textFingerprint, differences });
+  return answer({ outcome: 'differs', textFingerprint, differences, ...reason });
 }
 
 /**
  * The named versions a public check may name: only when the file holds nothing foreign, its text's
- * fingerprint is the one its footer prints, and a named version (not an automatic checkpoint) has it.
+ * fingerprint is the one its footer prints, a named version (not an automatic checkpoint) has it,
+ * and the file's bracket alternatives and status notes are what that version's export writes.
  * The text's fingerprint is compared with the footer's before any version is looked up, and no
- * version is loaded or compared: a file whose footer names a stored version but whose text differs
- * is answered as fast as any other.
+ * version is compared: a file whose footer names a stored version but whose text differs is
+ * answered as fast as any other.
  */
-export function publicMatches(
-  read: ReadDocx,
-  lookup: Pick<VersionLookup, 'byFingerprint'>,
-): VersionSummary[] {
+export function publicMatches(read: ReadDocx, lookup: VersionLookup): VersionSummary[] {
   const footer = read.claimedFingerprint;
   if (!footer || !read.paragraphs || read.foreign !== undefined) return [];
-  const textFingerprint = fingerprint(readDocxStructure(read.paragraphs, idsOf(undefined)));
+  const { structure, extras } = readDocxContent(read.paragraphs, idsOf(undefined));
+  const textFingerprint = fingerprint(structure);
   if (textFingerprint !== footer) return [];
-  return lookup.byFingerprint(textFingerprint).filter((version) => version.kind === 'named');
+  return lookup
+    .byFingerprint(textFingerprint)
+    .filter((version) => version.kind === 'named' && showsSnapshotOf(extras, version, lookup));
 }
 
 /** A `VersionLookup` over the version store, limited to the versions `visible` lets through. */
@@ -208,6 +243,10 @@ export function versionLookup(
     structureOf: (version) => {
       const stored = versions.load(version.documentId, version.id);
       return stored ? (JSON.parse(stored.structureJson) as DocumentStructure) : undefined;
+    },
+    snapshotOf: (version) => {
+      const stored = versions.load(version.documentId, version.id);
+      return stored ? (JSON.parse(stored.negotiationJson) as ExtrasSnapshot) : undefined;
     },
   };
 }
