@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { UserBuckets } from '../../server/src/collab/userBuckets';
 
 describe('UserBuckets', () => {
@@ -10,15 +10,18 @@ describe('UserBuckets', () => {
     expect(buckets.tryTake('eve', 4)).toBe(false); // more than the burst: never
   });
 
-  it('forgets users whose bucket refilled (a new one would be the same), and only those', async () => {
+  it('forgets users whose bucket refilled (a new one would be the same), and only those', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     let now = 0;
     const buckets = new UserBuckets({ burst: 2, perInterval: 2, intervalMs: 20 }, () => now);
     buckets.tryTake('eve', 2);
     buckets.tryTake('anna');
     expect(buckets.size).toBe(2);
-    // The buckets refill on limiter's own clock: wait past the refill time (20 ms) for real.
-    const refilled = Date.now() + 30;
-    while (Date.now() < refilled) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The buckets refill on limiter's own clock (performance.now): move it past the refill time (20 ms).
+    vi.advanceTimersByTime(30);
     now = 1000;
     buckets.tryTake('jana');
     expect(buckets.size).toBe(1); // eve and anna forgotten, jana just spent

@@ -108,7 +108,7 @@ export class Connection {
       if (error) this.logger.debug({ err: error, connection: this.id }, 'send failed');
     });
     backpressure?.queued(this.socket);
-    sendBuffers?.queued(message.byteLength);
+    sendBuffers?.queued(this, message.byteLength);
   }
 
   /**

@@ -21,12 +21,11 @@ const waiting = (connection: Connection) => connection.socket.bufferedAmount;
  * reconnecting as slots free, and many users more.
  *
  * Before a message is queued on a socket (`admits`), the bytes waiting for
- * its user's sockets together (open or closing: both hold memory; at most
- * MAX_CONNECTIONS_PER_USER of them, summed exactly) are compared with
- * `maxUserBytes`, and the bytes waiting for every socket with
- * `maxTotalBytes`. The server-wide sum is measured only when the last
- * measurement plus the bytes queued since could exceed the bound (an upper
- * bound: nothing else adds to it), so a broadcast does not walk every socket.
+ * its user's sockets together (open or closing: both hold memory) are
+ * compared with `maxUserBytes`, and the bytes waiting for every socket with
+ * `maxTotalBytes`. Each sum is measured only when the last measurement plus
+ * the bytes queued since could exceed its bound (an upper bound: nothing else
+ * adds to it), so a send walks no other socket in the usual case.
  *
  * Past a bound, sockets are freed until the sum is back under it (relieve):
  * first those already closing (they were told why, or their peer is gone;
@@ -37,7 +36,7 @@ const waiting = (connection: Connection) => connection.socket.bufferedAmount;
  * within `maxTotalBytes` plus one message.
  */
 export class SendBufferLedger {
-  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly byUser = new Map<string, UserSockets>();
   private readonly all = new Set<Connection>();
   /** The exact sum at the last measurement, and the bytes queued since: their sum bounds the total. */
   private measuredTotal = 0;
@@ -51,18 +50,18 @@ export class SendBufferLedger {
     this.all.add(connection);
     let mine = this.byUser.get(connection.user.id);
     if (!mine) {
-      mine = new Set();
+      mine = { sockets: new Set(), measured: 0, queuedSinceMeasure: 0 };
       this.byUser.set(connection.user.id, mine);
     }
-    mine.add(connection);
+    mine.sockets.add(connection);
   }
 
   /** Stops counting `connection` (its socket closed, or was destroyed here). */
   remove(connection: Connection): void {
     this.all.delete(connection);
     const mine = this.byUser.get(connection.user.id);
-    mine?.delete(connection);
-    if (mine?.size === 0) this.byUser.delete(connection.user.id);
+    mine?.sockets.delete(connection);
+    if (mine?.sockets.size === 0) this.byUser.delete(connection.user.id);
   }
 
   /**
@@ -71,11 +70,13 @@ export class SendBufferLedger {
    * still be queued (false when `connection` itself was closed to make room).
    */
   admits(connection: Connection): boolean {
+    // Each sum walks sockets: it is only taken when what was measured plus what was queued
+    // since could be past the limit (bytes only leave the buffers), so a send costs O(1).
     const mine = this.byUser.get(connection.user.id);
-    if (mine) {
-      const userBytes = sum(mine);
+    if (mine && mine.measured + mine.queuedSinceMeasure > this.limits.maxUserBytes) {
+      const userBytes = measureUser(mine);
       if (userBytes > this.limits.maxUserBytes)
-        this.relieve(mine, userBytes, this.limits.maxUserBytes, 'user');
+        this.relieve(mine.sockets, userBytes, this.limits.maxUserBytes, 'user');
     }
     if (this.measuredTotal + this.queuedSinceMeasure > this.limits.maxTotalBytes) {
       const total = this.measure();
@@ -86,8 +87,10 @@ export class SendBufferLedger {
   }
 
   /** Records `bytes` queued on a socket (after `admits`). */
-  queued(bytes: number): void {
+  queued(connection: Connection, bytes: number): void {
     this.queuedSinceMeasure += bytes;
+    const mine = this.byUser.get(connection.user.id);
+    if (mine) mine.queuedSinceMeasure += bytes;
   }
 
   /** Bytes waiting for every counted socket now, in bytes (for tests and metrics). */
@@ -98,7 +101,7 @@ export class SendBufferLedger {
   /** Bytes waiting for `userId`'s sockets now. */
   bufferedBytesOf(userId: string): number {
     const mine = this.byUser.get(userId);
-    return mine ? sum(mine) : 0;
+    return mine ? measureUser(mine) : 0;
   }
 
   private measure(): number {
@@ -136,6 +139,19 @@ export class SendBufferLedger {
       connection.destroy();
     }
   }
+}
+
+/** One user's sockets, and their buffered bytes as last measured plus what was queued since. */
+interface UserSockets {
+  sockets: Set<Connection>;
+  measured: number;
+  queuedSinceMeasure: number;
+}
+
+function measureUser(mine: UserSockets): number {
+  mine.measured = sum(mine.sockets);
+  mine.queuedSinceMeasure = 0;
+  return mine.measured;
 }
 
 function sum(connections: Iterable<Connection>): number {
