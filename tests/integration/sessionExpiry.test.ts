@@ -3,15 +3,10 @@ import type { Socket } from 'node:net';
 import { CloseCode } from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollabClient, clauseParagraphText, connectSynced, contentOf } from '../support/collabClient';
-import {
-  loadStoredDoc,
-  openRawSocket,
-  pauseReading,
-  syncUpdateMessage,
-  updateFrom,
-} from '../support/rawCollab';
+import { openRawSocket, pauseReading, syncUpdateMessage, updateFrom } from '../support/rawCollab';
 import { api } from '../support/securityHarness';
 import { DEMO, type SignedIn, startTestServer, type TestServer } from '../support/testServer';
+import { storedContent } from '../support/versionsDoc';
 import { waitFor } from '../support/waitFor';
 
 const SESSION_SECONDS = 3;
@@ -20,13 +15,6 @@ const SESSION_SECONDS = 3;
 function tokenHashOf(session: SignedIn): string {
   const token = /draftroom_session=([^;]+)/.exec(session.cookie)?.[1] ?? '';
   return createHash('sha256').update(decodeURIComponent(token)).digest('hex');
-}
-
-function storedContent(server: TestServer, documentId: string): string {
-  const doc = loadStoredDoc(server.server.repositories.documentStorage, documentId);
-  const content = contentOf(doc);
-  doc.destroy();
-  return content;
 }
 
 /** Issue 12, item 5: a socket lives no longer than its session. */

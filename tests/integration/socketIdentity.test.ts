@@ -7,17 +7,11 @@
  */
 import { CloseCode, COLLAB_USER_PARAM } from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clauseParagraphText, contentOf } from '../support/collabClient';
+import { clauseParagraphText } from '../support/collabClient';
 import { loadStoredDoc, openRawSocket, syncUpdateMessage, updateFrom } from '../support/rawCollab';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
+import { storedContent } from '../support/versionsDoc';
 import { waitFor } from '../support/waitFor';
-
-function storedContent(server: TestServer, documentId: string): string {
-  const doc = loadStoredDoc(server.server.repositories.documentStorage, documentId);
-  const content = contentOf(doc);
-  doc.destroy();
-  return content;
-}
 
 describe('a socket opened for one user, with another user’s session', () => {
   let server: TestServer;
