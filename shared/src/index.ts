@@ -1,3 +1,4 @@
+export * from './amendments';
 export * from './domain';
 export * from './negotiation';
 export * from './protocol';

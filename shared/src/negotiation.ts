@@ -4,6 +4,7 @@
  * authors and times come from the server's session.
  */
 import { z } from 'zod';
+import type { Amendment } from './amendments';
 import { xmlText } from './xmlText';
 
 export const CLAUSE_STATUSES = ['open', 'bracketed', 'agreed-ad-referendum', 'agreed'] as const;
@@ -111,6 +112,8 @@ export interface NegotiationState {
   positions: PositionEntry[];
   threads: CommentThread[];
   brackets: Bracket[];
+  /** Every amendment of the document, in number order. */
+  amendments: Amendment[];
   /** The sequence number of the last event included; live events continue from here. */
   seq: number;
 }
@@ -120,7 +123,8 @@ export type NegotiationEvent =
   | { type: 'status'; entry: ClauseStatusEntry }
   | { type: 'position'; entry: PositionEntry }
   | { type: 'thread'; thread: CommentThread }
-  | { type: 'bracket'; bracket: Bracket };
+  | { type: 'bracket'; bracket: Bracket }
+  | { type: 'amendment'; amendment: Amendment };
 
 // Request bodies.
 const body = xmlText(z.string().trim().min(1, 'Write something first.').max(10_000));

@@ -30,7 +30,14 @@ export interface NegotiationSnapshot {
   index: NegotiationIndex;
 }
 
-const EMPTY_STATE: NegotiationState = { statuses: [], positions: [], threads: [], brackets: [], seq: 0 };
+const EMPTY_STATE: NegotiationState = {
+  statuses: [],
+  positions: [],
+  threads: [],
+  brackets: [],
+  amendments: [],
+  seq: 0,
+};
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
@@ -82,6 +89,13 @@ export function applyEvent(state: NegotiationState, event: NegotiationEvent): Ne
       return { ...state, threads: replaceBy(state.threads, event.thread, (a, b) => a.id === b.id) };
     case 'bracket':
       return { ...state, brackets: replaceBy(state.brackets, event.bracket, (a, b) => a.id === b.id) };
+    case 'amendment':
+      return {
+        ...state,
+        amendments: replaceBy(state.amendments, event.amendment, (a, b) => a.id === b.id).sort(
+          (a, b) => a.number - b.number,
+        ),
+      };
   }
 }
 

@@ -35,9 +35,17 @@ export interface DocumentStorage {
   load(documentId: string): StoredDocumentState;
   /**
    * Appends updates durably (one commit) and returns the id of the last one.
-   * Throws StorageWriteError when the write fails; nothing is then stored.
+   * `alongside`, when given, runs inside the same commit (a record that must
+   * change together with the text, e.g. an accepted amendment): if it throws,
+   * nothing is stored and its error is rethrown as it is. Throws
+   * StorageWriteError when the write fails; nothing is then stored.
    */
-  appendUpdates(documentId: string, updates: readonly Uint8Array[], author: UpdateAuthor): number;
+  appendUpdates(
+    documentId: string,
+    updates: readonly Uint8Array[],
+    author: UpdateAuthor,
+    alongside?: () => void,
+  ): number;
   /**
    * Appends the changes of several authors (one event-loop turn) in one
    * commit, in order, each keeping its author; returns the id of the last
@@ -69,7 +77,13 @@ export class MemoryDocumentStorage implements DocumentStorage {
     };
   }
 
-  appendUpdates(documentId: string, updates: readonly Uint8Array[]): number {
+  appendUpdates(
+    documentId: string,
+    updates: readonly Uint8Array[],
+    _author?: UpdateAuthor,
+    alongside?: () => void,
+  ): number {
+    alongside?.();
     const stored = this.entry(documentId);
     let id = 0;
     for (const update of updates) {

@@ -256,18 +256,25 @@ export class Room {
 
   /**
    * Makes a change on the server's side (e.g. restoring a version as a new
-   * forward change): stored, then broadcast to every client.
+   * forward change, accepting an amendment): stored, then broadcast to every
+   * client. `alongside` runs inside the same storage commit as the text (the
+   * record that changes with it); if it or the write fails, neither the text
+   * nor the record changes: the room reloads from storage and the error is
+   * thrown (`alongside`'s own error as it is, a write failure as a
+   * CollabRefusal). Returns false when the change changed nothing (nothing is
+   * stored then, and `alongside` does not run).
    */
-  applyServerChange(change: (doc: Y.Doc) => void, author: UpdateAuthor): void {
+  applyServerChange(change: (doc: Y.Doc) => void, author: UpdateAuthor, alongside?: () => void): boolean {
     this.flushUnstored();
     this.transactionUpdates = [];
     this.doc.transact(() => change(this.doc), 'server');
     const effective = this.transactionUpdates;
     this.transactionUpdates = [];
-    if (effective.length === 0) return;
-    this.storeServerChange(effective, author);
+    if (effective.length === 0) return false;
+    this.storeServerChange(effective, author, alongside);
     for (const update of effective) this.broadcast(encodeUpdateMessage(update));
     this.afterStored();
+    return true;
   }
 
   /** The id of the newest stored update (call flushUnstored first to include the turn's changes). */
@@ -280,11 +287,15 @@ export class Room {
     this.options.hooks?.onStored?.(this);
   }
 
-  private storeServerChange(updates: Uint8Array[], author: UpdateAuthor): void {
+  private storeServerChange(updates: Uint8Array[], author: UpdateAuthor, alongside?: () => void): void {
     try {
-      this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, author);
+      this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, author, alongside);
       this.compaction.appended(updates);
     } catch (error) {
+      if (!(error instanceof StorageWriteError)) {
+        this.discardUnstoredChanges('a record written with a server change failed');
+        throw error;
+      }
       this.logger.error(
         { err: error, documentId: this.documentId },
         'could not store an update; not broadcast',

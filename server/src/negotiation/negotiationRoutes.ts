@@ -44,6 +44,7 @@ export function negotiationRoutes({
       positions: negotiation.positions(document.id),
       threads: comments.threads(document.id),
       brackets: negotiation.brackets(document.id),
+      amendments: [],
     };
     response.json(state);
   });

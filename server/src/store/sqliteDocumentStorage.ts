@@ -64,13 +64,32 @@ export class SqliteDocumentStorage implements DocumentStorage {
     };
   }
 
-  appendUpdates(documentId: string, updates: readonly Uint8Array[], author: UpdateAuthor): number {
-    return this.appendBatch(documentId, [{ updates, author }]);
+  appendUpdates(
+    documentId: string,
+    updates: readonly Uint8Array[],
+    author: UpdateAuthor,
+    alongside?: () => void,
+  ): number {
+    return this.append(documentId, [{ updates, author }], alongside);
   }
 
   appendBatch(documentId: string, batch: readonly AuthoredUpdates[]): number {
+    return this.append(documentId, batch);
+  }
+
+  /** One commit: the batch's rows, their clause edits, and `alongside` (whose own error is rethrown as it is). */
+  private append(documentId: string, batch: readonly AuthoredUpdates[], alongside?: () => void): number {
     const createdAt = nowIso();
+    let alongsideFailure: { error: unknown } | null = null;
     const append = this.db.transaction(() => {
+      if (alongside) {
+        try {
+          alongside();
+        } catch (error) {
+          alongsideFailure = { error };
+          throw error;
+        }
+      }
       let lastId = 0;
       for (const { updates, author } of batch) {
         for (const update of updates) {
@@ -100,6 +119,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
     try {
       return append();
     } catch (error) {
+      const failure = alongsideFailure as { error: unknown } | null;
+      if (failure) throw failure.error;
       throw new StorageWriteError(`could not append to document ${documentId}`, error);
     }
   }
