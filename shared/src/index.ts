@@ -7,4 +7,6 @@ export * from './schema';
 export * from './validation';
 export * from './verification';
 export * from './versions';
+export * from './wordDiff/wordRedline';
+export { isSpace, isWhitespace, wordCount } from './wordDiff/wordTokens';
 export * from './xmlText';

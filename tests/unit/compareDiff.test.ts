@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DELETE, diffSequences, type EditOp, EQUAL, INSERT } from '../../server/src/compare/myers';
 import { longestIncreasingSubsequence, placeRemoved } from '../../server/src/compare/order';
-import { redlineSides, splitDiff, tokenize, wordRedline } from '../../server/src/compare/redline';
+import { DELETE, diffSequences, type EditOp, EQUAL, INSERT } from '../../shared/src/wordDiff/myers';
+import { redlineSides, splitDiff, tokenize, wordRedline } from '../../shared/src/wordDiff/wordRedline';
 
 /** Replays an edit script: the sequence it produces from `a`. */
 function apply(a: readonly number[], b: readonly number[], ops: readonly EditOp[]): number[] {

@@ -8,8 +8,8 @@ import { PARAGRAPH_BREAK as P, PILCROW, type RedlineSegment, redlineParagraphs }
 import { describe, expect, it } from 'vitest';
 import { compareStructures } from '../../server/src/compare/compareStructures';
 import { buildStructure } from '../../server/src/compare/fixtures';
-import { normaliseWhitespace, redlineSides, wordRedline } from '../../server/src/compare/redline';
 import type { Block } from '../../server/src/content/structure';
+import { normaliseWhitespace, redlineSides, wordRedline } from '../../shared/src/wordDiff/wordRedline';
 import { seededRandom } from '../support/tokenTypist';
 
 const breaks = (text: string) => text.split(P).length - 1;

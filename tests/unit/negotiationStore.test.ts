@@ -7,7 +7,14 @@ import { settledClauses } from '../../client/src/negotiation/openMatters';
 import { readClauses, writeOutline } from '../../server/src/content/outline';
 
 const actor = { userId: 'u1', name: 'Anna Nowak', participantCode: 'PL' };
-const empty: NegotiationState = { statuses: [], positions: [], threads: [], brackets: [], amendments: [], seq: 0 };
+const empty: NegotiationState = {
+  statuses: [],
+  positions: [],
+  threads: [],
+  brackets: [],
+  amendments: [],
+  seq: 0,
+};
 
 function statusEntry(clauseId: string, value: ClauseStatusEntry['status']): ClauseStatusEntry {
   return { clauseId, status: value, changedBy: actor, changedAt: '2025-01-01T00:00:00Z' };

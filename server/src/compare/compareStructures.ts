@@ -3,12 +3,13 @@
  * clauses and sections added, removed, moved, changed and split out, each
  * clause with its word-level redline. See ./types.ts for the result's design.
  */
+
+import { normaliseWhitespace, wordRedline } from '@draftroom/shared';
 import type { ClauseStructure, SectionStructure } from '../content/structure';
 import { clauseComparedText, preambleComparedText } from './comparedText';
 import { type LocatedClause, locateClauses } from './locate';
 import { bracketChangesByClause, positionChangesOf, statusChangeOf } from './negotiationChanges';
 import { movedItems, placeRemoved } from './order';
-import { normaliseWhitespace, wordRedline } from './redline';
 import { detectSplits, type Splits } from './splits';
 import { summarise } from './summary';
 import type {

@@ -1,3 +1,3 @@
+export { normaliseWhitespace, tokenize, wordRedline } from '@draftroom/shared';
 export { comparedClauses, compareStructures } from './compareStructures';
-export { normaliseWhitespace, tokenize, wordRedline } from './redline';
 export type * from './types';

@@ -4,12 +4,12 @@
  * id, now shorter) followed by new clauses taking the rest, or — when its id
  * disappeared — new clauses standing where it stood.
  */
+
+import { type SplitDiff, splitDiff, wordCount } from '@draftroom/shared';
 import type { DocumentStructure } from '../content/structure';
 import { clauseComparedText } from './comparedText';
 import type { LocatedClause } from './locate';
-import { type SplitDiff, splitDiff } from './redline';
 import type { Segment } from './types';
-import { wordCount } from './wordTokens';
 
 /** A new part must share at least this share of its words with the original… */
 const PART_MATCH_RATIO = 0.5;

@@ -8,7 +8,7 @@
  * (`PARAGRAPH_BREAK`, see ./comparedText.ts) is a token like a word, so that
  * splitting or joining paragraphs is an edit.
  */
-import { PARAGRAPH_BREAK } from '@draftroom/shared';
+import { PARAGRAPH_BREAK } from '../redline';
 
 const TOKEN_PATTERN =
   /\u2029|[^\S\u2029]+|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}]/gu;

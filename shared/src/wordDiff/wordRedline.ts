@@ -8,9 +8,8 @@
  * deletion carries its leading space (" and coast"). Paragraph breaks
  * (`PARAGRAPH_BREAK`) are compared like words, never as whitespace.
  */
-import { PARAGRAPH_BREAK } from '@draftroom/shared';
+import { PARAGRAPH_BREAK, type RedlineSegment as Segment } from '../redline';
 import { DEFAULT_MAX_EDIT_DISTANCE, DELETE, diffSequences, type EditOp, EQUAL, INSERT } from './myers';
-import type { Segment } from './types';
 import { isSpace, isWhitespace, TokenKeys, type WordToken, wordCount, wordTokens } from './wordTokens';
 
 export { tokenize } from './wordTokens';
