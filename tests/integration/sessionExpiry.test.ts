@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
 import { CloseCode } from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WsSocket } from '../../server/src/collab/wsSocket';
 import { type CollabClient, clauseParagraphText, connectSynced, contentOf } from '../support/collabClient';
-import { openRawSocket, pauseReading, syncUpdateMessage, updateFrom } from '../support/rawCollab';
+import { openRawSocket, pauseReading, syncUpdateMessage, tcpOf, updateFrom } from '../support/rawCollab';
 import { api } from '../support/securityHarness';
 import { DEMO, type SignedIn, startTestServer, type TestServer } from '../support/testServer';
 import { storedContent } from '../support/versionsDoc';
@@ -65,7 +65,9 @@ describe('session expiry ends collaboration sockets', () => {
       { what: 'only the paused socket’s connection left' },
     );
     expect(lateConnection.closedWith).toBe(CloseCode.Unauthenticated);
-    const tcp = (lateConnection.socket as unknown as { _socket: Socket })._socket;
+    const accepted = lateConnection.socket;
+    if (!(accepted instanceof WsSocket)) throw new Error('the server accepted the socket over ws');
+    const tcp = tcpOf(accepted.ws);
     const readBefore = tcp.bytesRead;
     clauseParagraphText(provider.doc, 0).insert(0, '[provider after expiry]');
     const lateEdit = syncUpdateMessage(

@@ -205,8 +205,11 @@ export function seededBytes(seed: number, length: number): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(next() * 256));
 }
 
-/** The TCP socket under a `ws` client (to freeze it like a stopped process or a reader that does not read). */
-function tcpOf(ws: WebSocket): Socket {
+/**
+ * The TCP socket under a `ws` socket, client or server side (to freeze it like
+ * a stopped process or a reader that does not read, or to count its bytes).
+ */
+export function tcpOf(ws: WebSocket): Socket {
   return (ws as unknown as { _socket: Socket })._socket;
 }
 

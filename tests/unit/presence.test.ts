@@ -2,11 +2,11 @@ import { CloseCode, type UserProfile } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
 import { Connection } from '../../server/src/collab/connection';
 import { sanitizePresenceUpdate as sanitize } from '../../server/src/collab/presence';
 import { CollabRefusal } from '../../server/src/errors';
 import { createLogger } from '../../server/src/logger';
+import { MemorySocket } from '../support/memorySocket';
 
 const user: UserProfile = {
   id: 'user-anna',
@@ -16,10 +16,9 @@ const user: UserProfile = {
   participant: { id: 'participant-pl', code: 'PL', name: 'Poland', kind: 'state', color: '#dc2626' },
 };
 
-/** A Connection over a stub socket (the socket is never used by sanitizePresenceUpdate). */
+/** A Connection over an in-memory socket (the socket is never used by sanitizePresenceUpdate). */
 function connection(): Connection {
-  const socket = { readyState: 1, OPEN: 1, send() {}, close() {} } as unknown as WebSocket;
-  return new Connection(socket, user, 'pen-holder', '127.0.0.1', createLogger('silent'));
+  return new Connection(new MemorySocket(), user, 'pen-holder', '127.0.0.1', createLogger('silent'));
 }
 
 /** An awareness update payload (without the message type) with raw `[clientId, clock, json]` entries. */

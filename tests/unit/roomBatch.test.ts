@@ -1,7 +1,6 @@
 import { CloseCode, MessageType, type UserProfile } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { Connection } from '../../server/src/collab/connection';
 import {
@@ -12,24 +11,9 @@ import {
 import { Room } from '../../server/src/collab/room';
 import { StorageWriteError } from '../../server/src/errors';
 import { createLogger } from '../../server/src/logger';
+import { MemorySocket } from '../support/memorySocket';
 
 const logger = createLogger('silent');
-
-/** The socket side of a Connection: records what the room sends and how it closes. */
-class RecordingSocket {
-  readonly OPEN = 1;
-  readyState = 1;
-  readonly sent: Uint8Array[] = [];
-  closedWith: number | undefined;
-  send(message: Uint8Array, _options: unknown, done?: (error?: Error) => void): void {
-    this.sent.push(message);
-    done?.();
-  }
-  close(code: number): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-}
 
 function person(code: string): UserProfile {
   return {
@@ -41,15 +25,9 @@ function person(code: string): UserProfile {
   };
 }
 
-function connect(room: Room, code: string): { connection: Connection; socket: RecordingSocket } {
-  const socket = new RecordingSocket();
-  const connection = new Connection(
-    socket as unknown as WebSocket,
-    person(code),
-    'drafter',
-    '127.0.0.1',
-    logger,
-  );
+function connect(room: Room, code: string): { connection: Connection; socket: MemorySocket } {
+  const socket = new MemorySocket();
+  const connection = new Connection(socket, person(code), 'drafter', '127.0.0.1', logger);
   room.join(connection);
   socket.sent.length = 0; // the room's sync step 1
   return { connection, socket };

@@ -10,7 +10,7 @@ import {
   ROLE_LABEL,
   type UserProfile,
 } from '@draftroom/shared';
-import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { AuditLog } from '../audit/auditLog';
 import { sessionTokenOf } from '../auth/cookies';
 import type { SessionService } from '../auth/sessionService';
@@ -20,12 +20,14 @@ import { isAllowedOrigin } from '../http/origin';
 import type { Logger } from '../logger';
 import type { DocumentRepository } from '../store/documents';
 import { CollabBounds, type PresenceRateOptions } from './collabBounds';
+import type { CollabSocket } from './collabSocket';
 import { Connection } from './connection';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { type AnswerBudgetOptions, MessageBudget, type MessageBudgetOptions } from './messageBudget';
 import { receiveMessage } from './messageReceiver';
 import type { RoomRegistry } from './roomRegistry';
 import { SessionWatch } from './sessionWatch';
+import { WsSocket } from './wsSocket';
 
 export interface CollabServerOptions {
   maxMessageBytes: number;
@@ -78,12 +80,6 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
     `HTTP/1.1 ${status} ${HTTP_REASON[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /**
@@ -151,7 +147,9 @@ export class CollabServer {
       return;
     }
     const accepted = refusal;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, accepted, clientAddress(request)));
+    this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) =>
+      this.accept(new WsSocket(ws), accepted, clientAddress(request)),
+    );
   }
 
   private authorize(
@@ -184,7 +182,8 @@ export class CollabServer {
     };
   }
 
-  private accept(ws: WebSocket, admission: Admission, remoteAddress: string): void {
+  /** Wires an accepted socket (any transport) to its document's room, under its user's bounds. */
+  private accept(socket: CollabSocket, admission: Admission, remoteAddress: string): void {
     const { user, document, sessionToken } = admission;
     if (admission.expectedUserId !== null && admission.expectedUserId !== user.id) {
       // Another user signed in in this browser: nothing typed for the first may go out under their name.
@@ -192,24 +191,32 @@ export class CollabServer {
         { documentId: document.id, userId: user.id },
         'socket opened for another user; closed',
       );
-      ws.close(CloseCode.Unauthenticated, 'this browser is now signed in as someone else');
+      socket.close(CloseCode.Unauthenticated, 'this browser is now signed in as someone else');
       return;
     }
     const room = this.rooms.open(document.id);
     const logger = this.logger.child({ documentId: document.id, userId: user.id });
     const guards = this.bounds.guardsFor(user.id, admission.sessionExpiresAt);
-    const connection = new Connection(ws, user, document.role, remoteAddress, logger, sessionToken, guards);
+    const connection = new Connection(
+      socket,
+      user,
+      document.role,
+      remoteAddress,
+      logger,
+      sessionToken,
+      guards,
+    );
     this.bounds.opened(connection);
     this.connectionsPerUser.set(user.id, (this.connectionsPerUser.get(user.id) ?? 0) + 1);
-    ws.on('error', (error) => {
+    socket.on('error', (error) => {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
       logger.warn({ err: error, connection: connection.id }, 'WebSocket error');
     });
     const budget = this.options.budget ? new MessageBudget(this.options.budget) : undefined;
-    ws.on('message', (data, isBinary) => this.receive(connection, room, data, isBinary, budget));
-    this.heartbeat?.watch(ws, logger);
+    socket.on('message', (bytes, isBinary) => this.receive(connection, room, bytes, isBinary, budget));
+    this.heartbeat?.watch(socket, logger);
     this.sessionWatch?.watch(connection, admission.sessionExpiresAt);
-    ws.on('close', (code) => {
+    socket.on('close', (code) => {
       connection.markClosed();
       this.bounds.closed(connection);
       this.sessionWatch?.unwatch(connection);
@@ -228,7 +235,7 @@ export class CollabServer {
   private receive(
     connection: Connection,
     room: ReturnType<RoomRegistry['open']>,
-    data: RawData,
+    bytes: Uint8Array,
     isBinary: boolean,
     budget: MessageBudget | undefined,
   ): void {
@@ -236,7 +243,6 @@ export class CollabServer {
     try {
       if (connection.sessionExpired())
         throw new CollabRefusal(CloseCode.Unauthenticated, 'your session expired');
-      const bytes = toBytes(data);
       budget?.spend(bytes.byteLength);
       if (!isBinary)
         throw new CollabRefusal(CloseCode.MalformedMessage, 'text frames are not part of the protocol');

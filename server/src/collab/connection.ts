@@ -8,8 +8,8 @@ import {
   type UserProfile,
 } from '@draftroom/shared';
 import * as encoding from 'lib0/encoding';
-import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
+import type { CollabSocket } from './collabSocket';
 import type { UpdateAuthor } from './documentStorage';
 import type { AnswerBudget } from './messageBudget';
 import type { ParkedUpdates } from './parkedUpdates';
@@ -35,7 +35,7 @@ export interface ConnectionGuards {
 
 let nextConnectionId = 1;
 
-/** One client's WebSocket to one document, with the identity and role decided at the upgrade. */
+/** One client's socket to one document, with the identity and role decided at the upgrade. */
 export class Connection {
   readonly id = nextConnectionId++;
   /**
@@ -53,7 +53,7 @@ export class Connection {
   closedWith: number | undefined;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: CollabSocket,
     readonly user: UserProfile,
     public role: Role,
     readonly remoteAddress: string,
@@ -84,7 +84,7 @@ export class Connection {
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.socket.readyState === this.socket.OPEN;
+    return !this.closed && this.socket.isOpen;
   }
 
   /**
@@ -104,7 +104,7 @@ export class Connection {
       return;
     }
     if (sendBuffers && !sendBuffers.admits(this)) return;
-    this.socket.send(message, { binary: true }, (error) => {
+    this.socket.send(message, (error) => {
       if (error) this.logger.debug({ err: error, connection: this.id }, 'send failed');
     });
     backpressure?.queued(this.socket);

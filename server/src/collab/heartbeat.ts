@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
+import type { CollabSocket } from './collabSocket';
 
 /** Random bytes in each ping: a pong must echo them. */
 const PING_PAYLOAD_BYTES = 8;
@@ -24,7 +24,7 @@ export interface HeartbeatOptions {
  * Notices dead peers (a stopped process, a sleeping laptop, a dropped
  * network): every `intervalMs` each watched socket gets a WebSocket ping; a
  * socket that has not answered the last `missedPongs` pings is terminated
- * (`ws.terminate()`), which emits its `close` event at once, so everything
+ * (CollabSocket.terminate), which emits its `close` event at once, so everything
  * tied to it (the per-user slot, the presence, the room) is released by the
  * ordinary close handling. Browsers and the `ws` client answer pings by
  * themselves, so the stock y-websocket provider needs nothing. A socket is
@@ -40,7 +40,7 @@ export interface HeartbeatOptions {
  */
 export class Heartbeat {
   /** Per watched socket: unanswered pings, their payloads, and the logger naming its connection. */
-  private readonly unanswered = new Map<WebSocket, Watched>();
+  private readonly unanswered = new Map<CollabSocket, Watched>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -52,15 +52,15 @@ export class Heartbeat {
   }
 
   /** Starts pinging `socket` (logging its end with `logger`); it is forgotten when it closes. */
-  watch(socket: WebSocket, logger: Logger = this.logger): void {
+  watch(socket: CollabSocket, logger: Logger = this.logger): void {
     const entry: Watched = { missed: 0, logger, payloads: [] };
     this.unanswered.set(socket, entry);
-    socket.on('pong', (data: Buffer) => {
+    socket.on('pong', (data) => {
       if (!entry.payloads.some((payload) => payload.equals(data))) return;
       entry.missed = 0;
       entry.payloads = [];
     });
-    socket.once('close', () => this.unanswered.delete(socket));
+    socket.on('close', () => this.unanswered.delete(socket));
   }
 
   /** How many sockets are watched (for tests and metrics). */
@@ -83,11 +83,11 @@ export class Heartbeat {
         continue;
       }
       entry.missed++;
-      if (socket.readyState !== socket.OPEN) continue;
+      if (!socket.isOpen) continue;
       const payload = randomBytes(PING_PAYLOAD_BYTES);
       // The unanswered pings' payloads: a late pong to an earlier one still counts.
       entry.payloads = [...entry.payloads, payload].slice(-this.options.missedPongs);
-      socket.ping(payload, undefined, (error) => {
+      socket.ping(payload, (error) => {
         if (error) this.logger.debug({ err: error }, 'ping failed');
       });
     }

@@ -11,7 +11,7 @@ export interface SendBufferLimits {
 /** Which bound a socket was closed for. */
 export type SendBufferScope = 'user' | 'server';
 
-/** A connection's socket's waiting bytes (`ws.bufferedAmount`). */
+/** A connection's socket's waiting bytes (CollabSocket.bufferedAmount). */
 const waiting = (connection: Connection) => connection.socket.bufferedAmount;
 
 /**
