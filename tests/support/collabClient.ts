@@ -1,4 +1,5 @@
 import { CONTENT_FIELD, MessageType } from '@draftroom/shared';
+import { readYSections } from '@draftroom/shared/yClauses';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -64,18 +65,10 @@ export function clauseTexts(doc: Y.Doc): string[] {
 
 /** The first XmlText inside the clause at `index` (its first paragraph's text). */
 export function clauseParagraphText(doc: Y.Doc, clauseIndex: number): Y.XmlText {
-  let index = 0;
-  for (const section of doc.getXmlFragment(CONTENT_FIELD).toArray()) {
-    if (!(section instanceof Y.XmlElement) || section.nodeName !== 'section') continue;
-    for (const clause of section.toArray()) {
-      if (!(clause instanceof Y.XmlElement) || clause.nodeName !== 'clause') continue;
-      if (index++ === clauseIndex) {
-        const paragraph = clause.get(0) as Y.XmlElement;
-        return paragraph.get(0) as Y.XmlText;
-      }
-    }
-  }
-  throw new Error(`no clause ${clauseIndex}`);
+  const clause = readYSections(doc).flatMap((section) => section.clauses)[clauseIndex];
+  if (!clause) throw new Error(`no clause ${clauseIndex}`);
+  const paragraph = clause.element.get(0) as Y.XmlElement;
+  return paragraph.get(0) as Y.XmlText;
 }
 
 /** The document's content as a string, for equality checks between clients. */

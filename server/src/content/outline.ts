@@ -1,4 +1,5 @@
-import { CONTENT_FIELD, clauseNumber, ID_ATTR, NodeName, newNodeId } from '@draftroom/shared';
+import { CONTENT_FIELD, ID_ATTR, NodeName, newNodeId } from '@draftroom/shared';
+import { readYSections, yPlainText } from '@draftroom/shared/yClauses';
 import * as Y from 'yjs';
 
 /** A plain description of a structured document: a preamble, then sections of clauses. */
@@ -63,40 +64,30 @@ export function encodeOutline(outline: DocumentOutline): Uint8Array {
   return state;
 }
 
-/** The plain text of an XML element or text node (paragraphs joined by newlines). */
-export function plainText(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
-  if (node instanceof Y.XmlText) {
-    return (node.toDelta() as { insert: unknown }[])
-      .map((op) => (typeof op.insert === 'string' ? op.insert : ''))
-      .join('');
-  }
-  if (node instanceof Y.XmlElement) {
-    const parts = node.toArray().map((child) => plainText(child as Y.XmlElement | Y.XmlText));
-    const isContainer = node.nodeName !== NodeName.paragraph && node.nodeName !== NodeName.sectionHeading;
-    return parts.join(isContainer ? '\n' : '');
-  }
-  return '';
+/**
+ * The plain text of an XML element or text node (a container's blocks joined
+ * by newlines): `yPlainText` of `@draftroom/shared/yClauses`.
+ */
+export const plainText = yPlainText;
+
+/** An element's id attribute as a string, whatever its stored type ('' when it has none). */
+function storedId(element: Y.XmlElement): string {
+  return String(element.getAttribute(ID_ATTR) ?? '');
 }
 
-/** Every clause of a document, in order, with its derived number. */
+/**
+ * Every clause of a document (`readYSections` of `@draftroom/shared/yClauses`),
+ * in order, with its derived number, its section's id and its plain text
+ * (`plainText`). Ids read as stored, stringified ('' when missing; the editor
+ * writes only strings, the document model also admits numbers and booleans).
+ */
 export function readClauses(doc: Y.Doc): ClauseText[] {
-  const clauses: ClauseText[] = [];
-  let sectionIndex = 0;
-  for (const block of doc.getXmlFragment(CONTENT_FIELD).toArray()) {
-    if (!(block instanceof Y.XmlElement) || block.nodeName !== NodeName.section) continue;
-    const sectionId = String(block.getAttribute(ID_ATTR) ?? '');
-    let clauseIndex = 0;
-    for (const child of block.toArray()) {
-      if (!(child instanceof Y.XmlElement) || child.nodeName !== NodeName.clause) continue;
-      clauses.push({
-        id: String(child.getAttribute(ID_ATTR) ?? ''),
-        number: clauseNumber(sectionIndex, clauseIndex),
-        sectionId,
-        text: plainText(child),
-      });
-      clauseIndex++;
-    }
-    sectionIndex++;
-  }
-  return clauses;
+  return readYSections(doc).flatMap((section) =>
+    section.clauses.map((clause) => ({
+      id: storedId(clause.element),
+      number: clause.number,
+      sectionId: storedId(section.element),
+      text: yPlainText(clause.element),
+    })),
+  );
 }

@@ -4,6 +4,8 @@
  * the Collaboration extension's `undo` and `redo`) refuse to undo or redo a
  * change to an agreed clause; anything else undoes as before.
  */
+
+import { enclosingClauseId } from '@draftroom/shared/yClauses';
 import { Extension } from '@tiptap/core';
 import type { EditorState } from '@tiptap/pm/state';
 import { redo, undo, yUndoPluginKey } from '@tiptap/y-tiptap';
@@ -12,19 +14,6 @@ import type { ClauseLockOptions } from './clauseLock';
 import { clauseRanges } from './clauseRanges';
 
 type StackItem = Y.UndoManager['undoStack'][number];
-
-/** The id of the clause a Yjs type is in (or is), or null. */
-function clauseIdOf(type: Y.AbstractType<unknown> | null): string | null {
-  for (let current = type; current; ) {
-    if (current instanceof Y.XmlElement && current.nodeName === 'clause') {
-      const id = current.getAttribute('id') as unknown;
-      return typeof id === 'string' ? id : null;
-    }
-    const parent: unknown = current._item?.parent ?? null;
-    current = parent instanceof Y.AbstractType ? parent : null;
-  }
-  return null;
-}
 
 /** The clauses whose content a stack item inserted or deleted. */
 function clausesOf(doc: Y.Doc, item: StackItem): Set<string> {
@@ -40,9 +29,10 @@ function clausesOf(doc: Y.Doc, item: StackItem): Set<string> {
             break;
           }
           if (struct instanceof Y.Item) {
-            const own = struct.content instanceof Y.ContentType ? clauseIdOf(struct.content.type) : null;
+            const own =
+              struct.content instanceof Y.ContentType ? enclosingClauseId(struct.content.type) : null;
             const clauseId =
-              own ?? clauseIdOf(struct.parent instanceof Y.AbstractType ? struct.parent : null);
+              own ?? enclosingClauseId(struct.parent instanceof Y.AbstractType ? struct.parent : null);
             if (clauseId) clauses.add(clauseId);
           }
           clock = struct.id.clock + struct.length;
