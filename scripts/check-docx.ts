@@ -6,7 +6,8 @@
  * and checks that verification recomputes the version's fingerprint from its
  * text; converts the tracked-changes redline to flat ODF and checks that
  * LibreOffice reads its insertions and deletions as tracked changes with
- * their authors. Exits 0 when all checks pass, 1 when one fails, 2 when
+ * their authors; converts a compilation of amendments to PDF and checks
+ * its amendment, sponsors, columns, justification and status. Exits 0 when all checks pass, 1 when one fails, 2 when
  * LibreOffice (soffice) or pdftotext (poppler-utils) is missing.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Amendment } from '@draftroom/shared';
+import { buildCompilation, readCompilationText } from '../server/src/amendments/compilation';
+import { exportCompilationDocx } from '../server/src/amendments/compilationDocx';
 import { compareStructures } from '../server/src/compare/compareStructures';
 import { configWith } from '../server/src/config';
 import { encodeOutline } from '../server/src/content/outline';
@@ -208,6 +212,67 @@ function checkRedlinePdf(text: string): void {
   }
 }
 
+/** A compilation of one amendment to the demo's clause 1.2, changing "migration officials" to "coast guards". */
+async function compilationDocx(doc: import('yjs').Doc): Promise<Buffer> {
+  const text = readCompilationText(doc);
+  const clause = text.clauses[1];
+  if (!clause) throw new Error('the demo has no clause 1.2');
+  const amendment: Amendment = {
+    id: 'am-demo',
+    documentId: 'demo',
+    number: 1,
+    kind: 'modify',
+    clauseId: clause.id,
+    clauseNumber: clause.number,
+    baseText: clause.text,
+    proposedText: clause.text.replace('migration officials', 'coast guards'),
+    baseVersionLabel: 'Demo',
+    justification: 'Coast guards take part in the training.',
+    proponentCode: 'UA',
+    tabledBy: { userId: 'u', name: 'Olena Bondar', participantCode: 'UA' },
+    tabledAt: new Date().toISOString(),
+    cosponsors: [
+      {
+        participantCode: 'MD',
+        by: { userId: 'm', name: 'M', participantCode: 'MD' },
+        at: new Date().toISOString(),
+      },
+    ],
+    status: 'tabled',
+    decidedBy: null,
+    decidedAt: null,
+    acceptedText: null,
+    fallenReason: null,
+    compromise: false,
+    covers: [],
+    coveredBy: null,
+    createdClauseId: null,
+  };
+  const compilation = buildCompilation({
+    documentId: 'demo',
+    title: ACTION_PLAN_TITLE,
+    generatedAt: new Date().toISOString(),
+    text,
+    amendments: [amendment],
+    filters: {},
+  });
+  return exportCompilationDocx({ compilation, processName: 'Prague Process' });
+}
+
+function checkCompilationPdf(text: string): void {
+  const flat = squash(text);
+  for (const expected of [
+    'Compilation of amendments',
+    'AM 1 Change wording',
+    'Proponent: UA · Co-sponsors: MD',
+    'Text as tabled against Amendment',
+    'Justification: Coast guards take part in the training.',
+    'Status: Tabled',
+  ]) {
+    check(flat.includes(squash(expected)), `compilation PDF holds "${expected}"`);
+  }
+}
+
 async function main(): Promise<number> {
   if (!tool('soffice') || !tool('pdftotext')) {
     console.error(
@@ -219,6 +284,7 @@ async function main(): Promise<number> {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, encodeOutline(actionPlanDraft));
   const before = readDocumentStructure(doc);
+  const compilation = await compilationDocx(doc);
   editDemo(Y, doc);
   const after = readDocumentStructure(doc);
   const dir = mkdtempSync(join(tmpdir(), 'draftroom-docx-'));
@@ -256,6 +322,7 @@ async function main(): Promise<number> {
     writeFileSync(join(dir, 'version.docx'), version);
     writeFileSync(join(dir, 'redline.docx'), redline);
     writeFileSync(join(dir, 'tracked.docx'), tracked);
+    writeFileSync(join(dir, 'compilation.docx'), compilation);
     const profile = join(dir, 'profile');
     await checkResaved(join(dir, 'version.docx'), dir, profile, hash);
     checkTracked(join(dir, 'tracked.docx'), dir, profile);
@@ -263,6 +330,8 @@ async function main(): Promise<number> {
     if (versionText !== undefined) checkVersionPdf(versionText, before, hash);
     const redlineText = pdfText(join(dir, 'redline.docx'), dir, profile);
     if (redlineText !== undefined) checkRedlinePdf(redlineText);
+    const compilationText = pdfText(join(dir, 'compilation.docx'), dir, profile);
+    if (compilationText !== undefined) checkCompilationPdf(compilationText);
   } finally {
     if (process.env.KEEP_DOCX) console.log(`files kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,9 @@ const DocumentPage = lazy(() =>
 const DashboardPage = lazy(() =>
   import('./negotiation/dashboard/DashboardPage').then((module) => ({ default: module.DashboardPage })),
 );
+const CompilationPage = lazy(() =>
+  import('./amendments/compilation/CompilationPage').then((module) => ({ default: module.CompilationPage })),
+);
 const AdminPage = lazy(() => import('./pages/AdminPage').then((module) => ({ default: module.AdminPage })));
 const PublicVerifyPage = lazy(() =>
   import('./verify/PublicVerifyPage').then((module) => ({ default: module.PublicVerifyPage })),
@@ -88,6 +91,13 @@ function Routes() {
     return (
       <Suspense fallback={<PageLoading />}>
         <DashboardPage key={route.documentId} documentId={route.documentId} />
+      </Suspense>
+    );
+  }
+  if (route.name === 'amendment-compilation') {
+    return (
+      <Suspense fallback={<PageLoading />}>
+        <CompilationPage key={route.documentId} documentId={route.documentId} />
       </Suspense>
     );
   }

@@ -20,6 +20,8 @@ export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: string;
   readonly retryAfterSeconds: number | undefined;
+  /** The whole error body as sent (some answers carry more than `ApiError`, e.g. an amendment conflict). */
+  readonly body: Record<string, unknown> | null;
 
   constructor(status: number, body: Partial<ApiError> | null) {
     super(body?.message ?? defaultMessageFor(status));
@@ -27,6 +29,7 @@ export class ApiRequestError extends Error {
     this.status = status;
     this.code = body?.error ?? `http_${status}`;
     this.retryAfterSeconds = body?.retryAfterSeconds;
+    this.body = body as Record<string, unknown> | null;
   }
 }
 

@@ -3,6 +3,7 @@
  * and a `<Link>` that navigates without reloading the page.
  */
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
+import { matchCompilationPath } from './amendments/compilation/compilationApi';
 import { matchVersionsRoute, type VersionsRoute } from './versions/routes';
 
 const NAVIGATION_EVENT = 'draftroom:navigate';
@@ -71,6 +72,7 @@ export type Route =
   | { name: 'dashboard'; documentId: string }
   | { name: 'admin' }
   | { name: 'public-verify' }
+  | { name: 'amendment-compilation'; documentId: string }
   | VersionsRoute
   | { name: 'not-found' };
 
@@ -89,6 +91,8 @@ export function matchRoute(pathname: string): Route {
       return { name: 'not-found' };
     }
   }
+  const compilationDocument = matchCompilationPath(path);
+  if (compilationDocument) return { name: 'amendment-compilation', documentId: compilationDocument };
   const versionsRoute = matchVersionsRoute(path);
   if (versionsRoute) return versionsRoute;
   const documentMatch = /^\/documents\/([^/]+)$/.exec(path);

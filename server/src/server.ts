@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AmendmentService } from './amendments/amendmentService';
+import { AmendmentStore } from './amendments/amendmentStore';
 import type { AuditLog } from './audit/auditLog';
 import { openAuditLog } from './audit/openAuditLog';
 import { SessionService } from './auth/sessionService';
@@ -13,6 +15,7 @@ import { seedDemoIfEmpty } from './demo/seed';
 import { docxLimitsOf, uploadLimitsOf } from './export/uploadLimits';
 import { createHttpApp } from './http/app';
 import type { Logger } from './logger';
+import { BracketCommands } from './negotiation/bracketCommands';
 import { ClauseDirectory } from './negotiation/clauseDirectory';
 import { DocumentEvents } from './negotiation/documentEvents';
 import { NegotiationStore } from './negotiation/negotiationStore';
@@ -50,6 +53,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const negotiation = new NegotiationStore(db);
   const comments = new CommentStore(db);
   const versions = new VersionStore(db);
+  const amendmentStore = new AmendmentStore(db);
   const rooms = new RoomRegistry(repositories.documentStorage, logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     presenceFlushMs: config.presenceFlushMs,
@@ -66,8 +70,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     unloadDelayMs: config.roomUnloadDelayMs,
     lockedClausesOf: (documentId) => negotiation.agreedClauses(documentId),
     hooks: {
-      onStored: (room) => versionService.hooks.onStored?.(room),
-      onLastLeft: (room) => versionService.hooks.onLastLeft?.(room),
+      onStored: (room) => {
+        versionService.hooks.onStored?.(room);
+        amendmentService.hooks.onStored?.(room);
+      },
+      onLastLeft: (room) => {
+        versionService.hooks.onLastLeft?.(room);
+        amendmentService.hooks.onLastLeft?.(room);
+      },
     },
   });
   const versionService = new VersionService(
@@ -78,11 +88,22 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger,
     {
       checkpointIntervalMs: config.checkpointIntervalMinutes * 60_000,
+      amendments: amendmentStore,
     },
   );
   const events = new DocumentEvents(negotiation, rooms);
   const clauses = new ClauseDirectory(rooms, repositories.documentStorage);
+  const brackets = new BracketCommands(negotiation, rooms, events, logger);
   const audit = openAuditLog(db, config, logger);
+  const amendmentService = new AmendmentService({
+    store: amendmentStore,
+    rooms,
+    storage: repositories.documentStorage,
+    negotiation,
+    events,
+    audit,
+    logger,
+  });
   const collab = new CollabServer(sessions, repositories.documents, rooms, audit, logger, {
     maxMessageBytes: config.maxMessageBytes,
     publicOrigin: config.publicOrigin,
@@ -123,6 +144,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     comments,
     events,
     clauses,
+    amendments: amendmentService,
+    brackets,
     versions,
     versionService,
     maxUploadBytes: config.maxUploadBytes,

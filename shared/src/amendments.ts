@@ -105,10 +105,27 @@ export interface AmendmentEventPayload {
  */
 export interface AmendmentConflict {
   code: 'amendment_conflict';
+  /** `'amendment_conflict'`, as in every API error body (`ApiError.error`). */
   error: string;
+  /** What happened, for people (the server always sends it). */
+  message?: string;
   amendmentId: string;
   baseText: string;
   proposedText: string;
+  currentText: string;
+}
+
+/**
+ * The answer to tabling against a clause text that changed since and to which
+ * the proposed change no longer applies cleanly (HTTP 409, `code:
+ * 'clause_changed'`): nothing was stored; the client redrafts against
+ * `currentText`.
+ */
+export interface ClauseChangedConflict {
+  code: 'clause_changed';
+  /** `'clause_changed'`, as in every API error body. */
+  error: string;
+  message: string;
   currentText: string;
 }
 
@@ -183,10 +200,20 @@ export interface CompilationClause {
   amendments: Amendment[];
 }
 
+/** A section of the document, for the compilation's section filter. */
+export interface CompilationSection {
+  id: string;
+  /** "2", from its position. */
+  number: string;
+  title: string;
+}
+
 export interface Compilation {
   documentId: string;
   title: string;
   generatedAt: string;
   filters: CompilationFilters;
   clauses: CompilationClause[];
+  /** Every section of the document in order (what `section=` may name), amended or not. */
+  sections: CompilationSection[];
 }

@@ -7,6 +7,8 @@ export * from './schema';
 export * from './validation';
 export * from './verification';
 export * from './versions';
+export * from './wordDiff/rebase';
+export { applyTextHunks, exactTokens, type TextHunk, textHunks } from './wordDiff/textHunks';
 export * from './wordDiff/wordRedline';
 export { isSpace, isWhitespace, wordCount } from './wordDiff/wordTokens';
 export * from './xmlText';

@@ -144,14 +144,23 @@ export const positionSchema = z.object({
   position: z.enum(POSITIONS),
   note: xmlText(z.string().trim().max(1_000)).default(''),
 });
+/**
+ * `POST /api/documents/:id/brackets`: bracket the passage `anchor` delimits in
+ * clause `clauseId` (one paragraph's text; `anchor.quote` is the passage as the
+ * client sees it). The server marks the passage in the text and stores the
+ * record in one commit. `alternatives[0]` is the passage itself (= the quote);
+ * the others are further wordings.
+ */
 export const newBracketSchema = z.object({
   id: z.string().regex(/^br-[a-f0-9]{6,32}$/),
   clauseId: z.string().min(1).max(64),
+  anchor: rangeAnchorSchema,
   alternatives: z
     .array(xmlText(z.string().max(5_000)))
     .min(1)
     .max(8),
 });
+export type NewBracket = z.infer<typeof newBracketSchema>;
 export const bracketAlternativeSchema = z.object({ text: xmlText(z.string().max(5_000)) });
 export const bracketResolutionSchema = z.union([
   z.object({ keep: z.number().int().min(0) }),

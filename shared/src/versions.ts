@@ -1,5 +1,6 @@
 /** Meetings of a process and named / automatic versions of its documents. */
 import { z } from 'zod';
+import type { AmendmentKind, AmendmentStatus } from './amendments';
 import type { Actor } from './negotiation';
 import { xmlText } from './xmlText';
 
@@ -80,3 +81,32 @@ export const newVersionSchema = z.object({
 
 /** `current` stands for the live text in compare requests. */
 export const CURRENT_TEXT = 'current';
+
+/**
+ * An amendment tabled or decided between the two sides of a comparison
+ * (`GET /api/documents/:id/compare` → `amendments`, earlier side first in
+ * time whatever the order asked): `tabled` when the later side has it and
+ * the earlier does not; `decided` when it was tabled (or not yet there) on
+ * the earlier side and has another status (a decision, withdrawn, covered by
+ * a compromise, fallen) on the later. Versions keep the amendments' state
+ * when they are taken; `current` is the live state.
+ */
+export interface AmendmentChangeEntry {
+  amendmentId: string;
+  /** AM n. */
+  number: number;
+  kind: AmendmentKind;
+  clauseId: string;
+  /** The clause's number when the amendment was tabled. */
+  clauseNumber: string;
+  proponentCode: string;
+  compromise: boolean;
+  tabled: boolean;
+  decided: boolean;
+  /** Its status on the earlier side; null when it was not tabled yet. */
+  statusBefore: AmendmentStatus | null;
+  /** Its status on the later side. */
+  statusAfter: AmendmentStatus;
+  /** For `covered-by-compromise` on the later side: the compromise's number. */
+  coveredBy: number | null;
+}

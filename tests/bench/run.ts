@@ -5,12 +5,13 @@
  * Prints a Markdown table (also written to BENCH_OUT when set).
  *
  *   BENCH_QUICK=1            a smoke run of every scenario in about a minute and a half
- *   BENCH_ONLY=fanout,trace  only some scenarios (fanout, trace, concurrent, load, documents, burst, clauses, compare)
+ *   BENCH_ONLY=fanout,trace  only some scenarios (fanout, trace, concurrent, load, documents, burst, amendments, clauses, compare)
  *   BENCH_FANOUT=200x500,500x200  only these fan-out configurations (editors x inserts per second)
  *   BENCH_CPU_PROF=1         servers record a CPU profile, written (path printed) before each stop or kill
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { amendmentAcceptScenario } from './amendmentAccept';
 import { burstScenario } from './burst';
 import { markdownTable, type ResultRow } from './report';
 import {
@@ -59,6 +60,7 @@ const SCENARIOS: Record<string, (plan: BenchPlan) => Promise<ResultRow[]>> = {
   load: coldLoadScenario,
   documents: manyDocumentsScenario,
   burst: burstScenario,
+  amendments: amendmentAcceptScenario,
   // In-process costs of Draftroom's own work (no reference counterpart).
   clauses: clauseLockScenario,
   compare: compareScenario,

@@ -160,6 +160,10 @@ describe('negotiating the Action Plan in Chromium', () => {
     await form.getByRole('textbox').fill('public services');
     await form.getByRole('button', { name: 'Bracket', exact: true }).click();
 
+    // The server marks the passage; Jana's own editor gets the mark through Yjs like everyone else's.
+    await expect
+      .poll(() => textWithoutCarets(clause(jana.page, '4.2').locator('.draft-bracket')), LIVE)
+      .toBe('social services');
     // The pen-holder sees [social services CZ / public services CZ] and keeps the second wording.
     const tail = clause(anna.page, '4.2').locator('.bracket-tail');
     await expect.poll(() => textOf(tail), LIVE).toContain('public services');

@@ -166,7 +166,10 @@ describe('rolling the audit log back without the key', () => {
         previous = hash;
       }
       db.exec('ALTER TABLE audit_log DROP COLUMN mac');
-      for (const migration of migrations.slice(AUDIT_KEYED_SCHEMA_VERSION)) {
+      // Later migrations undone, newest first: their added columns and created tables dropped.
+      for (const migration of migrations.slice(AUDIT_KEYED_SCHEMA_VERSION).reverse()) {
+        for (const [, table] of [...migration.matchAll(/CREATE TABLE (\w+)/g)].reverse())
+          db.exec(`DROP TABLE ${table}`);
         const added = /ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(migration);
         if (added) db.exec(`ALTER TABLE ${added[1]} DROP COLUMN ${added[2]}`);
       }

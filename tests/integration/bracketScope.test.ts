@@ -7,15 +7,16 @@ import { createLogger } from '../../server/src/logger';
 import { NegotiationStore } from '../../server/src/negotiation/negotiationStore';
 import { databasePath, openDatabase } from '../../server/src/store/database';
 import { migrations } from '../../server/src/store/migrations';
-import { apiAs, bracketId, createSecondDocument, type NegotiationApi } from '../support/negotiationApi';
+import { storedPassage } from '../support/bracketPassages';
+import { apiAs, createSecondDocument, type NegotiationApi } from '../support/negotiationApi';
 import { loadStoredDoc } from '../support/rawCollab';
 import { userIdOf } from '../support/securityHarness';
 import { Database } from '../support/storedDocument';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 
-function firstClauseOf(server: TestServer, documentId: string): string {
+function clauseOf(server: TestServer, documentId: string, index = 0): string {
   const doc = loadStoredDoc(server.server.repositories.documentStorage, documentId);
-  const id = readClauses(doc)[0]?.id ?? '';
+  const id = readClauses(doc)[index]?.id ?? '';
   doc.destroy();
   return id;
 }
@@ -31,8 +32,8 @@ describe('bracket ids are scoped per document', () => {
   beforeAll(async () => {
     server = await startTestServer();
     secret = createSecondDocument(server, 'Restricted annex');
-    secretClause = firstClauseOf(server, secret);
-    planClause = firstClauseOf(server, server.actionPlanId());
+    secretClause = clauseOf(server, secret);
+    planClause = clauseOf(server, server.actionPlanId());
     // The Czech drafter has no role on the annex: it must not learn that the annex exists.
     server.server.repositories.documents.setUserRole(secret, userIdOf(server, DEMO.czechDrafter), 'none');
     huSecret = await apiAs(server, DEMO.hungarianDrafter, secret);
@@ -43,27 +44,28 @@ describe('bracket ids are scoped per document', () => {
   });
 
   it("lets a user with no role on another document use that document's bracket id: 201, not 409 'taken'", async () => {
-    const id = bracketId();
-    expect(
-      (await huSecret.newBracket({ id, clauseId: secretClause, alternatives: ['annex words'] })).status,
-    ).toBe(201);
+    const annex = storedPassage(server, secretClause, 'First clause', [], secret);
+    expect((await huSecret.newBracket(annex)).status).toBe(201);
     const cz = await apiAs(server, DEMO.czechDrafter);
     const czOnAnnex = await apiAs(server, DEMO.czechDrafter, secret);
     expect((await czOnAnnex.state()).status).toBe(404);
-    const reused = await cz.newBracket({ id, clauseId: planClause, alternatives: ['plan words'] });
+    const plan = { ...storedPassage(server, planClause), id: annex.id };
+    const reused = await cz.newBracket(plan);
     expect(reused.status).toBe(201);
-    expect(reused.body).toMatchObject({ id, proponentCode: 'CZ', alternatives: [{ text: 'plan words' }] });
-    expect((await cz.newBracket({ id, clauseId: planClause, alternatives: ['again'] })).status).toBe(409);
+    expect(reused.body).toMatchObject({
+      id: annex.id,
+      proponentCode: 'CZ',
+      alternatives: [{ text: plan.anchor.quote }],
+    });
+    expect((await cz.newBracket(plan)).status).toBe(409);
   });
 
   it('keeps the two brackets of one id apart: alternatives, resolution and state belong to their own document', async () => {
-    const id = bracketId();
-    expect(
-      (await huSecret.newBracket({ id, clauseId: secretClause, alternatives: ['annex A'] })).status,
-    ).toBe(201);
-    expect((await penPlan.newBracket({ id, clauseId: planClause, alternatives: ['plan A'] })).status).toBe(
-      201,
-    );
+    const annexInput = storedPassage(server, secretClause, 'second draft', [], secret);
+    const { id } = annexInput;
+    expect((await huSecret.newBracket(annexInput)).status).toBe(201);
+    const planInput = { ...storedPassage(server, clauseOf(server, server.actionPlanId(), 1)), id };
+    expect((await penPlan.newBracket(planInput)).status).toBe(201);
     expect((await huSecret.addAlternative(id, 'annex B')).status).toBe(201);
     expect((await penPlan.resolveBracket(id, { drop: true })).status).toBe(200);
 
@@ -71,10 +73,12 @@ describe('bracket ids are scoped per document', () => {
     const plan = (await penPlan.state()).body.brackets.filter((b) => b.id === id);
     expect(annex).toHaveLength(1);
     expect(annex[0]).toMatchObject({ clauseId: secretClause, resolution: null });
-    expect(annex[0]?.alternatives.map((a) => a.text)).toEqual(['annex A', 'annex B']);
+    expect(annex[0]?.alternatives.map((a) => a.text)).toEqual(['second draft', 'annex B']);
     expect(plan).toHaveLength(1);
-    expect(plan[0]).toMatchObject({ clauseId: planClause, resolution: { kind: 'dropped' } });
-    expect(plan[0]?.alternatives.map((a) => a.text)).toEqual(['plan A']);
+    expect(plan[0]).toMatchObject({ clauseId: planInput.clauseId, resolution: { kind: 'dropped' } });
+    expect(plan[0]?.alternatives.map((a) => a.text)).toEqual([planInput.anchor.quote]);
+    // Dropping the plan's bracket took its passage out of the plan's text only.
+    expect(storedPassage(server, secretClause, 'second draft', [], secret).anchor.quote).toBe('second draft');
   });
 });
 

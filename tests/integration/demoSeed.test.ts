@@ -48,6 +48,45 @@ describe('the demo of `npm start`: a negotiation under way', () => {
     doc.destroy();
   });
 
+  it('has amendments of several delegations to three clauses, tabled against Rev. 1', async () => {
+    const documentId = server.actionPlanId();
+    const { cookie } = await server.signIn(DEMO.commenter);
+    const state = (await (
+      await fetch(`${server.url}/api/documents/${documentId}/negotiation`, { headers: { cookie } })
+    ).json()) as NegotiationState;
+    const doc = loadStoredDoc(server.server.repositories.documentStorage, documentId);
+    const textOf = new Map(readClauses(doc).map((clause) => [clause.id, clause.text]));
+    doc.destroy();
+    const summary = state.amendments.map(
+      (a) => `AM ${a.number} ${a.proponentCode} ${a.kind} ${a.clauseNumber} ${a.status}`,
+    );
+    expect(summary).toEqual([
+      'AM 1 UA modify 2.3 covered-by-compromise',
+      'AM 2 HU modify 2.3 covered-by-compromise',
+      'AM 3 CZ modify 1.2 tabled',
+      'AM 4 UA modify 1.2 withdrawn',
+      'AM 5 ICMPD insert 1.2 tabled',
+      'AM 6 HU delete 3.3 rejected',
+      'AM 7 UA modify 3.3 tabled',
+      'AM 8 PL modify 2.3 tabled',
+    ]);
+    const compromise = state.amendments[7];
+    expect(compromise?.compromise).toBe(true);
+    expect(compromise?.covers).toEqual([1, 2]);
+    expect(state.amendments.slice(0, 2).map((a) => a.coveredBy)).toEqual([8, 8]);
+    expect(state.amendments[2]?.cosponsors.map((c) => c.participantCode)).toEqual(['HU']);
+    expect(state.amendments.filter((a) => a.cosponsors.length > 0)).toHaveLength(1);
+    for (const amendment of state.amendments) {
+      expect(amendment.justification.length).toBeGreaterThan(20);
+      expect(amendment.baseVersionLabel).toMatch(/^Rev\. 1/);
+      // Drafted against the clause as it reads (the seeded text is Rev. 1).
+      expect(amendment.baseText).toBe(textOf.get(amendment.clauseId));
+      if (amendment.kind === 'modify') expect(amendment.proposedText).not.toBe(amendment.baseText);
+    }
+    expect(state.amendments[3]?.decidedBy?.participantCode).toBe('UA');
+    expect(state.amendments[5]?.decidedBy?.participantCode).toBe('PL');
+  });
+
   it('locks the agreed clause 6.4', async () => {
     const documentId = server.actionPlanId();
     const client = await connectSynced(

@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paragraphTexts } from '../../server/src/export/docxFingerprint';
 import { dateTimeForPeople } from '../../server/src/export/peopleDates';
 import { bodyParagraphs } from '../../server/src/verify/docxParagraphs';
-import { apiAs, bracketId } from '../support/negotiationApi';
-import { connectWellBehaved } from '../support/ownPresence';
+import { storedPassage } from '../support/bracketPassages';
+import { apiAs } from '../support/negotiationApi';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import { docxPart } from '../support/verifyDocx';
 import { expectStatus, type VersionsApi, versionsAs } from '../support/versionsApi';
-import { clauseElement, storedWith } from '../support/versionsDoc';
 
 const SEEDED_WORDING = 'and encourage their productive investment';
 const CZECH_ALTERNATIVE = 'and facilitate their investment in local development';
@@ -58,24 +57,12 @@ describe('brackets and dates in the DOCX exports', () => {
   it('adds an alternative proposed later, by another delegation, to a new bracket in 3.3', async () => {
     const hu = await apiAs(server, DEMO.hungarianDrafter);
     const ua = await apiAs(server, DEMO.commenter);
-    const writer = await connectWellBehaved(server.wsUrl, server.actionPlanId(), hu.who.cookie);
-    try {
-      const clauseId =
-        expectStatus(await pen.get(negotiating.id), 200).structure.sections[2]?.clauses[2]?.id ?? '';
-      const id = bracketId();
-      const text = (clauseElement(writer.doc, clauseId).get(0) as import('yjs').XmlElement).get(
-        0,
-      ) as import('yjs').XmlText;
-      const words = 'circular migration';
-      const at = text.toString().indexOf(words);
-      expect(at).toBeGreaterThan(-1);
-      text.format(at, words.length, { bracket: { id } });
-      await storedWith(server, id);
-      expectStatus(await hu.newBracket({ id, clauseId, alternatives: [words] }), 201);
-      expectStatus(await ua.addAlternative(id, 'temporary and circular migration programmes'), 201);
-    } finally {
-      writer.destroy();
-    }
+    const clauseId =
+      expectStatus(await pen.get(negotiating.id), 200).structure.sections[2]?.clauses[2]?.id ?? '';
+    // A server command: the passage is marked in the text and the record stored together.
+    const input = storedPassage(server, clauseId, 'circular migration');
+    expectStatus(await hu.newBracket(input), 201);
+    expectStatus(await ua.addAlternative(input.id, 'temporary and circular migration programmes'), 201);
     const rev3 = await pen.saveOk('Rev. 3');
     const docx = (await pen.exportVersion(rev3.id)).bytes;
     const clause = bodyWithNotes(docx).find((text) => text.startsWith('3.3\t'));

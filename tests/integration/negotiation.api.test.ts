@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClauses } from '../../server/src/content/outline';
-import { apiAs, bracketId, createSecondDocument, type NegotiationApi } from '../support/negotiationApi';
+import { firstParagraphText, storedPassage } from '../support/bracketPassages';
+import { apiAs, createSecondDocument, type NegotiationApi } from '../support/negotiationApi';
+import { plain } from '../support/negotiationLive';
 import { loadStoredDoc } from '../support/rawCollab';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 
@@ -127,9 +129,21 @@ describe('clause status, delegation positions and brackets over HTTP', () => {
   });
 
   describe('brackets', () => {
+    /** The first paragraph of a clause as the server has it now. */
+    const storedText = (clauseId: string) => {
+      const doc = loadStoredDoc(server.server.repositories.documentStorage, server.actionPlanId());
+      try {
+        return plain(firstParagraphText(doc, clauseId));
+      } finally {
+        doc.destroy();
+      }
+    };
+
     it('creates a bracket with its alternatives; the proponent is the drafting delegation', async () => {
-      const id = bracketId();
-      const created = await hu.newBracket({ id, clauseId: clause(6), alternatives: ['shall', 'should'] });
+      const input = storedPassage(server, clause(6), undefined, ['should']);
+      const { id } = input;
+      const words = input.anchor.quote;
+      const created = await hu.newBracket(input);
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
         id,
@@ -138,7 +152,7 @@ describe('clause status, delegation positions and brackets over HTTP', () => {
         createdBy: { participantCode: 'HU', name: 'László Kovács' },
         resolution: null,
         alternatives: [
-          { index: 0, text: 'shall', proponentCode: 'HU' },
+          { index: 0, text: words, proponentCode: 'HU' },
           { index: 1, text: 'should', proponentCode: 'HU' },
         ],
       });
@@ -151,6 +165,8 @@ describe('clause status, delegation positions and brackets over HTTP', () => {
       expect((await ua.resolveBracket(id, { keep: 1 })).status).toBe(403);
       expect((await pen.resolveBracket(id, { keep: 7 })).status).toBe(404);
       expect((await pen.state()).body.brackets.find((b) => b.id === id)?.resolution).toBeNull();
+      const before = storedText(clause(6));
+      expect(before.startsWith(words)).toBe(true);
 
       const resolved = await pen.resolveBracket(id, { keep: 1 });
       expect(resolved.status).toBe(200);
@@ -161,53 +177,56 @@ describe('clause status, delegation positions and brackets over HTTP', () => {
         by: { participantCode: 'PL', name: 'Anna Nowak' },
       });
       expect(resolved.body.resolution?.at).toBeTruthy();
+      expect(storedText(clause(6))).toBe(`should${before.slice(words.length)}`);
 
       expect((await ua.addAlternative(id, 'must')).status).toBe(403);
       expect((await pen.addAlternative(id, 'must')).status).toBe(403);
+      expect((await pen.resolveBracket(id, { keep: 0 })).status).toBe(409);
       const stored = (await observer.state()).body.brackets.find((b) => b.id === id);
-      expect(stored?.alternatives.map((a) => a.text)).toEqual(['shall', 'should', 'may']);
+      expect(stored?.alternatives.map((a) => a.text)).toEqual([words, 'should', 'may']);
       expect(stored?.resolution).toMatchObject({ kind: 'kept', index: 1, text: 'should' });
     });
 
     it('lets the pen-holder drop a bracket', async () => {
-      const id = bracketId();
-      expect(
-        (await cz.newBracket({ id, clauseId: clause(7), alternatives: ['within one year'] })).status,
-      ).toBe(201);
-      const dropped = await pen.resolveBracket(id, { drop: true });
+      const input = storedPassage(server, clause(7));
+      expect((await cz.newBracket(input)).status).toBe(201);
+      const before = storedText(clause(7));
+      const dropped = await pen.resolveBracket(input.id, { drop: true });
       expect(dropped.status).toBe(200);
       expect(dropped.body.proponentCode).toBe('CZ');
       expect(dropped.body.resolution).toMatchObject({ kind: 'dropped', by: { participantCode: 'PL' } });
+      expect(storedText(clause(7))).toBe(before.slice(input.anchor.quote.length));
     });
 
     it('refuses commenters and observers a new bracket, and observers an alternative (403)', async () => {
-      const id = bracketId();
-      expect((await ua.newBracket({ id, clauseId: clause(8), alternatives: ['a', 'b'] })).status).toBe(403);
-      expect((await observer.newBracket({ id, clauseId: clause(8), alternatives: ['a'] })).status).toBe(403);
-      expect((await pen.state()).body.brackets.find((b) => b.id === id)).toBeUndefined();
-      const open = bracketId();
-      expect((await hu.newBracket({ id: open, clauseId: clause(8), alternatives: ['a'] })).status).toBe(201);
-      expect((await observer.addAlternative(open, 'b')).status).toBe(403);
-      expect((await pen.state()).body.brackets.find((b) => b.id === open)?.alternatives).toHaveLength(1);
+      const input = storedPassage(server, clause(8), undefined, ['b']);
+      const before = storedText(clause(8));
+      expect((await ua.newBracket(input)).status).toBe(403);
+      expect((await observer.newBracket(input)).status).toBe(403);
+      expect((await pen.state()).body.brackets.find((b) => b.id === input.id)).toBeUndefined();
+      expect(storedText(clause(8))).toBe(before);
+      const open = storedPassage(server, clause(8));
+      expect((await hu.newBracket(open)).status).toBe(201);
+      expect((await observer.addAlternative(open.id, 'b')).status).toBe(403);
+      expect((await pen.state()).body.brackets.find((b) => b.id === open.id)?.alternatives).toHaveLength(1);
     });
 
     it('answers 404 for an unknown bracket or clause, 400 for a bad id, 409 for a duplicate id', async () => {
       expect((await ua.addAlternative('br-0000000000', 'x')).status).toBe(404);
       expect((await pen.resolveBracket('br-0000000000', { keep: 0 })).status).toBe(404);
-      expect(
-        (await hu.newBracket({ id: bracketId(), clauseId: 'cl-000000000000', alternatives: ['a'] })).status,
-      ).toBe(404);
-      expect(
-        (await hu.newBracket({ id: 'bracket-1', clauseId: clause(9), alternatives: ['a'] })).status,
-      ).toBe(400);
-      expect((await hu.newBracket({ id: bracketId(), clauseId: clause(9), alternatives: [] })).status).toBe(
-        400,
-      );
-      const id = bracketId();
-      expect((await hu.newBracket({ id, clauseId: clause(9), alternatives: ['first'] })).status).toBe(201);
-      expect((await cz.newBracket({ id, clauseId: clause(9), alternatives: ['second'] })).status).toBe(409);
-      const stored = (await pen.state()).body.brackets.find((b) => b.id === id);
-      expect(stored).toMatchObject({ proponentCode: 'HU', alternatives: [{ text: 'first' }] });
+      const input = storedPassage(server, clause(9));
+      expect((await hu.newBracket({ ...input, clauseId: 'cl-000000000000' })).status).toBe(404);
+      expect((await hu.newBracket({ ...input, id: 'bracket-1' })).status).toBe(400);
+      expect((await hu.newBracket({ ...input, alternatives: [] })).status).toBe(400);
+      expect((await hu.newBracket(input)).status).toBe(201);
+      const again = storedPassage(server, clause(11));
+      expect((await cz.newBracket({ ...again, id: input.id })).status).toBe(409);
+      const stored = (await pen.state()).body.brackets.find((b) => b.id === input.id);
+      expect(stored).toMatchObject({
+        clauseId: clause(9),
+        proponentCode: 'HU',
+        alternatives: [{ text: input.anchor.quote }],
+      });
     });
 
     it('accepts a bracket id already used on another document (ids are per document), which stays intact', async () => {
@@ -216,15 +235,13 @@ describe('clause status, delegation positions and brackets over HTTP', () => {
       const otherClause = readClauses(otherDoc)[0]?.id ?? '';
       otherDoc.destroy();
       const huOther = await apiAs(server, DEMO.hungarianDrafter, otherId);
-      const id = bracketId();
-      expect((await huOther.newBracket({ id, clauseId: otherClause, alternatives: ['other'] })).status).toBe(
-        201,
-      );
+      const input = storedPassage(server, otherClause, 'First clause', [], otherId);
+      expect((await huOther.newBracket(input)).status).toBe(201);
 
-      const reused = await cz.newBracket({ id, clauseId: clause(10), alternatives: ['here'] });
+      const reused = await cz.newBracket({ ...storedPassage(server, clause(10)), id: input.id });
       expect(reused.status).toBe(201);
-      expect((await huOther.state()).body.brackets.find((b) => b.id === id)?.alternatives).toEqual([
-        { index: 0, text: 'other', proponentCode: 'HU' },
+      expect((await huOther.state()).body.brackets.find((b) => b.id === input.id)?.alternatives).toEqual([
+        { index: 0, text: 'First clause', proponentCode: 'HU' },
       ]);
     });
   });

@@ -1,7 +1,8 @@
 import type { ServerNotice } from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passageIn } from '../support/bracketPassages';
 import { type CollabClient, clauseParagraphText, connectSynced, contentOf } from '../support/collabClient';
-import { apiAs, bracketId, createSecondDocument, type NegotiationApi } from '../support/negotiationApi';
+import { apiAs, createSecondDocument, type NegotiationApi } from '../support/negotiationApi';
 import {
   clauseIdAt,
   type NegotiationNotice,
@@ -109,7 +110,7 @@ describe('live negotiation events over the collaboration socket', () => {
       ua.setPosition(clause(1), { position: 'reservation' }),
       threadA,
       hu.newThread({ clauseId: clause(2), body: 'Concurrent B' }),
-      cz.newBracket({ id: bracketId(), clauseId: clause(2), alternatives: ['x', 'y'] }),
+      cz.newBracket(passageIn(provider.doc, clause(2), undefined, ['y'])),
       hu.setPosition(clause(1), { position: 'supports' }),
       pen.setPosition(clause(3), { position: 'opposes' }),
       threadA.then((thread) => ua.reply(thread.body.id, 'Concurrent reply')),

@@ -7,7 +7,8 @@
 import type { VersionSummary } from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOREIGN_CONTENT_REASON } from '../../server/src/verify/verification';
-import { apiAs, bracketId } from '../support/negotiationApi';
+import { storedPassage } from '../support/bracketPassages';
+import { apiAs } from '../support/negotiationApi';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import { DOCUMENT_PART, docxPart, editDocx } from '../support/verifyDocx';
 import { DOCX_TYPE, expectStatus, type VersionsApi, versionsAs } from '../support/versionsApi';
@@ -103,9 +104,11 @@ describe('forged DOCX files and characters XML cannot hold', () => {
     const hu = await apiAs(server, DEMO.hungarianDrafter);
     const ua = await apiAs(server, DEMO.commenter);
     const clauseId = expectStatus(await pen.get(rev1.id), 200).structure.sections[0]?.clauses[0]?.id ?? '';
-    const id = bracketId();
-    expect((await hu.newBracket({ id, clauseId, alternatives: ['x\uFFFF'] })).status).toBe(400);
-    expectStatus(await hu.newBracket({ id, clauseId, alternatives: ['fine'] }), 201);
+    const input = storedPassage(server, clauseId);
+    const { id } = input;
+    const forbidden = { ...input, alternatives: [...input.alternatives, 'x\uFFFF'] };
+    expect((await hu.newBracket(forbidden)).status).toBe(400);
+    expectStatus(await hu.newBracket({ ...input, alternatives: [...input.alternatives, 'fine'] }), 201);
     const refused = await ua.addAlternative(id, 'forced\uFFFF return');
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain('U+FFFF');

@@ -3,6 +3,7 @@ import type {
   ClauseStatusEntry,
   CommentThread,
   NegotiationState,
+  NewBracket,
   PositionEntry,
   RangeAnchor,
 } from '@draftroom/shared';
@@ -101,15 +102,16 @@ export class NegotiationApi {
     return this.request<PositionEntry>('PUT', this.doc(`/clauses/${clauseId}/position`), input);
   }
 
-  newBracket(input: { id: string; clauseId: string; alternatives: string[] }) {
-    return this.request<Bracket>('POST', this.doc('/brackets'), input);
+  /** Brackets a passage (a server command: the text and the record change together). */
+  newBracket(input: NewBracket | Record<string, unknown>, options?: RequestOptions) {
+    return this.request<Bracket>('POST', this.doc('/brackets'), input, options);
   }
 
   addAlternative(bracketId: string, text: string) {
     return this.request<Bracket>('POST', this.doc(`/brackets/${bracketId}/alternatives`), { text });
   }
 
-  resolveBracket(bracketId: string, resolution: { keep: number } | { drop: true }) {
+  resolveBracket(bracketId: string, resolution: { keep: number } | { drop: true } | Record<string, unknown>) {
     return this.request<Bracket>('POST', this.doc(`/brackets/${bracketId}/resolution`), resolution);
   }
 

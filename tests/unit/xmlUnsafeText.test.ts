@@ -32,8 +32,11 @@ describe('characters XML 1.0 does not allow', () => {
 
   it('are refused in bracket alternatives and version labels and notes (the REST schemas)', () => {
     expect(bracketAlternativeSchema.safeParse({ text: 'fine \uFFFF' }).success).toBe(false);
+    const bracket = { id: 'br-abcdef', clauseId: 'c', anchor: { start: 'AA==', end: 'AA==', quote: 'a' } };
+    expect(newBracketSchema.safeParse({ ...bracket, alternatives: ['a', 'b'] }).success).toBe(true);
+    expect(newBracketSchema.safeParse({ ...bracket, alternatives: ['a', 'b\u0001'] }).success).toBe(false);
     expect(
-      newBracketSchema.safeParse({ id: 'br-abcdef', clauseId: 'c', alternatives: ['a', 'b\u0001'] }).success,
+      newBracketSchema.safeParse({ ...bracket, anchor: { ...bracket.anchor, quote: 'a\uFFFF' } }).success,
     ).toBe(false);
     expect(newVersionSchema.safeParse({ label: 'Rev.\uFFFE 2' }).success).toBe(false);
     expect(newVersionSchema.safeParse({ label: 'Rev. 2', note: '\uDC00' }).success).toBe(false);

@@ -15,6 +15,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
+import { AmendmentsProvider } from '../amendments/AmendmentsContext';
 import { useToasts } from '../components/Toasts';
 import { fetchMentions, type MentionsResponse, markThreadRead } from './api';
 import type { NegotiationSnapshot, NegotiationStore } from './negotiationStore';
@@ -168,5 +169,11 @@ export function NegotiationProvider({ store, detail, user, children }: Negotiati
     }),
     [detail, user, store, snapshot, ui, updateUi, perform, mentions, refreshMentions, markRead],
   );
-  return <NegotiationContext.Provider value={value}>{children}</NegotiationContext.Provider>;
+  return (
+    <NegotiationContext.Provider value={value}>
+      <AmendmentsProvider participants={detail.participants} own={user.participant}>
+        {children}
+      </AmendmentsProvider>
+    </NegotiationContext.Provider>
+  );
 }

@@ -1,6 +1,7 @@
-/** The negotiation part of the toolbar row: comment, bracket, and the "open matters only" filter. */
+/** The negotiation part of the toolbar row: comment, bracket, the "open matters only" filter, "Show amendments". */
 import type { Editor } from '@tiptap/core';
 import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { ShowAmendmentsToggle } from '../amendments/ShowAmendmentsToggle';
 import { useToasts } from '../components/Toasts';
 import { ariaShortcut, isApplePlatform, shortcutLabel } from '../keyboard';
 import { NewBracketButton } from './bracket/NewBracketButton';
@@ -110,6 +111,7 @@ export function NegotiationToolbar({ editor }: { editor: Editor }) {
       </div>
       <div className="toolbar__group">
         <OpenMattersToggle />
+        <ShowAmendmentsToggle />
       </div>
     </div>
   );

@@ -6,6 +6,7 @@ import type {
   CommentThread,
   DelegationPosition,
   NegotiationState,
+  NewBracket,
   PositionEntry,
   RangeAnchor,
 } from '@draftroom/shared';
@@ -57,10 +58,8 @@ export function setPosition(
   return apiRequest('PUT', `${clausePath(documentId, clauseId)}/position`, { position, note });
 }
 
-export function createBracket(
-  documentId: string,
-  bracket: { id: string; clauseId: string; alternatives: string[] },
-): Promise<Bracket> {
+/** Brackets a passage: the server marks it in the text (which arrives through Yjs) and stores the record. */
+export function createBracket(documentId: string, bracket: NewBracket): Promise<Bracket> {
   return apiRequest('POST', `${documentPath(documentId)}/brackets`, bracket);
 }
 
@@ -69,6 +68,7 @@ export function proposeAlternative(documentId: string, bracketId: string, text: 
   return apiRequest('POST', path, { text });
 }
 
+/** Resolves a bracket: the server changes the text (which arrives through Yjs) and stores the resolution. */
 export function resolveBracket(
   documentId: string,
   bracketId: string,

@@ -1,5 +1,8 @@
-/** The negotiation layer of the document editor: extensions, toolbar, comments panel and widgets. */
+/** The negotiation layer of the document editor: extensions, toolbar, comments and amendments panels, and widgets. */
 import { useMemo } from 'react';
+import { EditorAmendments } from '../amendments/EditorAmendments';
+import { AmendmentsExtension } from '../amendments/editor/amendmentsExtension';
+import { NegotiationSidebar } from '../amendments/NegotiationSidebar';
 import type { EditorLayer } from '../components/EditorWorkspace';
 import { useToasts } from '../components/Toasts';
 import '../styles/negotiation-badges.css';
@@ -12,7 +15,6 @@ import { lockedHistoryExtension } from './editor/lockedHistory';
 import { negotiationExtension } from './editor/negotiationExtension';
 import { NegotiationToolbar } from './NegotiationToolbar';
 import type { NegotiationStore } from './negotiationStore';
-import { CommentsPanel } from './panel/CommentsPanel';
 
 /** The editor layer of the document. */
 export function useNegotiationLayer(store: NegotiationStore): EditorLayer {
@@ -28,10 +30,15 @@ export function useNegotiationLayer(store: NegotiationStore): EditorLayer {
         }),
     };
     return {
-      extensions: [negotiationExtension(lock), lockedHistoryExtension(lock)],
+      extensions: [negotiationExtension(lock), lockedHistoryExtension(lock), AmendmentsExtension],
       toolbar: (editor) => <NegotiationToolbar editor={editor} />,
-      sidebar: (editor) => <CommentsPanel editor={editor} />,
-      inPaper: (editor) => <EditorNegotiation editor={editor} />,
+      sidebar: (editor) => <NegotiationSidebar editor={editor} />,
+      inPaper: (editor) => (
+        <>
+          <EditorNegotiation editor={editor} />
+          <EditorAmendments editor={editor} />
+        </>
+      ),
       layoutClassName: 'doc-layout--negotiation',
     };
   }, [store, showToast]);

@@ -3,7 +3,7 @@
  * answer (its live event confirms it for everyone) and reporting failures as
  * toasts. Each resolves to the server's answer, or null when it failed.
  */
-import type { ClauseStatus, DelegationPosition, RangeAnchor } from '@draftroom/shared';
+import type { ClauseStatus, DelegationPosition, NewBracket, RangeAnchor } from '@draftroom/shared';
 import { useMemo } from 'react';
 import * as api from './api';
 import { useNegotiationContext } from './NegotiationContext';
@@ -41,10 +41,11 @@ export function useNegotiationActions() {
       deleteComment: (commentId: string) => withThread(() => api.deleteComment(documentId, commentId)),
       setResolved: (threadId: string, resolved: boolean) =>
         withThread(() => api.setThreadResolved(documentId, threadId, resolved)),
-      createBracket: (id: string, clauseId: string, alternatives: string[]) =>
-        withBracket(() => api.createBracket(documentId, { id, clauseId, alternatives })),
+      /** Brackets the passage `anchor` delimits; the text change arrives through Yjs. */
+      createBracket: (bracket: NewBracket) => withBracket(() => api.createBracket(documentId, bracket)),
       proposeAlternative: (bracketId: string, text: string) =>
         withBracket(() => api.proposeAlternative(documentId, bracketId, text)),
+      /** Keeps one alternative or drops the passage; the text change arrives through Yjs. */
       resolveBracket: (bracketId: string, resolution: { keep: number } | { drop: true }) =>
         withBracket(() => api.resolveBracket(documentId, bracketId, resolution)),
     };

@@ -8,7 +8,7 @@
  * `textChanged` flags; negotiation changes (status, brackets, positions) are
  * listed in their own fields and never change the primary change.
  */
-import type { VersionSummary } from '@draftroom/shared';
+import type { AmendmentChangeEntry, VersionSummary } from '@draftroom/shared';
 
 /** A piece of a word-level redline. Equal + insert texts make the "after" text; equal + delete the "before". */
 export interface Segment {
@@ -113,6 +113,8 @@ export interface CompareResult {
   from: { label: string; version: VersionSummary | null };
   to: { label: string; version: VersionSummary | null };
   comparison: DocumentComparison;
+  /** Amendments tabled and decided between the two sides (earlier in time first). */
+  amendments: AmendmentChangeEntry[];
 }
 
 /** A formatted piece of text of the canonical document structure. */

@@ -21,6 +21,9 @@ export type AuditAction =
   | 'participant-created'
   | 'user-created'
   | 'process-role-changed'
+  | 'amendment-decided'
+  | 'amendment-withdrawn'
+  | 'amendment-compromise'
   | 'refused';
 
 /** An audit row as stored (`mac` is null on entries written before the chain was keyed). */

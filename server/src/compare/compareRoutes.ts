@@ -91,11 +91,12 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
   };
 
   router.get('/api/documents/:id/compare', (request, response) => {
-    const { before, after, comparison } = prepare(request, response);
+    const { document, before, after, comparison } = prepare(request, response);
     response.json({
       from: { label: before.label, version: before.version },
       to: { label: after.label, version: after.version },
       comparison,
+      amendments: deps.versionService.amendmentChanges(document.id, before.version, after.version),
     });
   });
 
@@ -111,6 +112,7 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
     const docx = await exportComparisonDocx({
       form,
       revisionOf: revisionsBetween(deps.versions, document.id, range, label, afterDate),
+      amendments: deps.versionService.amendmentChanges(document.id, before.version, after.version),
       bracketProponents: bracketProponents(
         [before.comparable, after.comparable],
         deps.negotiation.brackets(document.id),

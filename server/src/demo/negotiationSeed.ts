@@ -1,6 +1,7 @@
-import * as Y from 'yjs';
+import { readYSections } from '@draftroom/shared/yClauses';
+import type * as Y from 'yjs';
 import { CommentStore } from '../comments/commentStore';
-import { readClauses } from '../content/outline';
+import { plainText, readClauses } from '../content/outline';
 import { NegotiationStore } from '../negotiation/negotiationStore';
 import type { SqliteDatabase } from '../store/database';
 import type { Repositories } from '../store/repositories';
@@ -17,19 +18,14 @@ function clauseId(doc: Y.Doc, number: string): string {
 
 /** Puts the words of clause 5.2 on remittances in brackets (in the text itself, before the document exists). */
 export function bracketDemoPassage(doc: Y.Doc): void {
-  const id = clauseId(doc, '5.2');
-  const clause = readClauses(doc).find((candidate) => candidate.id === id);
-  const start = clause?.text.indexOf(BRACKETED_WORDS) ?? -1;
+  const clause = readYSections(doc)
+    .flatMap((section) => section.clauses)
+    .find((candidate) => candidate.number === '5.2');
+  if (!clause) throw new Error('demo clause 5.2 missing');
+  const start = plainText(clause.element).indexOf(BRACKETED_WORDS);
   if (start < 0) throw new Error('demo bracket words missing');
-  for (const section of doc.getXmlFragment('content').toArray()) {
-    if (!(section instanceof Y.XmlElement)) continue;
-    for (const element of section.toArray()) {
-      if (element instanceof Y.XmlElement && element.getAttribute('id') === id) {
-        const text = (element.get(0) as Y.XmlElement).get(0) as Y.XmlText;
-        text.format(start, BRACKETED_WORDS.length, { bracket: { id: BRACKET_ID } });
-      }
-    }
-  }
+  const text = (clause.element.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+  text.format(start, BRACKETED_WORDS.length, { bracket: { id: BRACKET_ID } });
 }
 
 /**

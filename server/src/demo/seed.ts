@@ -7,6 +7,7 @@ import type { SqliteDatabase } from '../store/database';
 import type { Repositories } from '../store/repositories';
 import { type NewVersion, VersionStore } from '../versions/versionStore';
 import { ACTION_PLAN_TITLE, actionPlanDraft } from './actionPlan';
+import { seedDemoAmendments } from './amendmentSeed';
 import { bracketDemoPassage, seedDemoNegotiation } from './negotiationSeed';
 import { DEMO_PASSWORD, demoParticipants, demoUsers, participantColor } from './participants';
 import { workPlan2011 } from './workPlan';
@@ -102,6 +103,8 @@ export async function seedDemoIfEmpty(
     versions.create(
       firstRevision(documentId, initialState, budapestSom?.id ?? null, presidency?.profile.id ?? null),
     );
+    // Tabled against Rev. 1, so after it.
+    if (options.negotiation) seedDemoAmendments(db, repositories, documentId, initialState);
   })();
   logger.info('seeded the Prague Process demo');
   return true;

@@ -6,9 +6,15 @@
  * With `form: 'tracked'` the insertions and deletions are Word tracked
  * changes instead (`redlineWriters.ts`).
  */
-import { CLAUSE_STATUS_LABEL, type ClauseStatus, redlineParagraphs } from '@draftroom/shared';
+import {
+  type AmendmentChangeEntry,
+  CLAUSE_STATUS_LABEL,
+  type ClauseStatus,
+  redlineParagraphs,
+} from '@draftroom/shared';
 import { Document, HeadingLevel, Packer, Paragraph, type ParagraphChild, type TextRun } from 'docx';
 import type { ClauseComparison, DocumentComparison, SectionComparison, Segment } from '../compare/types';
+import { amendmentChangeLine } from '../versions/amendmentSnapshot';
 import { bracketWordings } from './bracketRuns';
 import {
   COLOUR,
@@ -50,6 +56,8 @@ export interface ComparisonExport {
   timeZone?: string;
   /** Bracket id → proponent code of each alternative, shown after each wording. */
   bracketProponents?: Record<string, readonly string[]>;
+  /** The amendments tabled and decided between the two sides, listed after the summary. */
+  amendments?: readonly AmendmentChangeEntry[];
 }
 
 /** Runs of a redline: insertions underlined, deletions struck through. */
@@ -196,6 +204,22 @@ function summaryParagraphs(input: ComparisonExport): Paragraph[] {
       }),
     new Paragraph({ children: [safeRun(`Clauses: ${counts.join(', ')}. Sections: ${sections}.`)] }),
     ...(input.changedOnly ? [new Paragraph({ children: [noteRun('Only changed clauses are shown.')] })] : []),
+    ...amendmentParagraphs(input.amendments ?? []),
+  ];
+}
+
+/** "Amendments tabled and decided between them", one line each; nothing when there are none. */
+function amendmentParagraphs(amendments: readonly AmendmentChangeEntry[]): Paragraph[] {
+  if (amendments.length === 0) return [];
+  return [
+    new Paragraph({
+      heading: HeadingLevel.HEADING_3,
+      keepNext: true,
+      children: [safeRun('Amendments tabled and decided between them')],
+    }),
+    ...amendments.map(
+      (entry) => new Paragraph({ indent: { left: 360 }, children: [safeRun(amendmentChangeLine(entry))] }),
+    ),
   ];
 }
 

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiError } from '@draftroom/shared';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { amendmentRoutes } from '../amendments/amendmentRoutes';
+import type { AmendmentService } from '../amendments/amendmentService';
+import { compilationRoutes } from '../amendments/compilationRoutes';
 import type { AuditLog } from '../audit/auditLog';
 import { sessionTokenOf } from '../auth/cookies';
 import type { SessionService } from '../auth/sessionService';
@@ -13,6 +16,8 @@ import { HttpError } from '../errors';
 import { exportRoutes } from '../export/exportRoutes';
 import type { ZipLimits } from '../export/zipLimits';
 import type { Logger } from '../logger';
+import type { BracketCommands } from '../negotiation/bracketCommands';
+import { bracketRoutes } from '../negotiation/bracketRoutes';
 import type { ClauseDirectory } from '../negotiation/clauseDirectory';
 import type { DocumentEvents } from '../negotiation/documentEvents';
 import { negotiationRoutes } from '../negotiation/negotiationRoutes';
@@ -40,6 +45,10 @@ export interface HttpAppDeps {
   comments: CommentStore;
   events: DocumentEvents;
   clauses: ClauseDirectory;
+  /** Amendments: tabling, co-sponsoring, withdrawal, decisions, compromises. */
+  amendments: AmendmentService;
+  /** Bracketing and resolving as server commands (text and record in one commit). */
+  brackets: BracketCommands;
   versions: VersionStore;
   versionService: VersionService;
   maxUploadBytes: number;
@@ -121,8 +130,21 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       maxMessageBytes: deps.maxMessageBytes,
     }),
   );
-  const { negotiation, comments, events, clauses } = deps;
-  app.use(negotiationRoutes({ documents: repositories.documents, negotiation, comments, events, clauses }));
+  const { negotiation, comments, events, clauses, amendments } = deps;
+  const docs = repositories.documents;
+  app.use(negotiationRoutes({ documents: docs, negotiation, comments, events, clauses, amendments }));
+  // Before the amendment routes, whose `:amendmentId` paths would otherwise take "compilation".
+  app.use(
+    compilationRoutes({
+      documents: repositories.documents,
+      participants: repositories.participants,
+      amendments,
+      clauses,
+      timeZone: deps.processTimeZone,
+    }),
+  );
+  app.use(amendmentRoutes({ documents: repositories.documents, amendments }));
+  app.use(bracketRoutes({ documents: repositories.documents, negotiation, events, brackets: deps.brackets }));
   app.use(commentRoutes({ documents: repositories.documents, comments, events, clauses }));
   const { versions, versionService } = deps;
   const documents = repositories.documents;

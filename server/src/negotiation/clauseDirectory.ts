@@ -1,3 +1,4 @@
+import type * as Y from 'yjs';
 import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { RoomRegistry } from '../collab/roomRegistry';
 import { readClauses } from '../content/outline';
@@ -11,12 +12,23 @@ export class ClauseDirectory {
   ) {}
 
   clauseIds(documentId: string): Set<string> {
+    return this.readLive(documentId, (doc) => new Set(readClauses(doc).map((clause) => clause.id)));
+  }
+
+  /**
+   * Reads a document's current text with `reader`: the open room's Y.Doc, or
+   * one loaded from storage for the call (do not keep it). Returns what
+   * `reader` returns.
+   */
+  readLive<T>(documentId: string, reader: (doc: Y.Doc) => T): T {
     const open = this.rooms.get(documentId);
-    if (open) return new Set(readClauses(open.doc).map((clause) => clause.id));
+    if (open) return reader(open.doc);
     const doc = docFromStoredState(this.storage.load(documentId));
-    const ids = new Set(readClauses(doc).map((clause) => clause.id));
-    doc.destroy();
-    return ids;
+    try {
+      return reader(doc);
+    } finally {
+      doc.destroy();
+    }
   }
 
   /** Throws a 404 when the clause is not in the document. */

@@ -1,14 +1,6 @@
-import {
-  bracketAlternativeSchema,
-  bracketResolutionSchema,
-  clauseStatusSchema,
-  type NegotiationState,
-  newBracketSchema,
-  positionSchema,
-} from '@draftroom/shared';
+import { type Amendment, clauseStatusSchema, type NegotiationState, positionSchema } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
 import type { CommentStore } from '../comments/commentStore';
-import { ForbiddenError, HttpError, NotFoundError } from '../errors';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
 import type { DocumentRepository } from '../store/documents';
@@ -23,15 +15,18 @@ export interface NegotiationRouteDeps {
   comments: CommentStore;
   events: DocumentEvents;
   clauses: ClauseDirectory;
+  /** The document's amendments, in number order (amendments/amendmentStore.ts). */
+  amendments: { list(documentId: string): Amendment[] };
 }
 
-/** Clause status (pen-holder), delegation positions (own participant), brackets, and the whole state. */
+/** Clause status (pen-holder), delegation positions (own participant), and the whole state. */
 export function negotiationRoutes({
   documents,
   negotiation,
   comments,
   events,
   clauses,
+  amendments,
 }: NegotiationRouteDeps): Router {
   const router = Router();
   const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
@@ -44,7 +39,7 @@ export function negotiationRoutes({
       positions: negotiation.positions(document.id),
       threads: comments.threads(document.id),
       brackets: negotiation.brackets(document.id),
-      amendments: [],
+      amendments: amendments.list(document.id),
     };
     response.json(state);
   });
@@ -77,48 +72,6 @@ export function negotiationRoutes({
     const entry = negotiation.setPosition(document.id, clauseId, user.participant.id, input, user.id);
     events.publish(document.id, { type: 'position', entry });
     response.json(entry);
-  });
-
-  router.post('/api/documents/:id/brackets', (request, response) => {
-    const { user, document } = access(request, response);
-    requireRole(document.role, 'drafter', 'Only those who edit the text can bracket it.');
-    const input = parseBody(newBracketSchema, request.body);
-    if (negotiation.bracketIdTaken(document.id, input.id))
-      throw new HttpError(409, 'conflict', 'That bracket id is taken.');
-    clauses.requireClause(document.id, input.clauseId);
-    const bracket = negotiation.createBracket(document.id, input, {
-      id: user.id,
-      participantId: user.participant.id,
-    });
-    events.publish(document.id, { type: 'bracket', bracket });
-    response.status(201).json(bracket);
-  });
-
-  router.post('/api/documents/:id/brackets/:bracketId/alternatives', (request, response) => {
-    const { user, document } = access(request, response);
-    requireRole(document.role, 'commenter', 'Observers cannot propose wording.');
-    const existing = negotiation.bracket(document.id, routeParam(request, 'bracketId'));
-    if (!existing) throw new NotFoundError('No such bracket.');
-    if (existing.resolution) throw new ForbiddenError('That bracket is resolved.');
-    const { text } = parseBody(bracketAlternativeSchema, request.body);
-    const bracket = negotiation.addAlternative(document.id, existing.id, text, user.participant.id);
-    events.publish(document.id, { type: 'bracket', bracket });
-    response.status(201).json(bracket);
-  });
-
-  router.post('/api/documents/:id/brackets/:bracketId/resolution', (request, response) => {
-    const { user, document } = access(request, response);
-    requireRole(document.role, 'pen-holder', 'Only the pen-holder resolves brackets.');
-    const existing = negotiation.bracket(document.id, routeParam(request, 'bracketId'));
-    if (!existing) throw new NotFoundError('No such bracket.');
-    const resolution = parseBody(bracketResolutionSchema, request.body);
-    const keep = 'keep' in resolution ? resolution.keep : null;
-    if (keep !== null && !existing.alternatives.some((option) => option.index === keep)) {
-      throw new NotFoundError('No such alternative.');
-    }
-    const bracket = negotiation.resolveBracket(document.id, existing.id, keep, user.id);
-    events.publish(document.id, { type: 'bracket', bracket });
-    response.json(bracket);
   });
 
   return router;

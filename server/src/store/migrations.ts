@@ -257,6 +257,49 @@ export const migrations: readonly string[] = [
   -- Older rows have none; their date is read from document_updates while the update is still there.
   ALTER TABLE clause_edits ADD COLUMN edited_at TEXT;
   `,
+  `
+  -- The amendments' state when a version was taken (versions/amendmentSnapshot.ts): JSON, one entry per amendment.
+  -- Versions taken before have none; compare then reads each amendment's state at the version's time from its record.
+  ALTER TABLE versions ADD COLUMN amendments TEXT;
+  `,
+  `
+  -- Amendments (server/src/amendments/amendmentStore.ts): numbered AM 1, 2, 3… per document in the order tabled.
+  -- Texts are clause plain texts (paragraphs joined by a line break). A compromise lists the numbers it covers.
+  CREATE TABLE amendments (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('modify', 'delete', 'insert')),
+    clause_id TEXT NOT NULL,
+    clause_number TEXT NOT NULL,
+    base_text TEXT NOT NULL,
+    proposed_text TEXT NOT NULL,
+    base_version_label TEXT,
+    justification TEXT NOT NULL DEFAULT '',
+    proponent_participant_id TEXT NOT NULL REFERENCES participants(id),
+    tabled_by TEXT NOT NULL REFERENCES users(id),
+    tabled_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'tabled' CHECK (status IN ('tabled', 'withdrawn', 'accepted', 'accepted-as-modified',
+      'covered-by-compromise', 'rejected', 'fallen')),
+    decided_by TEXT REFERENCES users(id),
+    decided_at TEXT,
+    accepted_text TEXT,
+    fallen_reason TEXT CHECK (fallen_reason IN ('clause-deleted', 'moot')),
+    compromise INTEGER NOT NULL DEFAULT 0,
+    covers TEXT NOT NULL DEFAULT '[]',
+    covered_by INTEGER,
+    created_clause_id TEXT,
+    UNIQUE (document_id, number)
+  );
+  CREATE INDEX amendments_by_clause ON amendments(document_id, clause_id, status);
+  CREATE TABLE amendment_cosponsors (
+    amendment_id TEXT NOT NULL REFERENCES amendments(id) ON DELETE CASCADE,
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    at TEXT NOT NULL,
+    PRIMARY KEY (amendment_id, participant_id)
+  );
+  `,
 ];
 
 /** The schema version from which audit entries carry MACs (a database opened below it is upgraded now). */

@@ -1,4 +1,4 @@
-import type { UserProfile, VersionSummary } from '@draftroom/shared';
+import type { Amendment, AmendmentChangeEntry, UserProfile, VersionSummary } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { Room, RoomHooks } from '../collab/room';
@@ -8,6 +8,12 @@ import { type DocumentStructure, fingerprint, readDocumentStructure } from '../c
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import type { NegotiationStore } from '../negotiation/negotiationStore';
+import {
+  type AmendmentState,
+  amendmentChangesBetween,
+  amendmentSnapshot,
+  storedAmendmentSnapshot,
+} from './amendmentSnapshot';
 import { ChangeSummaries, comparableOf, type NegotiationSnapshot } from './changeSummaries';
 import { automaticVersionsToThin } from './thinning';
 import type { StoredVersion, VersionStore } from './versionStore';
@@ -18,6 +24,8 @@ export interface VersionServiceOptions {
   /** At most one automatic checkpoint per this much editing time. */
   checkpointIntervalMs: number;
   now?: () => number;
+  /** The amendment records, whose state every version keeps (none kept without). */
+  amendments?: { list(documentId: string): Amendment[] };
 }
 
 /** Ids of the clauses whose text differs between two structures, or that only one of them has. */
@@ -212,12 +220,48 @@ export class VersionService {
       state: Y.encodeStateAsUpdate(doc),
       structureJson: JSON.stringify(structure),
       negotiationJson: JSON.stringify(negotiation),
+      amendmentsJson: this.options.amendments
+        ? JSON.stringify(amendmentSnapshot(this.options.amendments.list(documentId)))
+        : null,
       fingerprint: fingerprint(structure),
       lastUpdateId,
       summary,
       baseline,
       createdAt: new Date(this.now()).toISOString(),
     });
+  }
+
+  /** The amendments' state a version kept (`null`: the live state now), in number order. */
+  amendmentState(
+    documentId: string,
+    version: Pick<VersionSummary, 'id' | 'createdAt'> | null,
+  ): AmendmentState[] {
+    const records = this.options.amendments?.list(documentId) ?? [];
+    if (version === null) return amendmentSnapshot(records);
+    return storedAmendmentSnapshot(
+      this.versions.amendmentsJson(documentId, version.id),
+      version.createdAt,
+      records,
+    );
+  }
+
+  /**
+   * The amendments tabled and decided between two sides of a comparison (a
+   * version, or `null` for the current state), the earlier in time first
+   * whichever order they are given in.
+   */
+  amendmentChanges(
+    documentId: string,
+    one: Pick<VersionSummary, 'id' | 'createdAt'> | null,
+    other: Pick<VersionSummary, 'id' | 'createdAt'> | null,
+  ): AmendmentChangeEntry[] {
+    const time = (side: typeof one) =>
+      side === null ? Number.POSITIVE_INFINITY : Date.parse(side.createdAt);
+    const [earlier, later] = time(other) < time(one) ? [other, one] : [one, other];
+    return amendmentChangesBetween(
+      this.amendmentState(documentId, earlier),
+      this.amendmentState(documentId, later),
+    );
   }
 
   negotiationSnapshot(documentId: string): NegotiationSnapshot {

@@ -20,6 +20,8 @@ export interface NewVersion {
   state: Uint8Array;
   structureJson: string;
   negotiationJson: string;
+  /** The amendments' state (`versions/amendmentSnapshot.ts`, JSON); absent for none kept. */
+  amendmentsJson?: string | null;
   fingerprint: string;
   lastUpdateId: number;
   summary: ChangeCounts;
@@ -140,8 +142,8 @@ export class VersionStore {
     this.db
       .prepare(
         `INSERT INTO versions (id, document_id, kind, label, note, meeting_id, state, state_encoding, structure,
-                               negotiation, fingerprint, last_update_id, summary, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                               negotiation, fingerprint, last_update_id, summary, created_by, created_at, amendments)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -159,6 +161,7 @@ export class VersionStore {
         JSON.stringify({ ...version.summary, baseline: version.baseline } satisfies StoredSummary),
         version.createdBy,
         version.createdAt,
+        version.amendmentsJson ?? null,
       );
     return this.summary(version.documentId, id) as VersionSummary;
   }
@@ -207,6 +210,16 @@ export class VersionStore {
       negotiationJson: row.negotiation,
       lastUpdateId: row.last_update_id,
     };
+  }
+
+  /** The amendments' state a version kept (JSON), or null when it kept none (taken before they were kept). */
+  amendmentsJson(documentId: string, versionId: string): string | null {
+    const row = this.db
+      .prepare<[string, string], { amendments: string | null }>(
+        'SELECT amendments FROM versions WHERE document_id = ? AND id = ?',
+      )
+      .get(documentId, versionId);
+    return row?.amendments ?? null;
   }
 
   /** When the newest version of a document was taken and what it includes, without loading its state. */

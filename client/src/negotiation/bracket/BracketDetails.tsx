@@ -1,7 +1,8 @@
 /**
  * A bracket's alternatives and proponents; anyone who may comment proposes
  * another wording; the pen-holder keeps one alternative (the text takes it and
- * the brackets go) or drops the passage, then the server records who chose what.
+ * the brackets go) or drops the passage. The server changes the text and
+ * records who chose what in one commit; the text arrives through Yjs.
  */
 import type { Bracket } from '@draftroom/shared';
 import type { Editor } from '@tiptap/core';
@@ -10,7 +11,6 @@ import { formatDateTime } from '../../format';
 import { useNegotiationContext } from '../NegotiationContext';
 import { canComment, isPenHolder } from '../roles';
 import { useNegotiationActions } from '../useNegotiationActions';
-import { resolveBracketInText } from './bracketEditing';
 
 const LETTERS = 'ABCDEFGH';
 
@@ -78,10 +78,6 @@ export function BracketDetails({ editor, bracketId, onDone }: BracketDetailsProp
   const mayResolve = isPenHolder(detail.role) && !bracket.resolution && editor.isEditable;
 
   const resolve = async (keep: number | null) => {
-    const text =
-      keep === null ? null : (bracket.alternatives.find((option) => option.index === keep)?.text ?? '');
-    // The text changes first; the resolution is recorded only when the editor took the change.
-    if (resolveBracketInText(editor, bracket.id, text) === 'refused') return;
     setBusy(true);
     const saved = await actions.resolveBracket(bracket.id, keep === null ? { drop: true } : { keep });
     setBusy(false);

@@ -1,7 +1,8 @@
 /**
- * "Bracket" (drafters and the pen-holder): puts the selected passage of a
- * clause in brackets, optionally with a second wording, and records the
- * bracket on the server with the passage as alternative A.
+ * "Bracket" (drafters and the pen-holder): asks the server to put the selected
+ * passage of a clause in brackets, optionally with a second wording. The
+ * server marks the passage and records the bracket (the passage as
+ * alternative A) in one commit; the marked text arrives through Yjs.
  */
 import type { RangeAnchor } from '@draftroom/shared';
 import type { Editor } from '@tiptap/core';
@@ -16,11 +17,25 @@ import { useNegotiationContext } from '../NegotiationContext';
 import type { NegotiationStore } from '../negotiationStore';
 import { Popover, usePopover } from '../Popover';
 import { useNegotiationActions } from '../useNegotiationActions';
-import { markBracket, unmarkBracket } from './bracketEditing';
+
+/** The longest passage a bracket covers (its wording is alternative A). */
+const MAX_PASSAGE = 5_000;
 
 interface Bracketable {
   ok: boolean;
   why: string;
+}
+
+/** True when [from, to] is text of one paragraph, with no line break in it (the server brackets only such). */
+function withinOneLine(editor: Editor, from: number, to: number): boolean {
+  const { doc } = editor.state;
+  const $from = doc.resolve(from);
+  if (!$from.sameParent(doc.resolve(to)) || !$from.parent.isTextblock) return false;
+  let textOnly = true;
+  doc.nodesBetween(from, to, (node) => {
+    if (node.isInline && !node.isText) textOnly = false;
+  });
+  return textOnly;
 }
 
 function bracketable(editor: Editor, store: NegotiationStore): Bracketable {
@@ -29,6 +44,12 @@ function bracketable(editor: Editor, store: NegotiationStore): Bracketable {
   if (!selection?.text.trim()) return { ok: false, why: 'Select a passage of one clause first.' };
   if (store.getSnapshot().index.statusByClause.get(selection.clause.id)?.status === 'agreed') {
     return { ok: false, why: `Clause ${selection.clause.number} is agreed and locked.` };
+  }
+  if (!withinOneLine(editor, selection.from, selection.to)) {
+    return { ok: false, why: 'Select words within one line of one paragraph.' };
+  }
+  if (selection.to - selection.from > MAX_PASSAGE) {
+    return { ok: false, why: 'A bracket covers at most 5,000 characters.' };
   }
   if (overlapsBracket(editor, selection.from, selection.to)) {
     return { ok: false, why: 'The selection overlaps a bracketed passage.' };
@@ -49,20 +70,24 @@ function BracketForm({ editor, target, onDone }: { editor: Editor; target: Targe
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // The passage as it is now (others may have typed around it since it was selected).
     const range = resolveRangeAnchor(editor.state, target.anchor);
-    if (!range || range.from >= range.to) {
+    const anchor =
+      range && range.from < range.to ? createRangeAnchor(editor.state, range.from, range.to) : null;
+    if (!anchor) {
       showToast({ message: 'The selected passage is no longer in the text.', tone: 'warning' });
       onDone();
       return;
     }
-    const id = newBracketId();
-    if (markBracket(editor, id, range.from, range.to) !== 'applied') return;
     setBusy(true);
-    const text = editor.state.doc.textBetween(range.from, range.to, ' ');
-    const alternatives = alternative.trim() ? [text, alternative.trim()] : [text];
-    const saved = await actions.createBracket(id, target.clauseId, alternatives);
+    const others = alternative.trim() ? [alternative.trim()] : [];
+    await actions.createBracket({
+      id: newBracketId(),
+      clauseId: target.clauseId,
+      anchor,
+      alternatives: [anchor.quote, ...others],
+    });
     setBusy(false);
-    if (!saved) unmarkBracket(editor, id);
     onDone();
     editor.commands.focus();
   };

@@ -1,8 +1,10 @@
 /**
  * The negotiation strip under each clause — status, delegation positions,
- * one's own position, history — and the comment count in its margin.
+ * one's own position, history, "Propose" — and the comment and amendment
+ * counts in its margin.
  */
 import type { Editor } from '@tiptap/core';
+import { ClauseAmendments } from '../../amendments/ClauseAmendments';
 import { CommentIcon } from '../icons';
 import { DEFAULT_FILTER, useNegotiationContext } from '../NegotiationContext';
 import { canComment } from '../roles';
@@ -62,6 +64,7 @@ export function ClauseStrip({ editor, clauseId, number }: ClauseStripProps) {
       <PositionChips positions={positions} />
       {canComment(detail.role) ? <PositionControl clauseId={clauseId} number={number} /> : null}
       <ClauseHistoryButton clauseId={clauseId} number={number} />
+      <ClauseAmendments editor={editor} clauseId={clauseId} number={number} />
       <CommentMargin editor={editor} clauseId={clauseId} number={number} />
     </div>
   );

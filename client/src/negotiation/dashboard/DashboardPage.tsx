@@ -1,8 +1,10 @@
 /**
  * `/documents/:id/dashboard`: where the negotiation stands — clauses by status,
  * open brackets and their proponents, which delegations hold reservations on
- * what, unresolved comments per section. Every entry links to its clause.
+ * what, unresolved comments per section, amendments per section and clause.
+ * Every entry links to its clause.
  */
+import { AmendmentsOverview } from '../../amendments/dashboard/AmendmentsOverview';
 import { useSignedInUser } from '../../auth';
 import { AppHeader } from '../../components/AppHeader';
 import { useDocumentTitle } from '../../pages/useDocumentTitle';
@@ -78,6 +80,11 @@ export function DashboardPage({ documentId }: { documentId: string }) {
               detail={ready}
             />
             <ThreadsOverview documentId={documentId} directory={directory} snapshot={snapshot} />
+            <AmendmentsOverview
+              documentId={documentId}
+              directory={directory}
+              amendments={snapshot.state.amendments}
+            />
           </div>
         )}
       </main>

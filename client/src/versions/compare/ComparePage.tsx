@@ -18,6 +18,7 @@ import { Loading, PageProblem, problemMessage } from '../PageStates';
 import { comparePath } from '../routes';
 import type { CompareResult } from '../types';
 import { useResource } from '../useResource';
+import { CompareAmendments } from './CompareAmendments';
 import { ComparePickers } from './ComparePickers';
 import { CompareSummary } from './CompareSummary';
 import { type CompareSettings, CompareToolbar } from './CompareToolbar';
@@ -45,6 +46,11 @@ function ComparisonResult({ documentId, from, to, result }: ComparisonProps & { 
   return (
     <>
       <CompareSummary summary={comparison.summary} />
+      <CompareAmendments
+        documentId={documentId}
+        amendments={result.amendments ?? []}
+        sides={sidesInTime(result)}
+      />
       {/* The toolbar and, side by side, the column labels stay in view while the comparison scrolls. */}
       <div className="compare-sticky" data-testid="compare-sticky">
         <CompareToolbar
@@ -68,6 +74,15 @@ function ComparisonResult({ documentId, from, to, result }: ComparisonProps & { 
       />
     </>
   );
+}
+
+/** The two sides' labels, the earlier in time first (the current text is the latest). */
+function sidesInTime(result: CompareResult): { earlier: string; later: string } {
+  const time = (side: CompareResult['from']) =>
+    side.version ? Date.parse(side.version.createdAt) : Number.POSITIVE_INFINITY;
+  return time(result.to) < time(result.from)
+    ? { earlier: result.to.label, later: result.from.label }
+    : { earlier: result.from.label, later: result.to.label };
 }
 
 function Comparison({ documentId, from, to }: ComparisonProps) {

@@ -43,7 +43,7 @@ function renderPiece(piece: RedlinePiece, index: number) {
 }
 
 /** The paragraphs of a redline as `view` shows them; a single paragraph needs no wrapper. */
-function RedlineText({ segments, view }: { segments: Segment[]; view: RedlineView }) {
+export function RedlineText({ segments, view }: { segments: Segment[]; view: RedlineView }) {
   const paragraphs = redlineParagraphs(segments, view);
   if (paragraphs.length === 1) return <>{paragraphs[0]?.map(renderPiece)}</>;
   return (

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { Amendment, AmendmentKind, AmendmentStatus, Cosponsor, FallenReason } from '@draftroom/shared';
+import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
+import { nowIso, type SqliteDatabase } from '../store/database';
+
+interface AmendmentRow {
+  id: string;
+  document_id: string;
+  number: number;
+  kind: AmendmentKind;
+  clause_id: string;
+  clause_number: string;
+  base_text: string;
+  proposed_text: string;
+  base_version_label: string | null;
+  justification: string;
+  proponent_code: string;
+  tabled_at: string;
+  status: AmendmentStatus;
+  decided_at: string | null;
+  accepted_text: string | null;
+  fallen_reason: FallenReason | null;
+  compromise: number;
+  covers: string;
+  covered_by: number | null;
+  created_clause_id: string | null;
+  [key: string]: unknown;
+}
+
+interface CosponsorRow {
+  amendment_id: string;
+  code: string;
+  at: string;
+  [key: string]: unknown;
+}
+
+/** What tabling stores; the number, time and base version label are the store's. */
+export interface NewAmendmentRecord {
+  documentId: string;
+  kind: AmendmentKind;
+  clauseId: string;
+  clauseNumber: string;
+  baseText: string;
+  proposedText: string;
+  justification: string;
+  proponentParticipantId: string;
+  tabledBy: string;
+  compromise?: boolean;
+  /** For a compromise: the numbers it covers. */
+  covers?: number[];
+}
+
+/** A decision's outcome written to an amendment that is still tabled. */
+export interface AmendmentOutcome {
+  status: Exclude<AmendmentStatus, 'tabled'>;
+  /** Who decided, withdrew, or made it fall or be covered (null: nobody in particular, e.g. a clause deleted in the editor). */
+  decidedBy: string | null;
+  acceptedText?: string | null;
+  fallenReason?: FallenReason | null;
+  coveredBy?: number | null;
+  createdClauseId?: string | null;
+}
+
+const SELECT_AMENDMENTS = `
+  SELECT a.id, a.document_id, a.number, a.kind, a.clause_id, a.clause_number, a.base_text, a.proposed_text,
+         a.base_version_label, a.justification, p.code AS proponent_code, a.tabled_at, a.status, a.decided_at,
+         a.accepted_text, a.fallen_reason, a.compromise, a.covers, a.covered_by, a.created_clause_id,
+         ${actorColumns('a.tabled_by', 'tabler')}, ${actorColumns('a.decided_by', 'decider')}
+  FROM amendments a JOIN participants p ON p.id = a.proponent_participant_id`;
+
+function toAmendment(row: AmendmentRow, cosponsors: Cosponsor[]): Amendment {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    number: row.number,
+    kind: row.kind,
+    clauseId: row.clause_id,
+    clauseNumber: row.clause_number,
+    baseText: row.base_text,
+    proposedText: row.proposed_text,
+    baseVersionLabel: row.base_version_label,
+    justification: row.justification,
+    proponentCode: row.proponent_code,
+    tabledBy: actorFrom(row, 'tabler'),
+    tabledAt: row.tabled_at,
+    cosponsors,
+    status: row.status,
+    decidedBy: row.decider_id ? actorFrom(row, 'decider') : null,
+    decidedAt: row.decided_at,
+    acceptedText: row.accepted_text,
+    fallenReason: row.fallen_reason,
+    compromise: row.compromise === 1,
+    covers: JSON.parse(row.covers) as number[],
+    coveredBy: row.covered_by,
+    createdClauseId: row.created_clause_id,
+  };
+}
+
+/**
+ * Amendments in SQLite (`amendments`, `amendment_cosponsors`). Numbers are
+ * given inside the insert (max + 1 per document, one statement in one
+ * transaction: two tablings can never get the same number). Status changes
+ * apply only to amendments still tabled, so a decision can never overwrite
+ * another.
+ */
+export class AmendmentStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** Runs `work` in one SQLite transaction (nested calls join the outer one). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /** Every amendment of a document, in number order, with co-sponsors in the order they signed. */
+  list(documentId: string): Amendment[] {
+    const rows = this.db
+      .prepare<[string], AmendmentRow>(`${SELECT_AMENDMENTS} WHERE a.document_id = ? ORDER BY a.number`)
+      .all(documentId);
+    return this.withCosponsors(documentId, rows);
+  }
+
+  /** One amendment of a document; undefined when the document has none with this id. */
+  get(documentId: string, amendmentId: string): Amendment | undefined {
+    const rows = this.db
+      .prepare<[string, string], AmendmentRow>(`${SELECT_AMENDMENTS} WHERE a.document_id = ? AND a.id = ?`)
+      .all(documentId, amendmentId);
+    return this.withCosponsors(documentId, rows)[0];
+  }
+
+  /** The tabled amendments of a document on the given clauses (all clauses when `clauseIds` is omitted), in number order. */
+  open(documentId: string, clauseIds?: readonly string[]): Amendment[] {
+    const rows = this.db
+      .prepare<[string], AmendmentRow>(
+        `${SELECT_AMENDMENTS} WHERE a.document_id = ? AND a.status = 'tabled' ORDER BY a.number`,
+      )
+      .all(documentId);
+    const wanted = clauseIds ? new Set(clauseIds) : null;
+    return this.withCosponsors(
+      documentId,
+      rows.filter((row) => !wanted || wanted.has(row.clause_id)),
+    );
+  }
+
+  /** The ids of the clauses that have tabled amendments (one indexed query, no texts read). */
+  openClauseIds(documentId: string): Set<string> {
+    const rows = this.db
+      .prepare<[string], { clause_id: string }>(
+        "SELECT DISTINCT clause_id FROM amendments WHERE document_id = ? AND status = 'tabled'",
+      )
+      .all(documentId);
+    return new Set(rows.map((row) => row.clause_id));
+  }
+
+  /**
+   * Tables an amendment: AM n (n = the document's highest number + 1), the
+   * time now, the label of the document's newest named version. Returns it.
+   */
+  insert(record: NewAmendmentRecord): Amendment {
+    const id = `am-${randomUUID()}`;
+    this.db
+      .prepare(
+        `INSERT INTO amendments (id, document_id, number, kind, clause_id, clause_number, base_text, proposed_text,
+           base_version_label, justification, proponent_participant_id, tabled_by, tabled_at, compromise, covers)
+         SELECT @id, @documentId, coalesce((SELECT max(number) FROM amendments WHERE document_id = @documentId), 0) + 1,
+           @kind, @clauseId, @clauseNumber, @baseText, @proposedText,
+           (SELECT label FROM versions WHERE document_id = @documentId AND kind = 'named'
+            ORDER BY created_at DESC, rowid DESC LIMIT 1),
+           @justification, @proponent, @tabledBy, @at, @compromise, @covers`,
+      )
+      .run({
+        id,
+        documentId: record.documentId,
+        kind: record.kind,
+        clauseId: record.clauseId,
+        clauseNumber: record.clauseNumber,
+        baseText: record.baseText,
+        proposedText: record.proposedText,
+        justification: record.justification,
+        proponent: record.proponentParticipantId,
+        tabledBy: record.tabledBy,
+        at: nowIso(),
+        compromise: record.compromise ? 1 : 0,
+        covers: JSON.stringify(record.covers ?? []),
+      });
+    return this.get(record.documentId, id) as Amendment;
+  }
+
+  /** The participant id of an amendment's proponent delegation (for attributing accepted text). */
+  proponentParticipantId(amendmentId: string): string | undefined {
+    return this.db
+      .prepare<[string], { id: string }>('SELECT proponent_participant_id AS id FROM amendments WHERE id = ?')
+      .get(amendmentId)?.id;
+  }
+
+  /** Adds a delegation's co-signature (no change when it already signed). */
+  addCosponsor(amendmentId: string, participantId: string, userId: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO amendment_cosponsors (amendment_id, participant_id, user_id, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (amendment_id, participant_id) DO NOTHING`,
+      )
+      .run(amendmentId, participantId, userId, nowIso());
+  }
+
+  /** Removes a delegation's co-signature; false when it had none. */
+  removeCosponsor(amendmentId: string, participantId: string): boolean {
+    const result = this.db
+      .prepare('DELETE FROM amendment_cosponsors WHERE amendment_id = ? AND participant_id = ?')
+      .run(amendmentId, participantId);
+    return result.changes > 0;
+  }
+
+  /** Whether a delegation co-signed an amendment. */
+  hasCosponsor(amendmentId: string, participantId: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM amendment_cosponsors WHERE amendment_id = ? AND participant_id = ?')
+        .get(amendmentId, participantId) !== undefined
+    );
+  }
+
+  /**
+   * Records the outcome of an amendment that is still tabled (decided now).
+   * Returns false, changing nothing, when it is no longer tabled.
+   */
+  conclude(documentId: string, amendmentId: string, outcome: AmendmentOutcome): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE amendments SET status = @status, decided_by = @decidedBy, decided_at = @at,
+           accepted_text = @acceptedText, fallen_reason = @fallenReason, covered_by = @coveredBy,
+           created_clause_id = @createdClauseId
+         WHERE document_id = @documentId AND id = @id AND status = 'tabled'`,
+      )
+      .run({
+        documentId,
+        id: amendmentId,
+        status: outcome.status,
+        decidedBy: outcome.decidedBy,
+        at: nowIso(),
+        acceptedText: outcome.acceptedText ?? null,
+        fallenReason: outcome.fallenReason ?? null,
+        coveredBy: outcome.coveredBy ?? null,
+        createdClauseId: outcome.createdClauseId ?? null,
+      });
+    return result.changes > 0;
+  }
+
+  /**
+   * Puts the amendments a compromise covered back to tabled (the compromise
+   * was withdrawn or rejected); returns their ids.
+   */
+  uncover(documentId: string, compromiseNumber: number): string[] {
+    const rows = this.db
+      .prepare<[string, number], { id: string }>(
+        `UPDATE amendments SET status = 'tabled', decided_by = NULL, decided_at = NULL, covered_by = NULL
+         WHERE document_id = ? AND covered_by = ? AND status = 'covered-by-compromise' RETURNING id`,
+      )
+      .all(documentId, compromiseNumber);
+    return rows.map((row) => row.id);
+  }
+
+  private withCosponsors(documentId: string, rows: AmendmentRow[]): Amendment[] {
+    if (rows.length === 0) return [];
+    const cosponsorRows = this.db
+      .prepare<[string], CosponsorRow>(
+        `SELECT c.amendment_id, p.code, c.at, ${actorColumns('c.user_id', 'by')}
+         FROM amendment_cosponsors c
+           JOIN amendments a ON a.id = c.amendment_id
+           JOIN participants p ON p.id = c.participant_id
+         WHERE a.document_id = ? ORDER BY c.at, c.rowid`,
+      )
+      .all(documentId);
+    const byAmendment = new Map<string, Cosponsor[]>();
+    for (const row of cosponsorRows) {
+      const list = byAmendment.get(row.amendment_id) ?? [];
+      list.push({ participantCode: row.code, by: actorFrom(row, 'by'), at: row.at });
+      byAmendment.set(row.amendment_id, list);
+    }
+    return rows.map((row) => toAmendment(row, byAmendment.get(row.id) ?? []));
+  }
+}

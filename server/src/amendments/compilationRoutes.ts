@@ -1,0 +1,78 @@
+import type { Amendment, Compilation, DocumentSummary } from '@draftroom/shared';
+import { type Request, type Response, Router } from 'express';
+import { sendDocx } from '../compare/compareRoutes';
+import { accessibleDocument } from '../http/context';
+import type { ClauseDirectory } from '../negotiation/clauseDirectory';
+import type { DocumentRepository } from '../store/documents';
+import type { ParticipantRepository } from '../store/participants';
+import { buildCompilation, parseCompilationQuery, readCompilationText } from './compilation';
+import { exportCompilationDocx } from './compilationDocx';
+
+export interface CompilationRouteDeps {
+  documents: DocumentRepository;
+  /** The delegations a `delegation` filter may name. */
+  participants: ParticipantRepository;
+  /** Every amendment of a document (the amendment store). */
+  amendments: { list(documentId: string): Amendment[] };
+  /** Reads the live text (open room or stored state). */
+  clauses: Pick<ClauseDirectory, 'readLive'>;
+  /** IANA zone the DOCX's dates are written in (`PROCESS_TIME_ZONE`). */
+  timeZone: string;
+  now?: () => Date;
+}
+
+/** The compilation a request asks for, with the section filter as people read it. */
+function compile(
+  deps: CompilationRouteDeps,
+  request: Request,
+  response: Response,
+): { document: DocumentSummary; compilation: Compilation; sectionLabel?: string } {
+  const { document } = accessibleDocument(request, response, deps.documents);
+  const text = deps.clauses.readLive(document.id, readCompilationText);
+  const amendments = deps.amendments.list(document.id);
+  const participantCodes = new Set([
+    ...deps.participants.listForProcess(document.process.id).map((participant) => participant.code),
+    ...amendments.map((amendment) => amendment.proponentCode),
+  ]);
+  const filters = parseCompilationQuery(request.query, {
+    sectionIds: new Set(text.sections.map((section) => section.id)),
+    participantCodes,
+  });
+  const compilation = buildCompilation({
+    documentId: document.id,
+    title: document.title,
+    generatedAt: (deps.now?.() ?? new Date()).toISOString(),
+    text,
+    amendments,
+    filters,
+  });
+  const section = text.sections.find((candidate) => candidate.id === filters.sectionId);
+  return { document, compilation, sectionLabel: section && `${section.number}. ${section.title}` };
+}
+
+/**
+ * `GET /api/documents/:id/amendments/compilation?section=&delegation=&open=1`
+ * → `Compilation` (JSON), and the same path with `.docx` → the compilation
+ * as a Word file. Any role on the document may read it (no role: 404); an
+ * unknown section or delegation, or a bad `open`, is a 400.
+ */
+export function compilationRoutes(deps: CompilationRouteDeps): Router {
+  const router = Router();
+
+  router.get('/api/documents/:id/amendments/compilation', (request, response) => {
+    response.json(compile(deps, request, response).compilation);
+  });
+
+  router.get('/api/documents/:id/amendments/compilation.docx', async (request, response) => {
+    const { document, compilation, sectionLabel } = compile(deps, request, response);
+    const docx = await exportCompilationDocx({
+      compilation,
+      processName: document.process.name,
+      sectionLabel,
+      timeZone: deps.timeZone,
+    });
+    sendDocx(response, `${document.title} — Compilation of amendments.docx`, docx);
+  });
+
+  return router;
+}

@@ -1,0 +1,158 @@
+import { type Amendment, type AmendmentDecision, newNodeId, type UserProfile } from '@draftroom/shared';
+import type * as Y from 'yjs';
+import type { Room } from '../collab/room';
+import type { RoomRegistry } from '../collab/roomRegistry';
+import { plainText } from '../content/outline';
+import { CollabRefusal, HttpError } from '../errors';
+import type { Logger } from '../logger';
+import type { NegotiationStore } from '../negotiation/negotiationStore';
+import { type AcceptancePlan, mootedBy, planAcceptance, type TextOutcome } from './acceptance';
+import { clauseLocked, notOpen } from './amendmentErrors';
+import type { AmendmentStore } from './amendmentStore';
+import { deleteClause, findClause, insertClauseAfter, rewriteClauseText } from './clauseWriter';
+import type { FallenWatch } from './fallenWatch';
+
+export interface DecisionCommandDeps {
+  store: AmendmentStore;
+  rooms: RoomRegistry;
+  negotiation: NegotiationStore;
+  fallen: FallenWatch;
+  publish(documentId: string, amendments: readonly Amendment[]): void;
+  logger: Logger;
+}
+
+type Acceptance = Exclude<AmendmentDecision, { decision: 'reject' }>;
+
+/** Writes an acceptance's text change into the document (inside the room's server change). */
+function writeOutcome(doc: Y.Doc, outcome: TextOutcome, createdClauseId: string | null): void {
+  if (outcome.kind === 'insert') {
+    insertClauseAfter(doc, outcome.afterClauseId, outcome.text, createdClauseId ?? undefined);
+    return;
+  }
+  if (outcome.kind === 'delete') {
+    deleteClause(doc, outcome.clauseId);
+    return;
+  }
+  const location = findClause(doc, outcome.clauseId);
+  if (location) rewriteClauseText(location.clause, outcome.text);
+}
+
+/**
+ * Accepting an amendment as ONE server command: the clause text and the
+ * amendment record (with the amendments it makes moot) are committed in the
+ * same SQLite transaction (Room.applyServerChange's `alongside`), then
+ * broadcast, then published as negotiation notices. If the commit fails,
+ * neither the text nor any record changes. The stored update is attributed to
+ * the proponent delegation and the pen-holder who accepted.
+ */
+export class DecisionCommands {
+  constructor(private readonly deps: DecisionCommandDeps) {}
+
+  /**
+   * Accepts (or accepts as modified) a tabled amendment. Throws 409
+   * amendment_conflict (nothing applied) when its change does not apply
+   * cleanly to the current text, 409 clause_locked while its clause is agreed
+   * (a new clause after an agreed one is not a change to it), 409
+   * amendment_fallen when its clause is gone (it is recorded as fallen), 503
+   * storage_unavailable when the commit failed. Returns the decided amendment.
+   */
+  accept(documentId: string, amendment: Amendment, decision: Acceptance, penHolder: UserProfile): Amendment {
+    const room = this.deps.rooms.open(documentId);
+    try {
+      return this.acceptIn(room, amendment, decision, penHolder);
+    } finally {
+      this.deps.rooms.released(room);
+    }
+  }
+
+  private acceptIn(
+    room: Room,
+    amendment: Amendment,
+    decision: Acceptance,
+    penHolder: UserProfile,
+  ): Amendment {
+    const { store } = this.deps;
+    const documentId = room.documentId;
+    room.flushUnstored();
+    const location = findClause(room.doc, amendment.clauseId);
+    if (!location) {
+      this.deps.fallen.check(documentId, room.doc);
+      throw new HttpError(
+        409,
+        'amendment_fallen',
+        `The clause of AM ${amendment.number} was deleted: it fell.`,
+      );
+    }
+    if (amendment.kind !== 'insert' && this.isAgreed(room, amendment.clauseId)) throw clauseLocked();
+    const plan = planAcceptance(amendment, decision, plainText(location.clause));
+    const moot = mootedBy(plan, amendment, store.open(documentId, [amendment.clauseId]));
+    const createdClauseId = plan.outcome.kind === 'insert' ? newNodeId('cl') : null;
+    const record = () => this.record(documentId, amendment, plan, { penHolder, createdClauseId, moot });
+    const author = {
+      userId: penHolder.id,
+      participantId: store.proponentParticipantId(amendment.id) ?? penHolder.participant.id,
+      touchedClauses: [createdClauseId ?? amendment.clauseId],
+    };
+    let changed: boolean;
+    try {
+      changed = room.applyServerChange(
+        (doc) => writeOutcome(doc, plan.outcome, createdClauseId),
+        author,
+        record,
+      );
+    } catch (error) {
+      if (!(error instanceof CollabRefusal)) throw error;
+      throw new HttpError(
+        503,
+        'storage_unavailable',
+        'The server could not store the change; nothing was applied.',
+      );
+    }
+    // The text already read as accepted (nothing to write): the record alone changes.
+    if (!changed) store.transaction(record);
+    this.deps.fallen.forget(documentId);
+    const updated = [amendment.id, ...moot.map((other) => other.id)].map(
+      (id) => store.get(documentId, id) as Amendment,
+    );
+    this.deps.publish(documentId, updated);
+    this.deps.logger.info(
+      {
+        documentId,
+        amendment: amendment.number,
+        status: plan.status,
+        moot: moot.map((other) => other.number),
+      },
+      'amendment accepted',
+    );
+    return updated[0] as Amendment;
+  }
+
+  /** The records an acceptance writes (inside the text's commit): the decision, and the amendments it made moot. */
+  private record(
+    documentId: string,
+    amendment: Amendment,
+    plan: AcceptancePlan,
+    context: { penHolder: UserProfile; createdClauseId: string | null; moot: readonly Amendment[] },
+  ): void {
+    const { store } = this.deps;
+    const decided = store.conclude(documentId, amendment.id, {
+      status: plan.status,
+      decidedBy: context.penHolder.id,
+      acceptedText: plan.acceptedText,
+      createdClauseId: context.createdClauseId,
+    });
+    if (!decided) throw notOpen(amendment.number);
+    for (const other of context.moot) {
+      store.conclude(documentId, other.id, {
+        status: 'fallen',
+        fallenReason: 'moot',
+        decidedBy: context.penHolder.id,
+      });
+    }
+  }
+
+  private isAgreed(room: Room, clauseId: string): boolean {
+    if (room.lockedClauses.has(clauseId)) return true;
+    return this.deps.negotiation.statuses(room.documentId, clauseId)[0]?.status === 'agreed';
+  }
+}
