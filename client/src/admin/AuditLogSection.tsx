@@ -16,6 +16,9 @@ const ACTION_LABEL: Record<string, string> = {
   'participant-created': 'Participant added',
   'user-created': 'User added',
   'process-role-changed': 'Default role changed',
+  'amendment-decided': 'Amendment decided',
+  'amendment-withdrawn': 'Amendment withdrawn',
+  'amendment-compromise': 'Compromise amendment tabled',
   refused: 'Action refused',
 };
 
@@ -25,6 +28,8 @@ const DETAIL_LABEL: Record<string, string> = {
   defaultRole: 'default role',
   isAdmin: 'administrator',
   retryAfterSeconds: 'retry after (s)',
+  amendmentId: 'amendment',
+  covers: 'covers',
 };
 
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
