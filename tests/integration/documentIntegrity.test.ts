@@ -306,7 +306,7 @@ describe('hand-made updates cannot get around the clause lock or into the docume
   });
 
   describe('5. only the document model', () => {
-    it('refuses another root type, an unknown element, attribute or mark, a map, an embed and binary content (4400)', async () => {
+    it('refuses another root type, an unknown element, attribute or mark, a clause id that is not a string, a map, an embed and binary content (4400)', async () => {
       const base = watcher.doc;
       await expectRefused(
         updateFrom(base, (doc) => doc.getXmlFragment('scratch').insert(0, [new Y.XmlText('hidden channel')])),
@@ -329,6 +329,16 @@ describe('hand-made updates cannot get around the clause lock or into the docume
             'x',
           ),
         ),
+        CloseCode.MalformedMessage,
+      );
+      // A clause whose id is not a string: readers would see a clause that no lock can name.
+      await expectRefused(
+        updateFrom(base, (doc) => {
+          const clause = new Y.XmlElement('clause');
+          clause.setAttribute(ID_ATTR, 7 as unknown as string);
+          const section = elementOfClause(doc, readClauses(doc)[BARRIER]?.id ?? '').parent as Y.XmlElement;
+          section.insert(section.length, [clause]);
+        }),
         CloseCode.MalformedMessage,
       );
       await expectRefused(

@@ -1,4 +1,4 @@
-import { CloseCode, DOCUMENT_MODEL } from '@draftroom/shared';
+import { CloseCode, DOCUMENT_MODEL, ID_ATTR } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { CollabRefusal } from '../errors';
 import type { UpdateIndex } from './updateIndex';
@@ -55,6 +55,9 @@ function checkAttribute(container: Container, key: string, content: Y.Item['cont
     if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
       refuse(`attribute "${key}" holding an object`);
     }
+    // A clause or section id is a string (newNodeId); the clause lock names clauses by it, so
+    // an id of another type would be a clause that a lock on it could not name.
+    if (key === ID_ATTR && typeof value !== 'string') refuse(`attribute "${key}" holding a ${typeof value}`);
   }
 }
 
