@@ -4,13 +4,18 @@
  * (her changes tracked as she types, the shared text untouched) and tables
  * it; the Hungarian drafter co-sponsors it; the pen-holder sees it live,
  * inline in the text, and accepts it; the Hungarian drafter sees the clause's
- * text change live. An observer has no control to propose. The amendment
+ * text change live; the compilation DOCX downloaded from the browser holds
+ * the accepted amendment. An observer has no control to propose. The amendment
  * controls (proposal form, panel, amendments in the text, a decision dialog)
  * pass axe-core with no serious violation.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amendmentTables, documentXmlOf, markedText, paragraphTexts } from '../support/compilationDocx';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import {
   clause,
@@ -226,6 +231,37 @@ describe('amendments in Chromium', () => {
     await expect
       .poll(() => clause(olena.page, '2.2').getByTestId('amendment-count').getAttribute('class'), LIVE)
       .toContain('amendment-margin--settled');
+
+    // Olena opens the compilation from the panel and downloads it as DOCX: it holds her amendment, accepted.
+    const number = /AM (\d+)/.exec((await olenaCard.textContent()) ?? '')?.[1];
+    expect(number).toBeDefined();
+    await olena.page.getByRole('link', { name: 'Compilation of amendments' }).click();
+    await olena.page.getByTestId('compilation-clause').first().waitFor(LIVE);
+    const downloads = mkdtempSync(join(tmpdir(), 'draftroom-amendments-'));
+    try {
+      const [file] = await Promise.all([
+        olena.page.waitForEvent('download'),
+        olena.page.getByRole('link', { name: 'Download DOCX' }).click(),
+      ]);
+      const saved = join(downloads, file.suggestedFilename());
+      await file.saveAs(saved);
+      const xml = documentXmlOf(readFileSync(saved));
+      const paragraphs = paragraphTexts(xml);
+      expect(paragraphs).toContain(`AM ${number}  Change wording`);
+      expect(paragraphs).toContain('Justification: UNHCR co-leads return counselling in the region.');
+      expect(paragraphs.some((line) => line.startsWith('Proponent: UA · Co-sponsors: HU'))).toBe(true);
+      expect(paragraphs.some((line) => line.startsWith('Status: Accepted'))).toBe(true);
+      const inserted = amendmentTables(xml).map((entry) =>
+        markedText(entry.right, (run) => run.bold && run.underline),
+      );
+      expect(inserted.some((text) => text.includes('Accord') && text.includes('and UNHCR'))).toBe(true);
+    } finally {
+      rmSync(downloads, { recursive: true, force: true });
+    }
+    // Back to the text for the tests that follow.
+    await olena.page.goBack();
+    await olena.page.getByTestId('connection-status').filter({ hasText: 'Connected' }).waitFor(LIVE);
+    await olena.page.getByTestId('comments-panel').waitFor(LIVE);
   });
 
   it('redrafts when the clause changed under a proposal, and settles a conflict and a lock on accepting', async () => {
