@@ -16,7 +16,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Amendment } from '@draftroom/shared';
 import { buildCompilation, readCompilationText } from '../server/src/amendments/compilation';
 import { exportCompilationDocx } from '../server/src/amendments/compilationDocx';
 import { compareStructures } from '../server/src/compare/compareStructures';
@@ -28,6 +27,7 @@ import { exportComparisonDocx, exportVersionDocx, extractFingerprintFromDocx } f
 import { uploadLimitsOf } from '../server/src/export/uploadLimits';
 import { readDocxStructure } from '../server/src/verify/docxStructure';
 import { readDocx } from '../server/src/verify/verification';
+import { amendmentRecord } from '../tests/support/amendmentRecord';
 
 type Yjs = typeof import('yjs');
 
@@ -217,19 +217,15 @@ async function compilationDocx(doc: import('yjs').Doc): Promise<Buffer> {
   const text = readCompilationText(doc);
   const clause = text.clauses[1];
   if (!clause) throw new Error('the demo has no clause 1.2');
-  const amendment: Amendment = {
+  const amendment = amendmentRecord({
     id: 'am-demo',
     documentId: 'demo',
-    number: 1,
-    kind: 'modify',
     clauseId: clause.id,
     clauseNumber: clause.number,
     baseText: clause.text,
     proposedText: clause.text.replace('migration officials', 'coast guards'),
     baseVersionLabel: 'Demo',
     justification: 'Coast guards take part in the training.',
-    proponentCode: 'UA',
-    tabledBy: { userId: 'u', name: 'Olena Bondar', participantCode: 'UA' },
     tabledAt: new Date().toISOString(),
     cosponsors: [
       {
@@ -238,16 +234,7 @@ async function compilationDocx(doc: import('yjs').Doc): Promise<Buffer> {
         at: new Date().toISOString(),
       },
     ],
-    status: 'tabled',
-    decidedBy: null,
-    decidedAt: null,
-    acceptedText: null,
-    fallenReason: null,
-    compromise: false,
-    covers: [],
-    coveredBy: null,
-    createdClauseId: null,
-  };
+  });
   const compilation = buildCompilation({
     documentId: 'demo',
     title: ACTION_PLAN_TITLE,

@@ -7,18 +7,18 @@ import { openAuditLog } from './audit/openAuditLog';
 import { SessionService } from './auth/sessionService';
 import { SignInThrottle } from './auth/signInThrottle';
 import { CollabServer } from './collab/collabServer';
-import { PresenceClaims } from './collab/presenceClaims';
 import { RoomRegistry } from './collab/roomRegistry';
 import { CommentStore } from './comments/commentStore';
 import type { ServerConfig } from './config';
 import { seedDemoIfEmpty } from './demo/seed';
 import { docxLimitsOf, uploadLimitsOf } from './export/uploadLimits';
-import { createHttpApp } from './http/app';
+import { createHttpApp, type HttpAppDeps } from './http/app';
 import type { Logger } from './logger';
 import { BracketCommands } from './negotiation/bracketCommands';
 import { ClauseDirectory } from './negotiation/clauseDirectory';
 import { DocumentEvents } from './negotiation/documentEvents';
 import { NegotiationStore } from './negotiation/negotiationStore';
+import { collabServerOptionsOf, roomRegistryOptionsOf, signInThrottleOptionsOf } from './serverOptions';
 import { openDatabase, type SqliteDatabase } from './store/database';
 import { createRepositories, type Repositories } from './store/repositories';
 import { VerifySlots } from './verify/verifySlots';
@@ -41,113 +41,107 @@ export interface DraftroomServer {
   stop(): Promise<void>;
 }
 
-/** Opens the database, seeds the demo if asked, and starts listening. */
-export async function startServer(config: ServerConfig, logger: Logger): Promise<DraftroomServer> {
-  const db = openDatabase(config.dataDir, { synchronous: config.sqliteSynchronous }, logger);
-  const repositories = createRepositories(db);
-  if (config.seedDemo) {
-    await seedDemoIfEmpty(db, repositories, logger, { negotiation: config.seedDemoNegotiation });
-  }
+/** What the server is made of besides its database, HTTP app and HTTP server. */
+interface ServerParts {
+  sessions: SessionService;
+  audit: AuditLog;
+  negotiation: NegotiationStore;
+  comments: CommentStore;
+  versions: VersionStore;
+  rooms: RoomRegistry;
+  events: DocumentEvents;
+  clauses: ClauseDirectory;
+  brackets: BracketCommands;
+  versionService: VersionService;
+  amendments: AmendmentService;
+  collab: CollabServer;
+}
 
-  const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
+/**
+ * Builds the server's parts over an open database, each from parts built
+ * before it, never the other way round: the stores; the room registry (it
+ * reads the agreed clauses from the negotiation store); the capabilities that
+ * use rooms (negotiation events, brackets, versions, amendments); then their
+ * room hooks are added to the registry (automatic checkpoints, amendments
+ * falling with their clause, after each stored change; a checkpoint when the
+ * last person leaves); last the collaboration server over the rooms.
+ */
+function buildParts(
+  config: ServerConfig,
+  db: SqliteDatabase,
+  repositories: Repositories,
+  logger: Logger,
+): ServerParts {
+  const storage = repositories.documentStorage;
   const negotiation = new NegotiationStore(db);
-  const comments = new CommentStore(db);
   const versions = new VersionStore(db);
   const amendmentStore = new AmendmentStore(db);
-  const rooms = new RoomRegistry(repositories.documentStorage, logger, {
-    compactAfterUpdates: config.compactAfterUpdates,
-    presenceFlushMs: config.presenceFlushMs,
-    presenceClaims: new PresenceClaims(config.presenceClaimRetentionMs, Date.now, {
-      maxPerUser: config.presenceClaimsPerUser,
-      maxTotal: config.presenceClaimsMax,
-    }),
-    updateLimits: { maxClockSpan: config.maxUpdateClockSpan, maxClients: config.maxUpdateClients },
-    parkedUpdateLimits: {
-      maxUpdates: config.maxParkedUpdates,
-      maxBytes: 2 * config.maxMessageBytes,
-      timeoutMs: config.parkedUpdateTimeoutMs,
-    },
-    unloadDelayMs: config.roomUnloadDelayMs,
-    lockedClausesOf: (documentId) => negotiation.agreedClauses(documentId),
-    hooks: {
-      onStored: (room) => {
-        versionService.hooks.onStored?.(room);
-        amendmentService.hooks.onStored?.(room);
-      },
-      onLastLeft: (room) => {
-        versionService.hooks.onLastLeft?.(room);
-        amendmentService.hooks.onLastLeft?.(room);
-      },
-    },
-  });
-  const versionService = new VersionService(
-    versions,
-    negotiation,
-    rooms,
-    repositories.documentStorage,
-    logger,
-    {
-      checkpointIntervalMs: config.checkpointIntervalMinutes * 60_000,
-      amendments: amendmentStore,
-    },
-  );
-  const events = new DocumentEvents(negotiation, rooms);
-  const clauses = new ClauseDirectory(rooms, repositories.documentStorage);
-  const brackets = new BracketCommands(negotiation, rooms, events, logger);
   const audit = openAuditLog(db, config, logger);
-  const amendmentService = new AmendmentService({
+  const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
+  const agreedClauses = (documentId: string) => negotiation.agreedClauses(documentId);
+  const rooms = new RoomRegistry(storage, logger, roomRegistryOptionsOf(config, agreedClauses));
+  const events = new DocumentEvents(negotiation, rooms);
+  const versionService = new VersionService(versions, negotiation, rooms, storage, logger, {
+    checkpointIntervalMs: config.checkpointIntervalMinutes * 60_000,
+    amendments: amendmentStore,
+  });
+  const amendments = new AmendmentService({
     store: amendmentStore,
     rooms,
-    storage: repositories.documentStorage,
+    storage,
     negotiation,
     events,
     audit,
     logger,
   });
-  const collab = new CollabServer(sessions, repositories.documents, rooms, audit, logger, {
-    maxMessageBytes: config.maxMessageBytes,
-    publicOrigin: config.publicOrigin,
-    maxConnectionsPerUser: config.maxConnectionsPerUser,
-    budget: {
-      messagesPerSecond: config.collabMessagesPerSecond,
-      messageBurst: config.collabMessageBurst,
-      bytesPerSecond: config.collabBytesPerSecond,
-      byteBurst: 2 * config.maxMessageBytes,
-    },
-    syncAnswers: { burst: config.collabSyncAnswersBurst, perMinute: config.collabSyncAnswersPerMinute },
-    presenceAnswers: {
-      burst: config.collabPresenceAnswersBurst,
-      perMinute: config.collabPresenceAnswersPerMinute,
-    },
-    presenceRate: { bytesPerSecond: config.presenceBytesPerSecond, byteBurst: config.presenceByteBurst },
-    heartbeat: { intervalMs: config.heartbeatIntervalMs, missedPongs: config.heartbeatMissedPongs },
-    maxSendBufferBytes: config.maxSendBufferBytes,
-    maxUserSendBufferBytes: config.maxUserSendBufferBytes,
-    maxTotalSendBufferBytes: config.maxTotalSendBufferBytes,
-    closeTimeoutMs: config.collabCloseTimeoutMs,
-    sessionSweepIntervalMs: config.sessionSweepIntervalMs,
-  });
-  const throttle = new SignInThrottle({
-    maxFailuresPerAccount: config.signInMaxFailuresPerAccount,
-    maxFailuresPerIp: config.signInMaxFailuresPerIp,
-    lockoutSeconds: config.signInLockoutSeconds,
-  });
-  let ready = false;
-  const verifySlots = new VerifySlots(config.verifyConcurrency);
-  const app = createHttpApp({
-    repositories,
+  rooms.hooks.add(versionService.hooks);
+  rooms.hooks.add(amendments.hooks);
+  return {
     sessions,
-    throttle,
     audit,
-    access: collab,
     negotiation,
-    comments,
-    events,
-    clauses,
-    amendments: amendmentService,
-    brackets,
+    comments: new CommentStore(db),
     versions,
+    rooms,
+    events,
+    clauses: new ClauseDirectory(rooms, storage),
+    brackets: new BracketCommands(negotiation, rooms, events, logger),
     versionService,
+    amendments,
+    collab: new CollabServer(
+      sessions,
+      repositories.documents,
+      rooms,
+      audit,
+      logger,
+      collabServerOptionsOf(config),
+    ),
+  };
+}
+
+/** The HTTP app's dependencies: the parts, the repositories and the HTTP-side configuration. */
+function httpAppDeps(
+  config: ServerConfig,
+  repositories: Repositories,
+  parts: ServerParts,
+  verifySlots: VerifySlots,
+  logger: Logger,
+  isReady: () => boolean,
+): HttpAppDeps {
+  return {
+    repositories,
+    sessions: parts.sessions,
+    throttle: new SignInThrottle(signInThrottleOptionsOf(config)),
+    audit: parts.audit,
+    access: parts.collab,
+    negotiation: parts.negotiation,
+    comments: parts.comments,
+    events: parts.events,
+    clauses: parts.clauses,
+    amendments: parts.amendments,
+    brackets: parts.brackets,
+    versions: parts.versions,
+    versionService: parts.versionService,
     maxUploadBytes: config.maxUploadBytes,
     maxMessageBytes: config.maxMessageBytes,
     uploadLimits: uploadLimitsOf(config),
@@ -161,8 +155,31 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     publicOrigin: config.publicOrigin,
     maxRequestBodyBytes: config.maxRequestBodyBytes,
     clientDir: config.clientDir,
-    isReady: () => ready,
+    isReady,
+  };
+}
+
+/** Starts `httpServer` listening on the configured host and port; resolves with the port it got. */
+async function listen(httpServer: Server, config: ServerConfig): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
   });
+  return (httpServer.address() as AddressInfo).port;
+}
+
+/** Opens the database, seeds the demo if asked, and starts listening. */
+export async function startServer(config: ServerConfig, logger: Logger): Promise<DraftroomServer> {
+  const db = openDatabase(config.dataDir, { synchronous: config.sqliteSynchronous }, logger);
+  const repositories = createRepositories(db);
+  if (config.seedDemo) {
+    await seedDemoIfEmpty(db, repositories, logger, { negotiation: config.seedDemoNegotiation });
+  }
+  const parts = buildParts(config, db, repositories, logger);
+  const { sessions, audit, collab } = parts;
+  let ready = false;
+  const verifySlots = new VerifySlots(config.verifyConcurrency);
+  const app = createHttpApp(httpAppDeps(config, repositories, parts, verifySlots, logger, () => ready));
   const httpServer = createServer(app);
   httpServer.on('upgrade', (request, socket, head) => collab.handleUpgrade(request, socket, head));
   httpServer.on('clientError', (error, socket) => {
@@ -170,11 +187,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, config);
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   ready = true;
   logger.info({ port, dataDir: config.dataDir }, 'Draftroom is listening');

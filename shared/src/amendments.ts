@@ -130,7 +130,13 @@ export interface ClauseChangedConflict {
 }
 
 // Request bodies.
-const clauseText = xmlText(z.string().max(20_000));
+/**
+ * A clause wording. It may hold characters XML 1.0 does not allow when the
+ * clause already holds them (a form feed pasted into the text): the server
+ * refuses a wording that adds one (400), so a clause can always be amended
+ * and no amendment brings such a character in.
+ */
+const clauseText = z.string().max(20_000);
 const justification = xmlText(z.string().trim().max(2_000)).default('');
 
 /** `POST /api/documents/:id/amendments` (commenter and above). */

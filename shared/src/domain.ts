@@ -24,11 +24,6 @@ export const ROLE_LABEL: Record<Role, string> = {
   observer: 'Observer',
 };
 
-/** Roles that may change the text. */
-export function canEditText(role: Role): boolean {
-  return role === 'pen-holder' || role === 'drafter';
-}
-
 export interface UserProfile {
   id: string;
   email: string;

@@ -4,7 +4,15 @@
  * fingerprint is recomputed from the document's own text (the canonical
  * text it is defined on) and looked up among the stored versions.
  */
+import type { DocumentComparison } from './compare';
 import type { VersionSummary } from './versions';
+
+/** `GET /api/verify/:fingerprint` (signed in): the versions, of documents the user may see, with that fingerprint. */
+export interface FingerprintVerification {
+  /** The fingerprint asked for, lower-case. */
+  fingerprint: string;
+  matches: VersionSummary[];
+}
 
 /**
  * - `match`: the text is exactly a stored version's (`matches`);
@@ -16,11 +24,9 @@ export type VerificationOutcome = 'match' | 'differs' | 'unknown';
 
 /**
  * `POST /api/verify/docx` (signed in). Only versions of documents the user
- * may see are named. `Comparison` is compare's `DocumentComparison`
- * (server/src/compare/types.ts): the claimed version (before) against the
- * file's text (after).
+ * may see are named.
  */
-export interface DocxVerification<Comparison = unknown> {
+export interface DocxVerification {
   outcome: VerificationOutcome;
   /** The fingerprint printed in the footer, lower-case; null when the file carries none. */
   fingerprint: string | null;
@@ -30,8 +36,8 @@ export interface DocxVerification<Comparison = unknown> {
   matches: VersionSummary[];
   /** The versions the footer's fingerprint names (they may differ from `matches` when the footer was changed). */
   claimed: VersionSummary[];
-  /** For `differs`: the claimed version compared with the file's text, clause by clause. */
-  differences: Comparison | null;
+  /** For `differs`: the claimed version (before) compared with the file's text (after), clause by clause. */
+  differences: DocumentComparison | null;
   /** Why the file cannot be vouched for, when it holds what Draftroom never writes (hidden or revision-marked text). */
   reason?: string;
 }

@@ -1,7 +1,9 @@
 /** Meetings of a process and named / automatic versions of its documents. */
 import { z } from 'zod';
 import type { AmendmentKind, AmendmentStatus } from './amendments';
+import type { NegotiationSnapshot } from './compare';
 import type { Actor } from './negotiation';
+import type { DocumentStructure } from './structure';
 import { xmlText } from './xmlText';
 
 export const MEETING_KINDS = [
@@ -71,6 +73,14 @@ export interface VersionSummary {
   baseline: SummaryBaseline | null;
   createdAt: string;
   createdBy: Actor | null;
+}
+
+/** `GET /api/documents/:id/versions/:versionId`: the summary with the whole frozen document. */
+export interface VersionDetail extends VersionSummary {
+  /** Base64 of a Yjs update holding the whole document at that moment. */
+  state: string;
+  structure: DocumentStructure;
+  negotiation: NegotiationSnapshot;
 }
 
 export const newVersionSchema = z.object({

@@ -20,6 +20,11 @@ export function xmlSafeText(text: string): string {
   return text.replace(new RegExp(FORBIDDEN_SOURCE, 'g'), '\uFFFD');
 }
 
+/** The characters XML 1.0 does not allow that `text` holds, each once. */
+export function xmlForbiddenCharacters(text: string): Set<string> {
+  return new Set(text.match(new RegExp(FORBIDDEN_SOURCE, 'g')) ?? []);
+}
+
 export const XML_FORBIDDEN_MESSAGE =
   'The text contains a control character or a non-character (such as U+FFFF) that documents cannot hold. Remove it.';
 

@@ -1,33 +1,21 @@
 /**
  * An automated accessibility check (axe-core, in real Chromium) of the pages a
  * delegation uses: sign-in, the document list, the workspace (with its find
- * bar and as a commenter), the version history, a comparison and the
- * administration. No serious or critical violation is allowed.
+ * bar and as a commenter), the version history, a comparison, the
+ * administration, and the amendment controls (a commenter proposing wording
+ * with the amendments panel and the amendments shown in the text; the
+ * pen-holder's "accept as modified" dialog). No serious or critical
+ * violation is allowed.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { VersionSummary } from '@draftroom/shared';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
-import { launchChromium, openDocument, signInAs } from './support/browser';
+import { seriousViolations } from './support/axe';
+import { clause, launchChromium, openDocument, signInAs } from './support/browser';
 import { E2E_CLIENT_DIR } from './support/paths';
 
 const TITLE = 'Action Plan 2012–2016';
-const RULE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
-
-/** Serious and critical violations on the page as it is now, one line each (rule, help, where). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(RULE_TAGS).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => {
-      const where = violation.nodes
-        .slice(0, 4)
-        .map((node) => node.target.join(' '))
-        .join(' | ');
-      return `${violation.id} (${violation.impact}): ${violation.help} — ${where}`;
-    });
-}
 
 describe('accessibility (axe-core) in Chromium', () => {
   let server: TestServer;
@@ -113,6 +101,32 @@ describe('accessibility (axe-core) in Chromium', () => {
     await page.goto('/admin');
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.getByRole('table').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('a commenter proposing wording, with the amendments panel and the amendments shown in the text', async () => {
+    const { context, page } = await signInAs(browser, server.url, DEMO.commenter);
+    await openDocument(page, TITLE);
+    await page.getByTestId('show-amendments-panel').click();
+    await page.getByTestId('amendments-panel').getByTestId('amendment').first().waitFor();
+    await page.getByTestId('show-amendments').click();
+    await page.locator('.am-inline-label').first().waitFor();
+    await clause(page, '2.2').getByRole('button', { name: 'Propose wording for clause 2.2' }).click();
+    await page.getByTestId('proposal-editor').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    // The panel is a named region, like the comments panel.
+    expect(await page.getByRole('region', { name: /^Amendments/ }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('the pen-holder accepting an amendment as modified', async () => {
+    const { context, page } = await signInAs(browser, server.url, DEMO.penHolder);
+    await openDocument(page, TITLE);
+    await page.getByTestId('show-amendments-panel').click();
+    const card = page.getByTestId('amendments-panel').getByTestId('amendment').first();
+    await card.getByRole('button', { name: /^Accept as modified/ }).click();
+    await page.getByTestId('accept-modified-dialog').getByTestId('accept-modified-editor').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });

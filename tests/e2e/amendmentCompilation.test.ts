@@ -5,41 +5,24 @@
  * file holds the amendment; the compare page lists the amendments tabled and
  * decided since a version. No serious accessibility violation on the page.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Amendment } from '@draftroom/shared';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amendmentTables, documentXmlOf, markedText, paragraphTexts } from '../support/compilationDocx';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import { expectStatus, type VersionsApi, versionsAs } from '../support/versionsApi';
-import { launchChromium, signInAs, type UserPage } from './support/browser';
+import { seriousViolations } from './support/axe';
+import { downloadFrom, launchChromium, signInAs, type UserPage } from './support/browser';
 import { E2E_CLIENT_DIR } from './support/paths';
-
-const RULE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(RULE_TAGS).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} — ${violation.nodes[0]?.target.join(' ')}`);
-}
 
 async function table(api: VersionsApi, body: Record<string, unknown>): Promise<Amendment> {
   return expectStatus(
     await api.request<Amendment>('POST', `/api/documents/${api.documentId}/amendments`, body),
     201,
   );
-}
-
-/** Clicks a link that downloads, saves the file and returns its bytes and suggested name. */
-async function download(page: Page, link: Locator, directory: string) {
-  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  const path = join(directory, file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
 }
 
 describe('the compilation of amendments in Chromium', () => {
@@ -125,7 +108,7 @@ describe('the compilation of amendments in Chromium', () => {
     await expect(page.getByLabel('Delegation (proponent or co-sponsor)').inputValue()).resolves.toBe('HU');
     await expect(page.getByLabel(/Open amendments only/).isChecked()).resolves.toBe(true);
 
-    const filtered = await download(page, link, downloads);
+    const filtered = await downloadFrom(page, link, downloads);
     expect(filtered.name).toBe('Action Plan 2012–2016 — Compilation of amendments.docx');
     const filteredText = paragraphTexts(documentXmlOf(filtered.bytes));
     expect(filteredText).toContain('AM 2  New clause');
@@ -136,7 +119,7 @@ describe('the compilation of amendments in Chromium', () => {
     const { page } = olena;
     await page.goto(path());
     await page.getByTestId('compilation-clause').first().waitFor();
-    const file = await download(page, page.getByRole('link', { name: 'Download DOCX' }), downloads);
+    const file = await downloadFrom(page, page.getByRole('link', { name: 'Download DOCX' }), downloads);
     const xml = documentXmlOf(file.bytes);
     const paragraphs = paragraphTexts(xml);
     expect(paragraphs).toContain('AM 1  Change wording');

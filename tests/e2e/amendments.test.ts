@@ -5,44 +5,36 @@
  * it; the Hungarian drafter co-sponsors it; the pen-holder sees it live,
  * inline in the text, and accepts it; the Hungarian drafter sees the clause's
  * text change live; the compilation DOCX downloaded from the browser holds
- * the accepted amendment. An observer has no control to propose. The amendment
- * controls (proposal form, panel, amendments in the text, a decision dialog)
- * pass axe-core with no serious violation.
+ * the accepted amendment. An observer has no control to propose. (The amendment
+ * controls — proposal form, panel, amendments in the text, a decision dialog —
+ * are checked by axe-core in accessibility.test.ts.)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amendmentTables, documentXmlOf, markedText, paragraphTexts } from '../support/compilationDocx';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import {
+  afterNextPaint,
   clause,
+  downloadFrom,
   launchChromium,
   openDocument,
   placeCaretAtEndOf,
   signInAs,
   type UserPage,
 } from './support/browser';
+import { textWithoutCarets } from './support/collab';
 import { E2E_CLIENT_DIR } from './support/paths';
 
 const TITLE = 'Action Plan 2012–2016';
 const LIVE = { timeout: 15_000 };
-const RULE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const ORIGINAL =
   'Give priority to voluntary return over forced return, and develop assisted voluntary return programmes in cooperation with IOM.';
 const PROPOSED =
   'Accord priority to voluntary return over forced return, and develop assisted voluntary return programmes in cooperation with IOM and UNHCR.';
-
-/** The text of an element without other people's carets (their name labels are part of the page). */
-function textWithoutCarets(locator: Locator): Promise<string> {
-  return locator.evaluate((element) => {
-    const copy = element.cloneNode(true) as Element;
-    for (const caret of Array.from(copy.querySelectorAll('.collaboration-carets__caret'))) caret.remove();
-    return copy.textContent ?? '';
-  });
-}
 
 /** The shared text of clause 2.2 as the editor holds it (amendments drawn over it are widgets, left out). */
 function sharedClauseText(page: Page, number: string): Promise<string> {
@@ -64,20 +56,6 @@ async function allText(locator: Locator): Promise<string> {
   return (await locator.allTextContents()).join(' ');
 }
 
-/** Serious and critical axe-core violations on the page as it is now, one line each (as accessibility.test.ts). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(RULE_TAGS).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => {
-      const where = violation.nodes
-        .slice(0, 4)
-        .map((node) => node.target.join(' '))
-        .join(' | ');
-      return `${violation.id} (${violation.impact}): ${violation.help} — ${where}`;
-    });
-}
-
 /** Opens "Propose wording" on a clause and waits until its editor has the focus, caret at the end. */
 async function startProposal(page: Page, number: string) {
   await clause(page, number)
@@ -96,9 +74,7 @@ async function startProposal(page: Page, number: string) {
     )
     .toBe(true);
   // Its focus is applied in an animation frame: let that frame pass before moving the caret.
-  await page.evaluate(
-    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
-  );
+  await afterNextPaint(page);
   return { proposal, editor };
 }
 
@@ -239,13 +215,12 @@ describe('amendments in Chromium', () => {
     await olena.page.getByTestId('compilation-clause').first().waitFor(LIVE);
     const downloads = mkdtempSync(join(tmpdir(), 'draftroom-amendments-'));
     try {
-      const [file] = await Promise.all([
-        olena.page.waitForEvent('download'),
-        olena.page.getByRole('link', { name: 'Download DOCX' }).click(),
-      ]);
-      const saved = join(downloads, file.suggestedFilename());
-      await file.saveAs(saved);
-      const xml = documentXmlOf(readFileSync(saved));
+      const file = await downloadFrom(
+        olena.page,
+        olena.page.getByRole('link', { name: 'Download DOCX' }),
+        downloads,
+      );
+      const xml = documentXmlOf(file.bytes);
       const paragraphs = paragraphTexts(xml);
       expect(paragraphs).toContain(`AM ${number}  Change wording`);
       expect(paragraphs).toContain('Justification: UNHCR co-leads return counselling in the region.');
@@ -344,46 +319,5 @@ describe('amendments in Chromium', () => {
     await clause(sofia.page, '2.1').getByTestId('clause-status').waitFor();
     expect(await sofia.page.getByTestId('propose-amendment').count()).toBe(0);
     await sofia.context.close();
-  });
-});
-
-describe('amendment controls, checked by axe-core in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer({ clientDir: E2E_CLIENT_DIR, seedDemoNegotiation: true });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
-
-  it('a commenter proposing wording, with the amendments panel and the amendments shown in the text', async () => {
-    const { context, page } = await signInAs(browser, server.url, DEMO.commenter);
-    await openDocument(page, TITLE);
-    await page.getByTestId('show-amendments-panel').click();
-    await page.getByTestId('amendments-panel').getByTestId('amendment').first().waitFor();
-    await page.getByTestId('show-amendments').click();
-    await page.locator('.am-inline-label').first().waitFor();
-    await clause(page, '2.2').getByRole('button', { name: 'Propose wording for clause 2.2' }).click();
-    await page.getByTestId('proposal-editor').waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-    // The panel is a named region, like the comments panel.
-    expect(await page.getByRole('region', { name: /^Amendments/ }).count()).toBe(1);
-    await context.close();
-  });
-
-  it('the pen-holder accepting an amendment as modified', async () => {
-    const { context, page } = await signInAs(browser, server.url, DEMO.penHolder);
-    await openDocument(page, TITLE);
-    await page.getByTestId('show-amendments-panel').click();
-    const card = page.getByTestId('amendments-panel').getByTestId('amendment').first();
-    await card.getByRole('button', { name: /^Accept as modified/ }).click();
-    await page.getByTestId('accept-modified-dialog').getByTestId('accept-modified-editor').waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-    await context.close();
   });
 });

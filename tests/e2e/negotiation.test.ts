@@ -9,6 +9,7 @@ import {
   signInAs,
   type UserPage,
 } from './support/browser';
+import { textWithoutCarets } from './support/collab';
 import { E2E_CLIENT_DIR } from './support/paths';
 
 const TITLE = 'Action Plan 2012–2016';
@@ -17,15 +18,6 @@ const LIVE = { timeout: 15_000 };
 /** The text of an element ('' when it has none). */
 async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent()) ?? '';
-}
-
-/** The text of an element without other people's carets (their name labels are part of the page). */
-function textWithoutCarets(locator: Locator): Promise<string> {
-  return locator.evaluate((element) => {
-    const copy = element.cloneNode(true) as Element;
-    for (const caret of Array.from(copy.querySelectorAll('.collaboration-carets__caret'))) caret.remove();
-    return copy.textContent ?? '';
-  });
 }
 
 /** The text of a clause's first paragraph (without its negotiation strip), brackets included. */

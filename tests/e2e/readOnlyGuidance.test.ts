@@ -10,7 +10,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
-import { clause, launchChromium, openDocument, signInAs, type UserPage } from './support/browser';
+import {
+  afterNextPaint,
+  clause,
+  launchChromium,
+  openDocument,
+  signInAs,
+  type UserPage,
+} from './support/browser';
 import { E2E_CLIENT_DIR } from './support/paths';
 
 const TITLE = 'Action Plan 2012–2016';
@@ -27,10 +34,6 @@ const clauseText = (page: Page, number: string) =>
   });
 const scrollY = (page: Page) => page.evaluate(() => window.scrollY);
 const hints = (page: Page) => page.getByTestId('caret-hint');
-
-/** Two animation frames: whatever a key press scheduled has rendered. */
-const afterNextPaint = (page: Page) =>
-  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 
 /** Scrolls a clause to the middle of the window and clicks into its first line of text. */
 async function clickIntoClause(page: Page, number: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import {
   clause,
+  downloadFrom,
   launchChromium,
   openDocument,
   placeCaretAtEndOf,
@@ -36,14 +37,6 @@ function versionCard(panel: Locator, label: string): Locator {
   return panel
     .getByTestId('version-card')
     .filter({ has: panel.page().getByRole('heading', { name: label, exact: true }) });
-}
-
-/** Clicks a link that downloads, saves the file and returns its bytes and suggested name. */
-async function download(page: Page, link: Locator, directory: string) {
-  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  const path = join(directory, file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), bytes: readFileSync(path), path };
 }
 
 function expectDocx(bytes: Buffer): void {
@@ -149,7 +142,7 @@ describe('versions: save, compare, export, verify and restore in Chromium', () =
   });
 
   it('downloads the redline as a DOCX', async () => {
-    const file = await download(anna.page, anna.page.getByTestId('download-redline'), downloads);
+    const file = await downloadFrom(anna.page, anna.page.getByTestId('download-redline'), downloads);
     expect(file.name).toMatch(/redline\)\.docx$/);
     expectDocx(file.bytes);
   });
@@ -159,7 +152,7 @@ describe('versions: save, compare, export, verify and restore in Chromium', () =
     await page.getByRole('link', { name: 'Back to the text' }).click();
     await page.getByTestId('editor').waitFor();
     const card = versionCard(await openHistory(page), REV_2);
-    const file = await download(page, card.getByRole('link', { name: 'Export DOCX' }), downloads);
+    const file = await downloadFrom(page, card.getByRole('link', { name: 'Export DOCX' }), downloads);
     expect(file.name).toContain('Rev. 2');
     expectDocx(file.bytes);
     versionDocxPath = file.path;

@@ -3,9 +3,14 @@
  * versions and compare, against a real server: amendments are tabled,
  * co-signed, withdrawn and decided through the HTTP API.
  */
-import type { Amendment, AmendmentChangeEntry, Compilation, VersionSummary } from '@draftroom/shared';
+import type {
+  Amendment,
+  AmendmentChangeEntry,
+  Compilation,
+  DocumentStructure,
+  VersionSummary,
+} from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentStructure } from '../../server/src/content/structure';
 import {
   amendmentTables,
   cellText,

@@ -1,7 +1,12 @@
-import { PARAGRAPH_BREAK, PILCROW, redlineParagraphs } from '@draftroom/shared';
+import {
+  type ClauseComparison,
+  type DocumentComparison,
+  PARAGRAPH_BREAK,
+  PILCROW,
+  redlineParagraphs,
+} from '@draftroom/shared';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClauseComparison, DocumentComparison } from '../../server/src/compare/types';
 import { type CollabClient, contentOf } from '../support/collabClient';
 import { createSecondDocument, signInOutsider } from '../support/negotiationApi';
 import { connectWellBehaved } from '../support/ownPresence';

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { clauseParagraphText, contentOf } from '../support/collabClient';
+import { DocumentActionRig } from '../support/matrixDocumentActions';
+import { documentRows } from '../support/matrixDocumentRows';
 import { awarenessMessage, syncUpdateMessage, updateFrom } from '../support/rawCollab';
 import {
   api,
@@ -50,6 +52,8 @@ describe('permission matrix', () => {
   const outcomes = new Map<string, string>();
   let roleTargetId: string;
   let resetTargetId: string;
+  let documentActions: DocumentActionRig;
+  const DOCUMENT_ROWS = documentRows(() => server);
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -74,6 +78,7 @@ describe('permission matrix', () => {
       if (!actor.anonymous) sessions.set(actor.key, await server.signIn(actor.email, actor.password));
     }
     rig = await MatrixRig.start(server, documentId, await createUser(server, watcherUser));
+    documentActions = await DocumentActionRig.start(server, DOCUMENT_ROWS.length, ACTORS.length);
   });
   afterAll(async () => {
     rig?.dispose();
@@ -320,6 +325,13 @@ describe('permission matrix', () => {
         return String(answer.status);
       },
     },
+    ...DOCUMENT_ROWS.map(
+      ({ name, spec }, row): Action => ({
+        name,
+        run: (actor, session) =>
+          documentActions.run(actor, session, spec, row * ACTORS.length + ACTORS.indexOf(actor)),
+      }),
+    ),
   ];
 
   for (const actor of ACTORS) {

@@ -1,6 +1,5 @@
-import type { VersionSummary } from '@draftroom/shared';
+import type { ClauseComparison, DocumentComparison, VersionSummary } from '@draftroom/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClauseComparison, DocumentComparison } from '../../server/src/compare/types';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 import {
   convertWithLibreOffice,

@@ -6,7 +6,7 @@ import { type CollabClient, connectSynced } from './collabClient';
 import { type ApiResult, NegotiationApi, type RequestOptions } from './negotiationApi';
 import { plain, recordProviderNotices } from './negotiationLive';
 import { loadStoredDoc } from './rawCollab';
-import type { TestServer } from './testServer';
+import { DEMO, type TestServer } from './testServer';
 
 /** The amendments API as one signed-in user sees it on one document. */
 export class AmendmentsApi extends NegotiationApi {
@@ -143,4 +143,22 @@ export function replaceInClause(doc: Y.Doc, clauseId: string, words: string, by:
     text.delete(at, words.length);
     text.insert(at, by);
   });
+}
+
+/**
+ * A fresh document with `clauses`, the amendments API of the demo delegations
+ * on it (UA commenter, HU and CZ drafters, PL pen-holder, UNHCR observer) and
+ * a connected Hungarian drafter's editor (the caller destroys it).
+ */
+export async function amendmentScene(server: TestServer, clauses: string[]) {
+  const { documentId, clauseIds } = createAmendableDocument(server, clauses);
+  const [ua, hu, cz, pl, observer] = await Promise.all([
+    amendmentsAs(server, DEMO.commenter, documentId),
+    amendmentsAs(server, DEMO.hungarianDrafter, documentId),
+    amendmentsAs(server, DEMO.czechDrafter, documentId),
+    amendmentsAs(server, DEMO.penHolder, documentId),
+    amendmentsAs(server, DEMO.observer, documentId),
+  ]);
+  const drafter = await watchDocument(server, DEMO.hungarianDrafter, documentId);
+  return { documentId, clauseIds, ua, hu, cz, pl, observer, drafter };
 }

@@ -4,6 +4,7 @@
  * marks the compilation uses (strike-through for deletions on the left,
  * bold + underline for insertions on the right).
  */
+import { runProperties, runText } from './docxRuns';
 import { docxPart } from './verifyDocx';
 
 export interface MarkedRun {
@@ -19,25 +20,12 @@ export interface AmendmentTable {
   right: MarkedRun[];
 }
 
-const decode = (text: string) =>
-  text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-
 function runsOf(xml: string): MarkedRun[] {
   return [...xml.matchAll(/<w:r>([\s\S]*?)<\/w:r>/g)].map((match) => {
     const run = match[1] ?? '';
-    const properties = /<w:rPr>([\s\S]*?)<\/w:rPr>/.exec(run)?.[1] ?? '';
-    const text = [...run.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:br\/>|<w:tab\/>/g)]
-      .map((piece) =>
-        piece[0] === '<w:br/>' ? '\n' : piece[0] === '<w:tab/>' ? '\t' : decode(piece[1] ?? ''),
-      )
-      .join('');
+    const properties = runProperties(run);
     return {
-      text,
+      text: runText(run),
       strike: /<w:strike\/>/.test(properties),
       bold: /<w:b\/>/.test(properties),
       underline: /<w:u\s/.test(properties),

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DocumentStructure } from '@draftroom/shared';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { buildStructure } from '../../server/src/compare/fixtures';
-import type { DocumentStructure } from '../../server/src/content/structure';
 
 /** A document with a preamble heading and list, bold, italic, brackets, lists and line breaks in clauses. */
 export function richStructure(): DocumentStructure {

@@ -1,27 +1,12 @@
-import type { DocxVerification, VersionSummary } from '@draftroom/shared';
-import type { DocumentComparison } from '../../server/src/compare/types';
-import type { DocumentStructure } from '../../server/src/content/structure';
-import type { NegotiationSnapshot } from '../../server/src/versions/versionService';
+import type {
+  CompareResult,
+  DocxVerification,
+  FingerprintVerification,
+  VersionDetail,
+  VersionSummary,
+} from '@draftroom/shared';
 import { type ApiResult, NegotiationApi } from './negotiationApi';
 import type { SignedIn, TestServer } from './testServer';
-
-/** `GET …/versions/:id`: the summary, the state (base64), the structure and the negotiation snapshot. */
-export interface VersionDetail extends VersionSummary {
-  state: string;
-  structure: DocumentStructure;
-  negotiation: NegotiationSnapshot;
-}
-
-export interface CompareResult {
-  from: { label: string; version: VersionSummary | null };
-  to: { label: string; version: VersionSummary | null };
-  comparison: DocumentComparison;
-}
-
-export interface VerifyResult {
-  fingerprint: string | null;
-  matches: VersionSummary[];
-}
 
 /** A binary answer (DOCX downloads). */
 export interface Download {
@@ -111,7 +96,7 @@ export class VersionsApi {
     return this.request('GET', this.doc(`/compare?${new URLSearchParams(query)}`));
   }
 
-  verifyFingerprint(fingerprint: string): Promise<ApiResult<VerifyResult>> {
+  verifyFingerprint(fingerprint: string): Promise<ApiResult<FingerprintVerification>> {
     return this.request('GET', `/api/verify/${fingerprint}`);
   }
 
@@ -136,7 +121,7 @@ export class VersionsApi {
   }
 
   /** `POST /api/verify/docx`: the verdict on a received DOCX. */
-  async verifyDocx(bytes: Uint8Array, csrf = true): Promise<ApiResult<DocxVerification<DocumentComparison>>> {
+  async verifyDocx(bytes: Uint8Array, csrf = true): Promise<ApiResult<DocxVerification>> {
     const headers: Record<string, string> = { cookie: this.who.cookie, 'content-type': DOCX_TYPE };
     if (csrf) headers['x-csrf-token'] = this.who.csrfToken;
     const response = await fetchAcrossRestarts(`${this.server.url}/api/verify/docx`, {
@@ -147,7 +132,7 @@ export class VersionsApi {
     const text = await response.text();
     return {
       status: response.status,
-      body: (text ? JSON.parse(text) : null) as DocxVerification<DocumentComparison>,
+      body: (text ? JSON.parse(text) : null) as DocxVerification,
     };
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../../server/src/amendments/compilation';
 import { exportCompilationDocx, statusText } from '../../server/src/amendments/compilationDocx';
 import { writeOutline } from '../../server/src/content/outline';
+import { amendmentRecord } from '../support/amendmentRecord';
 import {
   amendmentTables,
   cellText,
@@ -22,32 +23,16 @@ import {
 const actor = (code: string) => ({ userId: `u-${code}`, name: `Delegate ${code}`, participantCode: code });
 
 function amendment(number: number, overrides: Partial<Amendment>): Amendment {
-  return {
+  return amendmentRecord({
     id: `am-${number}`,
-    documentId: 'doc',
     number,
-    kind: 'modify',
     clauseId: 'c1',
-    clauseNumber: '1.1',
     baseText: '',
     proposedText: '',
-    baseVersionLabel: 'Rev. 1',
-    justification: '',
-    proponentCode: 'UA',
     tabledBy: actor('UA'),
     tabledAt: '2026-11-30T00:53:00.000Z',
-    cosponsors: [],
-    status: 'tabled',
-    decidedBy: null,
-    decidedAt: null,
-    acceptedText: null,
-    fallenReason: null,
-    compromise: false,
-    covers: [],
-    coveredBy: null,
-    createdClauseId: null,
     ...overrides,
-  };
+  });
 }
 
 const TEXT: CompilationText = {

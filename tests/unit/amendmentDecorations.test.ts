@@ -25,6 +25,7 @@ import {
 } from '../../client/src/amendments/editor/trackedChanges';
 import { buildEditorExtensions } from '../../client/src/editor/extensions';
 import { findClause } from '../../client/src/negotiation/editor/clauseRanges';
+import { amendmentRecord } from '../support/amendmentRecord';
 
 const schema: Schema = getSchema(buildEditorExtensions({ ydoc: new Y.Doc() }));
 const BASE = 'Promote voluntary return.\nSecond paragraph.';
@@ -48,32 +49,12 @@ function documentWith(clauseText: string): ProseMirrorNode {
 }
 
 function amendment(overrides: Partial<Amendment>): Amendment {
-  return {
-    id: 'am-1',
-    documentId: 'doc',
+  return amendmentRecord({
     number: 7,
-    kind: 'modify',
-    clauseId: 'cl-a',
-    clauseNumber: '1.1',
     baseText: BASE,
     proposedText: 'Promote sustainable return.\nSecond paragraph.',
-    baseVersionLabel: 'Rev. 1',
-    justification: '',
-    proponentCode: 'UA',
-    tabledBy: { userId: 'u', name: 'Olena Bondar', participantCode: 'UA' },
-    tabledAt: '2025-03-01T10:00:00Z',
-    cosponsors: [],
-    status: 'tabled',
-    decidedBy: null,
-    decidedAt: null,
-    acceptedText: null,
-    fallenReason: null,
-    compromise: false,
-    covers: [],
-    coveredBy: null,
-    createdClauseId: null,
     ...overrides,
-  };
+  });
 }
 
 function drawn(

@@ -8,36 +8,22 @@ import {
   amendmentSnapshotAt,
   storedAmendmentSnapshot,
 } from '../../server/src/versions/amendmentSnapshot';
+import { amendmentRecord } from '../support/amendmentRecord';
 
 const actor = { userId: 'u', name: 'Anna Nowak', participantCode: 'PL' };
 
 function record(number: number, overrides: Partial<Amendment>): Amendment {
-  return {
+  return amendmentRecord({
     id: `am-${number}`,
-    documentId: 'doc',
     number,
-    kind: 'modify',
     clauseId: 'c1',
-    clauseNumber: '1.1',
     baseText: 'a',
     proposedText: 'b',
     baseVersionLabel: null,
-    justification: '',
-    proponentCode: 'UA',
     tabledBy: actor,
     tabledAt: '2026-01-01T10:00:00.000Z',
-    cosponsors: [],
-    status: 'tabled',
-    decidedBy: null,
-    decidedAt: null,
-    acceptedText: null,
-    fallenReason: null,
-    compromise: false,
-    covers: [],
-    coveredBy: null,
-    createdClauseId: null,
     ...overrides,
-  };
+  });
 }
 
 function state(number: number, status: AmendmentState['status']): AmendmentState {

@@ -26,37 +26,10 @@ import { amendmentCountsBySection } from '../../client/src/amendments/dashboard/
 import { alignRedline, breaksInRanges } from '../../client/src/amendments/redlineAlign';
 import { ApiRequestError } from '../../client/src/api';
 import { buildDirectory } from '../../client/src/negotiation/clauseDirectory';
+import { amendmentRecord, OLENA } from '../support/amendmentRecord';
 
-const actor = { userId: 'u-ua', name: 'Olena Bondar', participantCode: 'UA' };
-
-function amendment(overrides: Partial<Amendment>): Amendment {
-  return {
-    id: 'am-1',
-    documentId: 'doc',
-    number: 1,
-    kind: 'modify',
-    clauseId: 'cl-a',
-    clauseNumber: '1.1',
-    baseText: 'Promote voluntary return.',
-    proposedText: 'Promote sustainable voluntary return.',
-    baseVersionLabel: 'Rev. 1',
-    justification: '',
-    proponentCode: 'UA',
-    tabledBy: actor,
-    tabledAt: '2025-03-01T10:00:00Z',
-    cosponsors: [],
-    status: 'tabled',
-    decidedBy: null,
-    decidedAt: null,
-    acceptedText: null,
-    fallenReason: null,
-    compromise: false,
-    covers: [],
-    coveredBy: null,
-    createdClauseId: null,
-    ...overrides,
-  };
-}
+const actor = OLENA;
+const amendment = amendmentRecord;
 
 /** The shown text with each range wrapped in [ ] and each gap as {text}. */
 function render(shown: string, before: string, after: string, side: 'before' | 'after'): string {

@@ -166,6 +166,25 @@ describe('rewriting a clause’s text with the fewest edits', () => {
     expect(runsOfClause(doc).find((run) => run.text === 'and their investment')?.marks).toEqual(['bracket']);
   });
 
+  it('words inserted at a bracket’s edges stay outside it; words inserted inside it join it', () => {
+    const bracket = (value: string): JSONContent => ({
+      type: 'text',
+      text: value,
+      marks: [{ type: 'bracket', attrs: { id: 'br-654321' } }],
+    });
+    const doc = documentWith([
+      p(bracket('Promote'), text(' remittances '), bracket('and investment'), text('.')),
+    ]);
+    rewrite(doc, 'States: Promote remittances and their investment, yearly.');
+    expect(runsOfClause(doc)).toEqual([
+      { text: 'States: ', marks: [] },
+      { text: 'Promote', marks: ['bracket'] },
+      { text: ' remittances ', marks: [] },
+      { text: 'and their investment', marks: ['bracket'] },
+      { text: ', yearly.', marks: [] },
+    ]);
+  });
+
   it('merges with a concurrent typist’s edit elsewhere in the same clause (their items are untouched)', () => {
     const server = documentWith([p(text('The states shall promote voluntary return and reintegration.'))]);
     const typist = new Y.Doc();
@@ -210,6 +229,106 @@ describe('rewriting a clause’s text with the fewest edits', () => {
       expect(readClauses(doc)[1]?.text).toBe('The other clause.');
       doc.destroy();
     }
+  });
+
+  it('applies many splits, joins and word changes in one clause of many paragraphs in place (random)', () => {
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const words = ['migration', 'return', 'data', 'states', 'shall', 'the', 'and', 'border'];
+    const sentence = (n: number) =>
+      Array.from({ length: n }, () => words[Math.floor(random() * words.length)]).join(' ');
+    for (let round = 0; round < 20; round++) {
+      const blocks: JSONContent[] = [p(text('Anchor', ['bold']), text(` ${sentence(4)}`))];
+      for (let index = 0; index < 40; index++) {
+        blocks.push(
+          random() < 0.2 ? bullets([p(text(sentence(3)))], [p(text(sentence(2)))]) : p(text(sentence(5))),
+        );
+      }
+      const doc = documentWith(blocks);
+      const [head = '', ...rest] = plainText(clauseOf(doc)).split('\n');
+      let target = head;
+      for (const line of rest) {
+        const r = random();
+        const changed =
+          r < 0.3 ? line.replace(/\w+/, sentence(1)) : r < 0.4 ? `${line} ${sentence(2)}` : line;
+        target += (random() < 0.15 ? ' ' : '\n') + changed + (random() < 0.1 ? `\n${sentence(3)}` : '');
+      }
+      rewrite(doc, target);
+      expect(plainText(clauseOf(doc))).toBe(target);
+      editorNode(doc);
+      // Edited in place, never rewritten whole: the untouched first word keeps its formatting.
+      expect(runsOfClause(doc)[0]).toEqual({ text: 'Anchor', marks: ['bold'] });
+      doc.destroy();
+    }
+  });
+});
+
+describe('the cost of rewriting a clause of many paragraphs', () => {
+  /** Counts calls of a Yjs method made on types inside a document (or only on `on`, when given). */
+  function counting<K extends 'toDelta' | 'toArray' | 'insert'>(
+    prototype: { [key in K]: (...args: never[]) => unknown },
+    method: K,
+    on?: unknown,
+  ): { calls: number; restore(): void } {
+    const original = prototype[method];
+    const counter = {
+      calls: 0,
+      restore: () => {
+        prototype[method] = original;
+      },
+    };
+    prototype[method] = function (this: { doc: Y.Doc | null }, ...args: never[]) {
+      if (on === undefined ? this.doc : this === on) counter.calls++;
+      return original.apply(this, args);
+    } as (typeof prototype)[K];
+    return counter;
+  }
+
+  const lines = (count: number, line: (index: number) => string) =>
+    Array.from({ length: count }, (_, index) => line(index)).join('\n');
+
+  it('reads each paragraph a bounded number of times, however many changes (2,000 paragraphs, 400 changes)', () => {
+    const doc = documentWith([p(text('Start.'))]);
+    rewrite(
+      doc,
+      lines(2_000, (index) => `Paragraph ${index} of the annex.`),
+    );
+    const target = lines(2_000, (index) =>
+      index % 10 === 0 ? `Paragraph ${index} of the revised annex.` : `Paragraph ${index} of the annex.`,
+    ).replace(/annex\.\nParagraph (\d*5) /g, 'annex. Paragraph $1 ');
+    const reads = counting(Y.XmlText.prototype, 'toDelta');
+    try {
+      rewrite(doc, target);
+    } finally {
+      reads.restore();
+    }
+    expect(plainText(clauseOf(doc))).toBe(target);
+    expect(reads.calls).toBeLessThan(10 * 2_400);
+  });
+
+  it('adds or removes thousands of paragraphs in one step each', () => {
+    const doc = documentWith([p(text('Start.'))]);
+    const many = lines(5_000, (index) => `Line ${index}.`);
+    const inserts = counting(Y.XmlElement.prototype, 'insert', clauseOf(doc));
+    try {
+      rewrite(doc, many);
+    } finally {
+      inserts.restore();
+    }
+    expect(plainText(clauseOf(doc))).toBe(many);
+    expect(inserts.calls).toBeLessThan(10);
+    const scans = counting(Y.XmlElement.prototype, 'toArray', clauseOf(doc));
+    try {
+      rewrite(doc, 'Line 0. Line 4999.');
+    } finally {
+      scans.restore();
+    }
+    expect(plainText(clauseOf(doc))).toBe('Line 0. Line 4999.');
+    expect(scans.calls).toBeLessThan(50);
+    editorNode(doc);
   });
 });
 

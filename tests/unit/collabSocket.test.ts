@@ -1,27 +1,23 @@
-import { CloseCode, MessageType, type UserProfile } from '@draftroom/shared';
+import { CloseCode, MessageType } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Connection } from '../../server/src/collab/connection';
 import { Heartbeat } from '../../server/src/collab/heartbeat';
 import { SendBackpressure } from '../../server/src/collab/sendBackpressure';
 import { SendBufferLedger } from '../../server/src/collab/sendBuffers';
-import { createLogger } from '../../server/src/logger';
 import { ABNORMAL_CLOSURE, MemorySocket } from '../support/memorySocket';
-
-const logger = createLogger('silent');
-
-function person(code: string): UserProfile {
-  return {
-    id: `user-${code}`,
-    email: `${code}@example.org`,
-    name: code,
-    isAdmin: false,
-    participant: { id: `participant-${code}`, code, name: code, kind: 'state', color: '#123456' },
-  };
-}
+import { delegateProfile, silentLogger } from '../support/roomClients';
 
 function connectionOver(socket: MemorySocket, code = 'PL', guards = {}): Connection {
-  return new Connection(socket, person(code), 'drafter', '127.0.0.1', logger, 'session', guards);
+  return new Connection(
+    socket,
+    delegateProfile(code),
+    'drafter',
+    '127.0.0.1',
+    silentLogger,
+    'session',
+    guards,
+  );
 }
 
 /** The notice in a Notice message. */
@@ -121,7 +117,7 @@ describe('Heartbeat over a CollabSocket', () => {
   let heartbeat: Heartbeat;
   beforeEach(() => {
     vi.useFakeTimers();
-    heartbeat = new Heartbeat(options, logger);
+    heartbeat = new Heartbeat(options, silentLogger);
   });
   afterEach(() => {
     heartbeat.stop();

@@ -1,3 +1,4 @@
+import type { DocumentComparison } from '@draftroom/shared';
 import { describe, expect, it } from 'vitest';
 import { comparedClauses, compareStructures } from '../../server/src/compare/compareStructures';
 import {
@@ -6,7 +7,7 @@ import {
   reviseLargeStructure,
   type StructureSpec,
 } from '../../server/src/compare/fixtures';
-import type { ComparableDocument, DocumentComparison } from '../../server/src/compare/types';
+import type { ComparableDocument } from '../../server/src/compare/types';
 
 const TEXT = {
   a: 'Strengthen the exchange of information and risk analysis on irregular migration routes.',

@@ -4,11 +4,16 @@
  * each side, and `redlineParagraphs` gives each view its paragraphs with a ¶
  * for each inserted or deleted break.
  */
-import { PARAGRAPH_BREAK as P, PILCROW, type RedlineSegment, redlineParagraphs } from '@draftroom/shared';
+import {
+  type Block,
+  PARAGRAPH_BREAK as P,
+  PILCROW,
+  type RedlineSegment,
+  redlineParagraphs,
+} from '@draftroom/shared';
 import { describe, expect, it } from 'vitest';
 import { compareStructures } from '../../server/src/compare/compareStructures';
 import { buildStructure } from '../../server/src/compare/fixtures';
-import type { Block } from '../../server/src/content/structure';
 import { normaliseWhitespace, redlineSides, wordRedline } from '../../shared/src/wordDiff/wordRedline';
 import { seededRandom } from '../support/tokenTypist';
 

@@ -6,6 +6,8 @@ import { configWith } from '../../server/src/config';
 import { fingerprint } from '../../server/src/content/structure';
 import { exportComparisonDocx, exportVersionDocx, extractFingerprintFromDocx } from '../../server/src/export';
 import { uploadLimitsOf } from '../../server/src/export/uploadLimits';
+import { runProperties, runText } from '../support/docxRuns';
+import { docxPart } from '../support/verifyDocx';
 
 const UPLOAD_LIMITS = uploadLimitsOf(configWith({}));
 
@@ -19,23 +21,10 @@ interface Run {
   highlight: boolean;
 }
 
-const decode = (text: string) =>
-  text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-
 function parseRun(xml: string): Run {
-  const properties = /<w:rPr>([\s\S]*?)<\/w:rPr>/.exec(xml)?.[1] ?? '';
-  const pieces = [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<w:br\/>/g)];
+  const properties = runProperties(xml);
   return {
-    text: pieces
-      .map((piece) =>
-        piece[0] === '<w:tab/>' ? '\t' : piece[0] === '<w:br/>' ? '\n' : decode(piece[1] ?? ''),
-      )
-      .join(''),
+    text: runText(xml),
     bold: /<w:b\/>/.test(properties),
     italic: /<w:i\/>/.test(properties),
     underline: /<w:u\s[^>]*w:val="single"/.test(properties),
@@ -52,12 +41,6 @@ function paragraphs(xml: string): Run[][] {
 }
 
 const textOf = (runs: readonly Run[]) => runs.map((run) => run.text).join('');
-
-function part(docx: Buffer, name: string): string {
-  const file = unzipSync(new Uint8Array(docx))[name];
-  if (!file) throw new Error(`no ${name} in the DOCX`);
-  return strFromU8(file);
-}
 
 function partsNamed(docx: Buffer, pattern: RegExp): string {
   const files = unzipSync(new Uint8Array(docx));
@@ -122,7 +105,7 @@ async function versionDocx() {
 describe('exportVersionDocx', () => {
   it('writes sections and clauses numbered as text, as in the app', async () => {
     const { docx } = await versionDocx();
-    const body = part(docx, 'word/document.xml');
+    const body = docxPart(docx, 'word/document.xml');
     expect(textOf(paragraphStarting(body, '1. '))).toBe('1. Illegal migration');
     expect(textOf(paragraphStarting(body, '2. '))).toBe('2. Return & reintegration');
     expect(textOf(paragraphStarting(body, '1.1'))).toBe('1.1\tExchange information on irregular routes.');
@@ -138,7 +121,7 @@ describe('exportVersionDocx', () => {
 
   it('keeps bold and italic, and shows brackets as highlighted [ … ]', async () => {
     const { docx } = await versionDocx();
-    const runs = paragraphStarting(part(docx, 'word/document.xml'), '1.2');
+    const runs = paragraphStarting(docxPart(docx, 'word/document.xml'), '1.2');
     expect(textOf(runs)).toBe('1.2\tDevelop joint training[ for border guards].');
     expect(runs.find((run) => run.text === 'joint')).toMatchObject({ bold: true, italic: false });
     expect(runs.find((run) => run.text === ' training')).toMatchObject({ bold: false, italic: true });
@@ -191,7 +174,7 @@ async function redline(changedOnly: boolean) {
     beforeFingerprint: fingerprint(before),
     afterFingerprint: fingerprint(after),
   });
-  return part(docx, 'word/document.xml');
+  return docxPart(docx, 'word/document.xml');
 }
 
 describe('exportComparisonDocx', () => {
@@ -238,7 +221,7 @@ describe('exportComparisonDocx', () => {
       comparison,
       changedOnly: true,
     });
-    const body = part(docx, 'word/document.xml');
+    const body = docxPart(docx, 'word/document.xml');
     const source = paragraphStarting(body, '2.1');
     expect(textOf(source)).toBe(
       '2.1\t[Split into 2.2] Give priority to voluntary return over forced return.',
@@ -268,7 +251,7 @@ describe('exportComparisonDocx', () => {
       comparison: unchangedOnly,
       changedOnly: true,
     });
-    const quietTexts = paragraphs(part(quiet, 'word/document.xml')).map(textOf);
+    const quietTexts = paragraphs(docxPart(quiet, 'word/document.xml')).map(textOf);
     expect(quietTexts.some((text) => /^\d+\.\d+\t/.test(text))).toBe(false);
     expect(paragraphs(partsNamed(quiet, /^word\/header\d*\.xml$/)).map(textOf)).toEqual([
       'Action Plan',

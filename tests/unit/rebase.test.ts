@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rebaseChange } from '../../shared/src/wordDiff/rebase';
 import { applyTextHunks, exactTokens, textHunks, tokenHunks } from '../../shared/src/wordDiff/textHunks';
-
-/** A small deterministic PRNG (mulberry32), so that failures can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/tokenTypist';
 
 const VOCABULARY = [
   'migration',
@@ -77,7 +66,7 @@ describe('exact tokens and text hunks', () => {
   });
 
   it('round-trip random texts', () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     for (let round = 0; round < 300; round++) {
       const before = randomText(random, 1 + Math.floor(random() * 30));
       const after = randomText(random, Math.floor(random() * 30));
@@ -146,7 +135,7 @@ describe('rebaseChange (three-way merge at word level)', () => {
   });
 
   describe('properties over random clauses', () => {
-    const random = seeded(2026);
+    const random = seededRandom(2026);
     const cases = Array.from({ length: 400 }, () => {
       const base = randomText(random, 4 + Math.floor(random() * 40));
       const other = randomText(random, Math.floor(random() * 40));

@@ -1,8 +1,7 @@
-import { CloseCode, MessageType, type UserProfile } from '@draftroom/shared';
+import { CloseCode, MessageType } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Connection } from '../../server/src/collab/connection';
 import {
   type AuthoredUpdates,
   type DocumentStorage,
@@ -10,55 +9,18 @@ import {
 } from '../../server/src/collab/documentStorage';
 import { Room } from '../../server/src/collab/room';
 import { StorageWriteError } from '../../server/src/errors';
-import { createLogger } from '../../server/src/logger';
-import { MemorySocket } from '../support/memorySocket';
+import {
+  endOfTurn,
+  joinRoom,
+  paragraphTexts,
+  silentLogger,
+  syncUpdatesIn,
+  typedParagraph,
+} from '../support/roomClients';
 
-const logger = createLogger('silent');
-
-function person(code: string): UserProfile {
-  return {
-    id: `user-${code}`,
-    email: `${code}@example.org`,
-    name: code,
-    isAdmin: false,
-    participant: { id: `participant-${code}`, code, name: code, kind: 'state', color: '#123456' },
-  };
-}
-
-function connect(room: Room, code: string): { connection: Connection; socket: MemorySocket } {
-  const socket = new MemorySocket();
-  const connection = new Connection(socket, person(code), 'drafter', '127.0.0.1', logger);
-  room.join(connection);
-  socket.sent.length = 0; // the room's sync step 1
-  return { connection, socket };
-}
-
-/** A paragraph typed by a client of its own, as a y-websocket provider would send it. */
-function typed(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  const paragraph = new Y.XmlElement('paragraph');
-  paragraph.insert(0, [new Y.XmlText(text)]);
-  doc.getXmlFragment('content').insert(0, [paragraph]);
-  return Y.encodeStateAsUpdate(doc);
-}
-
-/** The text of every paragraph of a document, in order. */
+/** The text of every paragraph of a document, in order, as one string. */
 function paragraphsOf(doc: Y.Doc): string {
-  return doc
-    .getXmlFragment('content')
-    .toArray()
-    .map((paragraph) => ((paragraph as Y.XmlElement).get(0) as Y.XmlText).toString())
-    .join('');
-}
-
-/** The Yjs updates in sync-update messages. */
-function updatesIn(messages: readonly Uint8Array[]): Uint8Array[] {
-  return messages.map((message) => {
-    const decoder = decoding.createDecoder(message);
-    expect(decoding.readVarUint(decoder)).toBe(MessageType.Sync);
-    expect(decoding.readVarUint(decoder)).toBe(2); // update
-    return decoding.readVarUint8Array(decoder);
-  });
+  return paragraphTexts(doc).join('');
 }
 
 function textOf(updates: readonly Uint8Array[]): string {
@@ -66,8 +28,6 @@ function textOf(updates: readonly Uint8Array[]): string {
   for (const update of updates) Y.applyUpdate(doc, update);
   return paragraphsOf(doc);
 }
-
-const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A storage whose writes can be made to fail, counting the commits. */
 class CountingStorage extends MemoryDocumentStorage {
@@ -81,18 +41,18 @@ class CountingStorage extends MemoryDocumentStorage {
 }
 
 function openRoom(storage: DocumentStorage): Room {
-  return new Room('doc', storage, logger, { compactAfterUpdates: 1000 });
+  return new Room('doc', storage, silentLogger, { compactAfterUpdates: 1000 });
 }
 
 describe('a room stores the changes of one event-loop turn together', () => {
   it('commits them once, then sends each client one merged message; nothing before the commit', async () => {
     const storage = new CountingStorage();
     const room = openRoom(storage);
-    const a = connect(room, 'PL');
-    const b = connect(room, 'HU');
-    const reader = connect(room, 'CZ');
-    room.applyClientUpdate(typed('Poland '), a.connection);
-    room.applyClientUpdate(typed('Hungary '), b.connection);
+    const a = joinRoom(room, 'PL');
+    const b = joinRoom(room, 'HU');
+    const reader = joinRoom(room, 'CZ');
+    room.applyClientUpdate(typedParagraph('Poland '), a.connection);
+    room.applyClientUpdate(typedParagraph('Hungary '), b.connection);
     expect(reader.socket.sent).toHaveLength(0);
     expect(storage.countUpdates('doc')).toBe(0);
     await endOfTurn();
@@ -100,17 +60,17 @@ describe('a room stores the changes of one event-loop turn together', () => {
     expect(storage.countUpdates('doc')).toBe(2);
     for (const client of [a, b, reader]) {
       expect(client.socket.sent).toHaveLength(1);
-      expect(textOf(updatesIn(client.socket.sent)).split(' ').sort()).toEqual(['', 'Hungary', 'Poland']);
+      expect(textOf(syncUpdatesIn(client.socket.sent)).split(' ').sort()).toEqual(['', 'Hungary', 'Poland']);
     }
     room.destroy();
   });
 
   it('does not echo a turn that holds only one sender’s changes', async () => {
     const room = openRoom(new CountingStorage());
-    const a = connect(room, 'PL');
-    const reader = connect(room, 'CZ');
-    room.applyClientUpdate(typed('one '), a.connection);
-    room.applyClientUpdate(typed('two '), a.connection);
+    const a = joinRoom(room, 'PL');
+    const reader = joinRoom(room, 'CZ');
+    room.applyClientUpdate(typedParagraph('one '), a.connection);
+    room.applyClientUpdate(typedParagraph('two '), a.connection);
     await endOfTurn();
     expect(a.socket.sent).toHaveLength(0);
     expect(reader.socket.sent).toHaveLength(1);
@@ -120,8 +80,8 @@ describe('a room stores the changes of one event-loop turn together', () => {
   it('answers a sync request only after storing the turn’s changes', () => {
     const storage = new CountingStorage();
     const room = openRoom(storage);
-    const a = connect(room, 'PL');
-    room.applyClientUpdate(typed('stored first'), a.connection);
+    const a = joinRoom(room, 'PL');
+    room.applyClientUpdate(typedParagraph('stored first'), a.connection);
     const answer = decoding.createDecoder(room.answerSyncStep1(Y.encodeStateVector(new Y.Doc())));
     expect(storage.commits).toBe(1);
     expect(decoding.readVarUint(answer)).toBe(MessageType.Sync);
@@ -133,17 +93,17 @@ describe('a room stores the changes of one event-loop turn together', () => {
   it('when the commit fails: nobody receives anything, every sender is closed with 4503, the room holds only what is stored', async () => {
     const storage = new CountingStorage();
     const room = openRoom(storage);
-    const a = connect(room, 'PL');
-    const b = connect(room, 'HU');
-    const reader = connect(room, 'CZ');
-    room.applyClientUpdate(typed('kept '), a.connection);
+    const a = joinRoom(room, 'PL');
+    const b = joinRoom(room, 'HU');
+    const reader = joinRoom(room, 'CZ');
+    room.applyClientUpdate(typedParagraph('kept '), a.connection);
     await endOfTurn();
     reader.socket.sent.length = 0;
     a.socket.sent.length = 0;
     b.socket.sent.length = 0;
     storage.failing = true;
-    room.applyClientUpdate(typed('lost-a '), a.connection);
-    room.applyClientUpdate(typed('lost-b '), b.connection);
+    room.applyClientUpdate(typedParagraph('lost-a '), a.connection);
+    room.applyClientUpdate(typedParagraph('lost-b '), b.connection);
     await endOfTurn();
     expect(reader.socket.sent).toHaveLength(0);
     expect(a.socket.closedWith).toBe(CloseCode.StorageUnavailable);
@@ -156,9 +116,9 @@ describe('a room stores the changes of one event-loop turn together', () => {
   it('a turn of many keystrokes from several senders reaches every receiver as one message equal to the stored document', async () => {
     const storage = new CountingStorage();
     const room = openRoom(storage);
-    const reader = connect(room, 'CZ');
+    const reader = joinRoom(room, 'CZ');
     const senders = ['PL', 'HU', 'AT'].map((code) => {
-      const client = connect(room, code);
+      const client = joinRoom(room, code);
       const doc = new Y.Doc();
       const updates: Uint8Array[] = [];
       doc.on('update', (update: Uint8Array) => updates.push(update));
@@ -183,7 +143,7 @@ describe('a room stores the changes of one event-loop turn together', () => {
       expect(client.socket.sent).toHaveLength(1);
       const replica = new Y.Doc();
       if (client.doc) Y.applyUpdate(replica, Y.encodeStateAsUpdate(client.doc));
-      for (const update of updatesIn(client.socket.sent)) Y.applyUpdate(replica, update);
+      for (const update of syncUpdatesIn(client.socket.sent)) Y.applyUpdate(replica, update);
       expect(paragraphsOf(replica)).toBe(stored);
       expect(Y.encodeStateVector(replica)).toEqual(Y.encodeStateVector(room.doc));
     }

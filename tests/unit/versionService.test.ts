@@ -47,15 +47,12 @@ describe('VersionService', () => {
     rooms = new RoomRegistry(repositories.documentStorage, logger, {
       compactAfterUpdates: 100,
       unloadDelayMs: 0,
-      hooks: {
-        onStored: (room) => service.hooks.onStored?.(room),
-        onLastLeft: (room) => service.hooks.onLastLeft?.(room),
-      },
     });
     service = new VersionService(versions, negotiation, rooms, repositories.documentStorage, logger, {
       checkpointIntervalMs: 10 * MINUTE,
       now: () => clock,
     });
+    rooms.hooks.add(service.hooks);
   });
   afterEach(() => {
     rooms.closeAll(1001, 'test over');

@@ -1,7 +1,7 @@
 /** The amendments panel's filters: status, delegation (proponent or co-sponsor), section, and one clause. */
 import { AMENDMENT_STATUS_LABEL, AMENDMENT_STATUSES, type Amendment } from '@draftroom/shared';
 import type { ClauseDirectory } from '../negotiation/clauseDirectory';
-import { useNegotiationContext } from '../negotiation/NegotiationContext';
+import { ClauseFilterChip, DelegationSelect, SectionSelect } from '../negotiation/panel/FilterControls';
 import { useAmendments } from './AmendmentsContext';
 import { type AmendmentFilter, delegationsIn } from './amendmentModel';
 
@@ -12,13 +12,10 @@ export function AmendmentFilters({
   amendments: readonly Amendment[];
   directory: ClauseDirectory;
 }) {
-  const { detail } = useNegotiationContext();
   const { ui, updateUi } = useAmendments();
   const { filter } = ui;
   const set = (change: Partial<AmendmentFilter>) =>
     updateUi((current) => ({ filter: { ...current.filter, ...change }, activeAmendmentId: null }));
-  const names = new Map(detail.participants.map((participant) => [participant.code, participant.name]));
-  const clause = filter.clauseId ? directory.byId.get(filter.clauseId) : undefined;
   return (
     <div className="thread-filters amendment-filters">
       <div className="thread-filters__row">
@@ -39,55 +36,27 @@ export function AmendmentFilters({
             </option>
           ))}
         </select>
-        <label className="visually-hidden" htmlFor="amendment-filter-delegation">
-          By delegation
-        </label>
-        <select
+        <DelegationSelect
           id="amendment-filter-delegation"
-          className="select"
+          label="By delegation"
+          allLabel="All delegations"
+          codes={delegationsIn(amendments)}
           value={filter.participant}
-          onChange={(event) => set({ participant: event.target.value })}
-        >
-          <option value="">All delegations</option>
-          {delegationsIn(amendments).map((code) => (
-            <option key={code} value={code}>
-              {code}
-              {names.has(code) ? ` — ${names.get(code)}` : ''}
-            </option>
-          ))}
-        </select>
+          onChange={(participant) => set({ participant })}
+        />
       </div>
-      <label className="visually-hidden" htmlFor="amendment-filter-section">
-        By section
-      </label>
-      <select
+      <SectionSelect
         id="amendment-filter-section"
-        className="select"
+        directory={directory}
         value={filter.sectionId}
-        onChange={(event) => set({ sectionId: event.target.value })}
-      >
-        <option value="">All sections</option>
-        {directory.sections.map((section) =>
-          section.id ? (
-            <option key={section.id} value={section.id}>
-              {section.number}. {section.title || 'Untitled area'}
-            </option>
-          ) : null,
-        )}
-      </select>
-      {filter.clauseId ? (
-        <p className="filter-chip">
-          Clause {clause?.number ?? '(deleted)'}
-          <button
-            type="button"
-            className="filter-chip__clear"
-            aria-label="Show amendments to all clauses"
-            onClick={() => set({ clauseId: null })}
-          >
-            ×
-          </button>
-        </p>
-      ) : null}
+        onChange={(sectionId) => set({ sectionId })}
+      />
+      <ClauseFilterChip
+        clauseId={filter.clauseId}
+        directory={directory}
+        clearLabel="Show amendments to all clauses"
+        onClear={() => set({ clauseId: null })}
+      />
     </div>
   );
 }

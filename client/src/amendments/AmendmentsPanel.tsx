@@ -7,6 +7,7 @@
 import type { Editor } from '@tiptap/core';
 import { useMemo } from 'react';
 import { useNegotiationContext } from '../negotiation/NegotiationContext';
+import { PanelAlert, SidePanel } from '../negotiation/panel/SidePanel';
 import { useClauseDirectory } from '../negotiation/useClauseDirectory';
 import { Link } from '../router';
 import { AmendmentCard } from './AmendmentCard';
@@ -45,35 +46,20 @@ export function AmendmentsPanel({ editor, hidden }: { editor: Editor; hidden: bo
   );
   const open = amendments.filter(isOpenAmendment).length;
   return (
-    <section
-      className="panel amendments-panel"
-      id="amendments-panel"
-      tabIndex={-1}
-      aria-labelledby="amendments-title"
-      data-testid="amendments-panel"
+    <SidePanel
+      name="amendments"
+      title="Amendments"
+      count={open}
+      countTitle={`${open} open of ${amendments.length}`}
       hidden={hidden}
     >
-      <h2 className="panel__title" id="amendments-title">
-        Amendments{' '}
-        <span
-          className="panel__count"
-          title={`${open} open of ${amendments.length}`}
-          data-testid="amendments-count"
-        >
-          {open}
-        </span>
-      </h2>
       <p className="amendments-panel__links">
         <Link to={compilationPath(documentId)} className="button button--small button--quiet">
           Compilation of amendments
         </Link>
       </p>
       <AmendmentFilters amendments={amendments} directory={directory} />
-      {snapshot.status === 'error' ? (
-        <p className="panel__hint" role="alert">
-          {snapshot.error}
-        </p>
-      ) : null}
+      <PanelAlert message={snapshot.status === 'error' ? snapshot.error : null} />
       {shown.length === 0 ? (
         <p className="panel__hint">{emptyMessage(amendments.length, snapshot.status === 'loading')}</p>
       ) : (
@@ -94,6 +80,6 @@ export function AmendmentsPanel({ editor, hidden }: { editor: Editor; hidden: bo
           })}
         </div>
       )}
-    </section>
+    </SidePanel>
   );
 }

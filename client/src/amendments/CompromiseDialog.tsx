@@ -4,12 +4,13 @@
  * new amendment, and the ones it covers become "covered by compromise AM k".
  */
 import type { Amendment } from '@draftroom/shared';
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { DialogActions, Modal } from '../components/Modal';
 import { useNegotiationContext } from '../negotiation/NegotiationContext';
-import { AmendmentDialog } from './AmendmentDialog';
 import { useAmendments } from './AmendmentsContext';
 import { amendmentRedline, delegationColor } from './amendmentModel';
 import { DecisionRefusal, useDecision } from './DecisionDialogs';
+import { JustificationField } from './JustificationField';
 import { AmendmentRedline } from './RedlineView';
 import { TrackedTextEditor } from './TrackedTextEditor';
 
@@ -31,7 +32,6 @@ export function CompromiseDialog({ amendment, number, currentText, onClose }: Co
   const [text, setText] = useState(amendment.kind === 'delete' ? currentText : amendment.proposedText);
   const [justification, setJustification] = useState('');
   const decision = useDecision(amendment, number, onClose);
-  const justificationId = useId();
   const covers = candidates.filter((candidate) => chosen.has(candidate.id)).map((candidate) => candidate.id);
   const toggle = (id: string, on: boolean) =>
     setChosen((current) => {
@@ -46,9 +46,10 @@ export function CompromiseDialog({ amendment, number, currentText, onClose }: Co
       `Compromise tabled; it covers ${covers.length} amendment${covers.length === 1 ? '' : 's'}.`,
     );
   return (
-    <AmendmentDialog
+    <Modal
       title={`Compromise amendment to clause ${number}`}
       onClose={onClose}
+      className="amendment-dialog"
       testId="compromise-dialog"
     >
       <fieldset className="compromise__covers">
@@ -76,22 +77,15 @@ export function CompromiseDialog({ amendment, number, currentText, onClose }: Co
         onChange={setText}
         testId="compromise-editor"
       />
-      <label className="amendment-dialog__label" htmlFor={justificationId}>
-        Justification
-      </label>
-      <textarea
-        id={justificationId}
-        className="amendment-proposal__justification"
-        rows={2}
-        maxLength={2000}
+      <JustificationField
+        labelClassName="amendment-dialog__label"
         value={justification}
-        onChange={(event) => setJustification(event.target.value)}
-      />
+        onChange={setJustification}
+      >
+        Justification
+      </JustificationField>
       <DecisionRefusal message={decision.refusal} />
-      <div className="dialog__actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button
           type="button"
           className="button button--primary"
@@ -100,7 +94,7 @@ export function CompromiseDialog({ amendment, number, currentText, onClose }: Co
         >
           Table compromise
         </button>
-      </div>
-    </AmendmentDialog>
+      </DialogActions>
+    </Modal>
   );
 }

@@ -8,8 +8,8 @@
  */
 import type { Amendment, AmendmentConflict, AmendmentDecision } from '@draftroom/shared';
 import { useState } from 'react';
+import { DialogActions, Modal } from '../components/Modal';
 import { useToasts } from '../components/Toasts';
-import { AmendmentDialog } from './AmendmentDialog';
 import { useAmendments } from './AmendmentsContext';
 import { amendmentRedline, delegationColor } from './amendmentModel';
 import { AmendmentRedline, ClauseTextBlock } from './RedlineView';
@@ -87,9 +87,10 @@ export function AcceptModifiedDialog({
       `AM ${amendment.number} accepted as modified.`,
     );
   return (
-    <AmendmentDialog
+    <Modal
       title={`Accept AM ${amendment.number} as modified`}
       onClose={onClose}
+      className="amendment-dialog"
       testId="accept-modified-dialog"
     >
       <p className="amendment-dialog__intro">
@@ -109,10 +110,7 @@ export function AcceptModifiedDialog({
         testId="accept-modified-editor"
       />
       <DecisionRefusal message={decision.refusal} />
-      <div className="dialog__actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button
           type="button"
           className="button button--primary"
@@ -121,8 +119,8 @@ export function AcceptModifiedDialog({
         >
           Accept as modified
         </button>
-      </div>
-    </AmendmentDialog>
+      </DialogActions>
+    </Modal>
   );
 }
 
@@ -139,9 +137,10 @@ export function ConflictDialog({ amendment, conflict, number, onClose }: Conflic
   const [text, setText] = useState(conflict.currentText);
   const decision = useDecision(amendment, number, onClose);
   return (
-    <AmendmentDialog
+    <Modal
       title={`AM ${amendment.number} no longer applies cleanly to clause ${number}`}
       onClose={onClose}
+      className="amendment-dialog"
       testId="amendment-conflict"
     >
       <p className="amendment-dialog__intro">
@@ -173,10 +172,7 @@ export function ConflictDialog({ amendment, conflict, number, onClose }: Conflic
         testId="conflict-editor"
       />
       <DecisionRefusal message={decision.refusal} />
-      <div className="dialog__actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose}>
         <button
           type="button"
           className="button"
@@ -198,7 +194,7 @@ export function ConflictDialog({ amendment, conflict, number, onClose }: Conflic
         >
           Accept with this wording
         </button>
-      </div>
-    </AmendmentDialog>
+      </DialogActions>
+    </Modal>
   );
 }

@@ -17,6 +17,7 @@ import { useToasts } from '../components/Toasts';
 import { useNegotiationContext } from '../negotiation/NegotiationContext';
 import { type Proposal, useAmendments } from './AmendmentsContext';
 import { delegationColor, nextNewClauseLabel } from './amendmentModel';
+import { JustificationField } from './JustificationField';
 import { ClauseTextBlock } from './RedlineView';
 import { TrackedTextEditor } from './TrackedTextEditor';
 import { useAmendmentActions } from './useAmendmentActions';
@@ -110,7 +111,6 @@ export function ProposalForm({ proposal, number }: ProposalFormProps) {
   const [justification, setJustification] = useState('');
   const [pending, setPending] = useState(false);
   const [changed, setChanged] = useState<{ currentText: string; yourText: string } | null>(null);
-  const justificationId = useId();
   const code = user.participant.code;
   const color = delegationColor(colors, code);
   const newLabel = nextNewClauseLabel(snapshot.state.amendments, proposal.clauseId, number);
@@ -175,17 +175,13 @@ export function ProposalForm({ proposal, number }: ProposalFormProps) {
         />
       )}
       {changed ? <ClauseChanged {...changed} onRedo={() => redo(changed.currentText)} /> : null}
-      <label className="amendment-proposal__label" htmlFor={justificationId}>
-        Justification <span className="amendment-proposal__optional">(short, optional)</span>
-      </label>
-      <textarea
-        id={justificationId}
-        className="amendment-proposal__justification"
-        rows={2}
-        maxLength={2000}
+      <JustificationField
+        labelClassName="amendment-proposal__label"
         value={justification}
-        onChange={(event) => setJustification(event.target.value)}
-      />
+        onChange={setJustification}
+      >
+        Justification <span className="amendment-proposal__optional">(short, optional)</span>
+      </JustificationField>
       <div className="amendment-proposal__actions">
         <button
           type="button"

@@ -1,24 +1,10 @@
 /** Line icons of the negotiation layer (24×24, currentColor), in the style of the toolbar's. */
 import type { ReactNode } from 'react';
+import { LineIcon } from '../components/icons';
 
+/** The negotiation layer's icons are 16 px unless said otherwise. */
 function Icon({ children, size = 16 }: { children: ReactNode; size?: number }) {
-  return (
-    <svg
-      className="icon"
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
+  return <LineIcon size={size}>{children}</LineIcon>;
 }
 
 export const CommentIcon = ({ size }: { size?: number }) => (

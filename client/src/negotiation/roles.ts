@@ -1,13 +1,12 @@
-/** What each role may do in the negotiation layer (the server enforces the same rules). */
-import { ROLES, type Role } from '@draftroom/shared';
-
-function atLeast(role: Role, minimum: Role): boolean {
-  return ROLES.indexOf(role) <= ROLES.indexOf(minimum);
-}
+/**
+ * What each role may do in the negotiation layer: the permission policy's
+ * rules (`can` of @draftroom/shared, the table the server enforces).
+ */
+import { can, type Role } from '@draftroom/shared';
 
 /** Open threads, reply, propose alternatives, record one's delegation's position. */
-export const canComment = (role: Role): boolean => atLeast(role, 'commenter');
+export const canComment = (role: Role): boolean => can(role, 'comment');
 /** Bracket text (and edit it). */
-export const canBracket = (role: Role): boolean => atLeast(role, 'drafter');
+export const canBracket = (role: Role): boolean => can(role, 'bracket');
 /** Change clause statuses, resolve brackets, resolve any thread. */
 export const isPenHolder = (role: Role): boolean => role === 'pen-holder';

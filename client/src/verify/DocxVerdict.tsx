@@ -7,14 +7,19 @@
  *   differ, as a redline against that version;
  * - "No version matches".
  */
-import type { DocumentSummary, DocxVerification, VersionSummary } from '@draftroom/shared';
+import type {
+  ClauseComparison,
+  DocumentComparison,
+  DocumentSummary,
+  DocxVerification,
+  VersionSummary,
+} from '@draftroom/shared';
 import { formatDateTime } from '../format';
 import { InlineRedline } from '../versions/compare/Redline';
 import { SealIcon } from '../versions/icons';
-import type { ClauseComparison, DocumentComparison } from '../versions/types';
 import { VersionMatch } from './VersionMatch';
 
-export type DocxVerdict = DocxVerification<DocumentComparison>;
+export type DocxVerdict = DocxVerification;
 
 interface VerdictProps {
   source: string;

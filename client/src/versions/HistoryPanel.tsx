@@ -4,7 +4,7 @@
  * folded away, "Save version" for the pen-holder and drafters, restore for
  * the pen-holder.
  */
-import { CURRENT_TEXT, type Role, type VersionSummary } from '@draftroom/shared';
+import { CURRENT_TEXT, can, type Role, type VersionSummary } from '@draftroom/shared';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useToasts } from '../components/Toasts';
@@ -142,7 +142,7 @@ function HistoryDrawer({ documentId, role, onClose }: PanelProps) {
   const [restoring, setRestoring] = useState<VersionSummary | null>(null);
   const panelRef = useRef<HTMLElement>(null);
   const titleId = useId();
-  const canSave = role === 'pen-holder' || role === 'drafter';
+  const canSave = can(role, 'save-version');
   const latestNamed = history.versions?.find((version) => version.kind === 'named');
 
   useEffect(() => panelRef.current?.focus(), []);
@@ -193,7 +193,7 @@ function HistoryDrawer({ documentId, role, onClose }: PanelProps) {
         <HistoryBody
           documentId={documentId}
           history={history}
-          onRestore={role === 'pen-holder' ? setRestoring : undefined}
+          onRestore={can(role, 'restore-version') ? setRestoring : undefined}
         />
       </div>
       {saving ? (

@@ -6,9 +6,9 @@
  */
 import type { VersionSummary } from '@draftroom/shared';
 import { useId, useState } from 'react';
+import { DialogActions, Modal } from '../components/Modal';
 import { formatDateTime } from '../format';
 import { restoreVersion, saveVersion } from './api';
-import { Modal } from './Modal';
 
 interface RestoreDialogProps {
   documentId: string;
@@ -43,7 +43,12 @@ export function RestoreDialog({ documentId, version, onClose, onRestored }: Rest
   };
 
   return (
-    <Modal title={`Restore “${version.label}”?`} onClose={onClose} testId="restore-dialog">
+    <Modal
+      title={`Restore “${version.label}”?`}
+      onClose={onClose}
+      className="version-dialog"
+      testId="restore-dialog"
+    >
       <div className="form">
         <p className="version-dialog__intro">
           The current text will be replaced by the text of this version, saved on{' '}
@@ -68,10 +73,7 @@ export function RestoreDialog({ documentId, version, onClose, onRestored }: Rest
             {error}
           </p>
         ) : null}
-        <div className="dialog__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
+        <DialogActions onCancel={onClose}>
           <button
             type="button"
             className="button button--danger"
@@ -80,7 +82,7 @@ export function RestoreDialog({ documentId, version, onClose, onRestored }: Rest
           >
             {busy ? 'Restoring…' : 'Restore this version'}
           </button>
-        </div>
+        </DialogActions>
       </div>
     </Modal>
   );

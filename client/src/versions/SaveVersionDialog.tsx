@@ -1,9 +1,9 @@
 /** "Save version": a label, a note and, optionally, the meeting of the Work Plan it is circulated for. */
 import type { Meeting, VersionSummary } from '@draftroom/shared';
 import { type FormEvent, useId, useState } from 'react';
+import { DialogActions, Modal } from '../components/Modal';
 import { saveVersion } from './api';
 import { meetingLabel } from './labels';
-import { Modal } from './Modal';
 
 const LABEL_MAX = 200;
 const NOTE_MAX = 2_000;
@@ -74,7 +74,7 @@ export function SaveVersionDialog({ documentId, meetings, onClose, onSaved }: Sa
   };
 
   return (
-    <Modal title="Save a version" onClose={onClose} testId="save-version-dialog">
+    <Modal title="Save a version" onClose={onClose} className="version-dialog" testId="save-version-dialog">
       <form className="form" onSubmit={onSubmit} noValidate>
         <p className="version-dialog__intro">
           Freezes the text as it is now, with the clause statuses, brackets and positions, under a name
@@ -110,14 +110,11 @@ export function SaveVersionDialog({ documentId, meetings, onClose, onSaved }: Sa
             {error}
           </p>
         ) : null}
-        <div className="dialog__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
+        <DialogActions onCancel={onClose}>
           <button type="submit" className="button button--primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save version'}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Modal>
   );

@@ -3,7 +3,7 @@
  * Takes a fingerprint (printed in the footer of every export) or the DOCX
  * itself, and names the matching version among the documents one may see.
  */
-import type { DocumentSummary } from '@draftroom/shared';
+import type { DocumentSummary, FingerprintVerification } from '@draftroom/shared';
 import { type DragEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { listDocuments } from '../api';
 import { useSignedInUser } from '../auth';
@@ -13,13 +13,12 @@ import '../styles/versions.css';
 import '../styles/verify.css';
 import { type DocxVerdict, DocxVerdictView } from '../verify/DocxVerdict';
 import { verifyDocx, verifyFingerprint } from './api';
-import type { VerifyResult } from './types';
 import { VerifyResultView } from './VerifyResult';
 
 type Check =
   | { status: 'idle' }
   | { status: 'checking' }
-  | { status: 'done'; source: string; result: VerifyResult }
+  | { status: 'done'; result: FingerprintVerification }
   | { status: 'verdict'; source: string; verdict: DocxVerdict }
   | { status: 'error'; message: string };
 
@@ -155,7 +154,6 @@ export function VerifyPage() {
             onCheck={(value) =>
               void run(async () => ({
                 status: 'done',
-                source: 'fingerprint',
                 result: await verifyFingerprint(value),
               }))
             }
@@ -182,9 +180,7 @@ export function VerifyPage() {
               {check.message}
             </p>
           ) : null}
-          {check.status === 'done' ? (
-            <VerifyResultView source={check.source} result={check.result} documents={documents} />
-          ) : null}
+          {check.status === 'done' ? <VerifyResultView result={check.result} documents={documents} /> : null}
           {check.status === 'verdict' ? (
             <DocxVerdictView source={check.source} verdict={check.verdict} documents={documents} />
           ) : null}

@@ -1,16 +1,14 @@
 /** The answer of a verification: the matching version(s), or why nothing matches. */
-import type { DocumentSummary } from '@draftroom/shared';
+import type { DocumentSummary, FingerprintVerification } from '@draftroom/shared';
 import { VersionMatch } from '../verify/VersionMatch';
 import { SealIcon } from './icons';
-import type { VerifyResult } from './types';
 
 interface VerifyResultViewProps {
-  source: string;
-  result: VerifyResult;
+  result: FingerprintVerification;
   documents: DocumentSummary[];
 }
 
-export function VerifyResultView({ source, result, documents }: VerifyResultViewProps) {
+export function VerifyResultView({ result, documents }: VerifyResultViewProps) {
   const titleOf = (documentId: string) =>
     documents.find((document) => document.id === documentId)?.title ?? 'A Draftroom document';
   if (result.matches.length === 0) {
@@ -18,13 +16,9 @@ export function VerifyResultView({ source, result, documents }: VerifyResultView
       <div className="verify-outcome verify-outcome--none" data-testid="verify-none">
         <h2>No version matches</h2>
         <p>This is not a text circulated from Draftroom, or it was changed.</p>
-        {result.fingerprint === null ? (
-          <p className="verify-outcome__detail">“{source}” carries no Draftroom fingerprint.</p>
-        ) : (
-          <p className="verify-outcome__detail">
-            Fingerprint checked: <code>{result.fingerprint}</code>
-          </p>
-        )}
+        <p className="verify-outcome__detail">
+          Fingerprint checked: <code>{result.fingerprint}</code>
+        </p>
       </div>
     );
   }

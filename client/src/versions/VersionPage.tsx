@@ -2,11 +2,10 @@
  * `/documents/:id/versions/:versionId`: a version read-only, in the same
  * editor view as the live text, under a banner that says which version it is.
  */
-import { CURRENT_TEXT, type DocumentDetail, type UserProfile } from '@draftroom/shared';
+import { CURRENT_TEXT, type DocumentDetail, type UserProfile, type VersionDetail } from '@draftroom/shared';
 import { useMemo } from 'react';
 import { getDocument } from '../api';
 import { useSignedInUser } from '../auth';
-import { AppHeader } from '../components/AppHeader';
 import { LockIcon } from '../components/icons';
 import { formatDateTime } from '../format';
 import { useDocumentTitle } from '../pages/useDocumentTitle';
@@ -18,10 +17,9 @@ import { FrozenDocument } from './FrozenDocument';
 import { docFromState } from './frozenDoc';
 import { CompareIcon, DownloadIcon, PrintIcon } from './icons';
 import { authorLabel, meetingLabel } from './labels';
-import { Loading, PageProblem, problemMessage } from './PageStates';
+import { DocumentShell, PageProblem, resourceProblem } from './PageStates';
 import { comparePath, printPath } from './routes';
 import { SummaryLine } from './SummaryLine';
-import type { VersionDetail } from './types';
 import { useResource } from './useResource';
 
 function VersionBanner({ detail, version }: { detail: DocumentDetail; version: VersionDetail }) {
@@ -135,32 +133,23 @@ export function VersionPage({ documentId, versionId }: { documentId: string; ver
     ready && version.status === 'ready' ? `${version.value.label} — ${ready.title}` : undefined,
   );
 
-  for (const [state, what] of [
+  const problem = resourceProblem([
     [detail, 'document'],
     [version, 'version'],
-  ] as const) {
-    if (state.status === 'not-found' || state.status === 'error') {
-      const message = problemMessage(
-        state.status,
-        what,
-        state.status === 'error' ? state.message : undefined,
-      );
-      return <PageProblem user={user} title={`The ${what} could not be opened`} message={message} />;
-    }
+  ]);
+  if (problem) {
+    return (
+      <PageProblem user={user} title={`The ${problem.what} could not be opened`} message={problem.message} />
+    );
   }
   return (
-    <div className="app-shell app-shell--document">
-      <AppHeader
-        user={user}
-        processName={ready?.process.name}
-        documentTitle={ready?.title}
-        role={ready?.role}
-      />
-      {ready && version.status === 'ready' ? (
-        <VersionView detail={ready} version={version.value} />
-      ) : (
-        <Loading message="Opening the version…" />
-      )}
-    </div>
+    <DocumentShell
+      user={user}
+      document={ready}
+      loading="Opening the version…"
+      className="app-shell app-shell--document"
+    >
+      {ready && version.status === 'ready' ? <VersionView detail={ready} version={version.value} /> : null}
+    </DocumentShell>
   );
 }

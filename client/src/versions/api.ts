@@ -1,13 +1,15 @@
 /** The versions, compare, export and verify endpoints of the REST API. */
 import {
   type ApiError,
+  type CompareResult,
   CURRENT_TEXT,
   type DocxVerification,
+  type FingerprintVerification,
   type Meeting,
+  type VersionDetail,
   type VersionSummary,
 } from '@draftroom/shared';
 import { ApiRequestError, apiRequest, readCookie } from '../api';
-import type { CompareResult, DocumentComparison, VerifyResult, VersionDetail } from './types';
 
 const documentApi = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`;
 const versionApi = (documentId: string, versionId: string) =>
@@ -74,7 +76,7 @@ export function versionDocxUrl(documentId: string, versionId: string): string {
   return `${versionApi(documentId, versionId)}/export.docx`;
 }
 
-export function verifyFingerprint(fingerprint: string): Promise<VerifyResult> {
+export function verifyFingerprint(fingerprint: string): Promise<FingerprintVerification> {
   return apiRequest('GET', `/api/verify/${encodeURIComponent(fingerprint)}`);
 }
 
@@ -82,7 +84,7 @@ export function verifyFingerprint(fingerprint: string): Promise<VerifyResult> {
  * Sends a DOCX's bytes for the verdict on its text: which version it is, or
  * which version its footer claims and how its text differs, or none.
  */
-export async function verifyDocx(file: Blob): Promise<DocxVerification<DocumentComparison>> {
+export async function verifyDocx(file: Blob): Promise<DocxVerification> {
   const headers = new Headers({ Accept: 'application/json', 'Content-Type': 'application/octet-stream' });
   const csrfToken = readCookie('draftroom_csrf');
   if (csrfToken) headers.set('X-CSRF-Token', csrfToken);
@@ -102,5 +104,5 @@ export async function verifyDocx(file: Blob): Promise<DocxVerification<DocumentC
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) throw new ApiRequestError(response.status, body as Partial<ApiError> | null);
-  return body as DocxVerification<DocumentComparison>;
+  return body as DocxVerification;
 }

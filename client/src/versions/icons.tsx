@@ -1,25 +1,5 @@
 /** Line icons (24×24, currentColor) of the versions pages. */
-import type { ReactNode } from 'react';
-
-function Icon({ children, size = 18 }: { children: ReactNode; size?: number }) {
-  return (
-    <svg
-      className="icon"
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
+import { LineIcon as Icon } from '../components/icons';
 
 export const HistoryIcon = () => (
   <Icon>

@@ -7,7 +7,7 @@
  * acceptance makes moot.
  */
 import type { Amendment, AmendmentDecision } from '@draftroom/shared';
-import { rebaseChange } from '@draftroom/shared';
+import { rebaseChange, XML_FORBIDDEN_MESSAGE, xmlForbiddenCharacters } from '@draftroom/shared';
 import { BadRequestError } from '../errors';
 import { amendmentConflict } from './amendmentErrors';
 
@@ -23,6 +23,18 @@ export interface AcceptancePlan {
   status: 'accepted' | 'accepted-as-modified';
   /** For `accepted-as-modified`: the wording the pen-holder settled on. */
   acceptedText: string | null;
+}
+
+/**
+ * Refuses (400) a wording that brings in a character XML 1.0 does not allow
+ * (which no document export could hold) that `current` — the clause's text,
+ * '' for a new clause — does not already hold.
+ */
+export function requireNoNewForbiddenCharacter(field: string, wording: string, current: string): void {
+  const allowed = xmlForbiddenCharacters(current);
+  for (const character of xmlForbiddenCharacters(wording)) {
+    if (!allowed.has(character)) throw new BadRequestError(`${field}: ${XML_FORBIDDEN_MESSAGE}`);
+  }
 }
 
 /** Line breaks as the editor's plain text has them ("\n" only). */
@@ -83,6 +95,7 @@ export function planAcceptance(
   }
   const text = normaliseLineBreaks(decision.text);
   const against = normaliseLineBreaks(decision.againstText);
+  requireNoNewForbiddenCharacter('text', text, amendment.kind === 'insert' ? '' : current);
   const settled = { status: 'accepted-as-modified' as const, acceptedText: text };
   if (amendment.kind === 'insert') {
     if (text.trim() === '') throw new BadRequestError('text: write the new clause first.');

@@ -1,11 +1,11 @@
 import { amendmentDecisionSchema, compromiseSchema, newAmendmentSchema } from '@draftroom/shared';
 import { type NextFunction, type Request, type Response, Router } from 'express';
+import { authorize } from '../auth/policy';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
 import type { DocumentRepository } from '../store/documents';
 import { DetailedHttpError } from './amendmentErrors';
 import type { AmendmentActor, AmendmentService } from './amendmentService';
-import { requireAmendmentRight } from './policy';
 
 export interface AmendmentRouteDeps {
   documents: DocumentRepository;
@@ -40,14 +40,14 @@ export function amendmentRoutes({ documents, amendments }: AmendmentRouteDeps): 
 
   router.post(base, (request, response) => {
     const { documentId, actor } = context(request, response);
-    requireAmendmentRight(actor.role, 'table');
+    authorize(actor.role, 'table-amendment');
     const input = parseBody(newAmendmentSchema, request.body);
     response.status(201).json(amendments.table(documentId, input, actor));
   });
 
   router.post(`${base}/compromise`, (request, response) => {
     const { documentId, actor } = context(request, response);
-    requireAmendmentRight(actor.role, 'compromise');
+    authorize(actor.role, 'table-compromise');
     const input = parseBody(compromiseSchema, request.body);
     response.status(201).json(amendments.compromise(documentId, input, actor));
   });
@@ -69,7 +69,7 @@ export function amendmentRoutes({ documents, amendments }: AmendmentRouteDeps): 
 
   router.post(`${base}/:amendmentId/decision`, (request, response) => {
     const { documentId, actor } = context(request, response);
-    requireAmendmentRight(actor.role, 'decide');
+    authorize(actor.role, 'decide-amendment');
     const decision = parseBody(amendmentDecisionSchema, request.body);
     response.json(amendments.decide(documentId, routeParam(request, 'amendmentId'), decision, actor));
   });

@@ -9,6 +9,7 @@ import {
 } from '@draftroom/shared';
 import type * as Y from 'yjs';
 import type { AuditLog } from '../audit/auditLog';
+import { authorize, DELEGATION_REFUSAL } from '../auth/policy';
 import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { RoomHooks } from '../collab/room';
 import type { RoomRegistry } from '../collab/roomRegistry';
@@ -17,12 +18,12 @@ import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../er
 import type { Logger } from '../logger';
 import type { DocumentEvents } from '../negotiation/documentEvents';
 import type { NegotiationStore } from '../negotiation/negotiationStore';
-import { normaliseLineBreaks } from './acceptance';
+import { normaliseLineBreaks, requireNoNewForbiddenCharacter } from './acceptance';
 import { clauseChanged, notOpen } from './amendmentErrors';
 import type { AmendmentStore } from './amendmentStore';
 import { DecisionCommands } from './decisionCommands';
 import { FallenWatch } from './fallenWatch';
-import { DELEGATION_REFUSAL, requireAmendmentRight } from './policy';
+import { requireRoomForAmendment } from './policy';
 
 /** Who acts, as the session and the request say: the user, their role on the document, their address. */
 export interface AmendmentActor {
@@ -85,9 +86,10 @@ export class AmendmentService {
    * stored against the current text. 400 when it changes nothing.
    */
   table(documentId: string, input: NewAmendment, actor: AmendmentActor): Amendment {
-    requireAmendmentRight(actor.role, 'table');
+    authorize(actor.role, 'table-amendment');
     const clause = this.liveClause(documentId, input.clauseId);
     const drafted = this.drafted(input, clause.text);
+    requireRoomForAmendment(this.deps.store.counts(documentId, actor.user.participant.id));
     const amendment = this.deps.store.insert({
       documentId,
       kind: input.kind,
@@ -113,6 +115,7 @@ export class AmendmentService {
       return { baseText: current, proposedText: '' };
     }
     const proposed = normaliseLineBreaks(input.proposedText);
+    requireNoNewForbiddenCharacter('proposedText', proposed, current);
     if (proposed.trim() === '') {
       throw new BadRequestError('proposedText: to delete the clause, table a deletion (kind "delete").');
     }
@@ -125,7 +128,7 @@ export class AmendmentService {
 
   /** Adds the actor's delegation as a co-sponsor (commenter and above; not the proponent; tabled only). */
   cosponsor(documentId: string, amendmentId: string, actor: AmendmentActor): Amendment {
-    requireAmendmentRight(actor.role, 'cosponsor');
+    authorize(actor.role, 'cosponsor-amendment');
     const amendment = this.existing(documentId, amendmentId);
     if (amendment.proponentCode === actor.user.participant.code)
       throw new ForbiddenError(DELEGATION_REFUSAL.cosponsorOwn);
@@ -138,7 +141,7 @@ export class AmendmentService {
 
   /** Removes the actor's delegation's co-signature (404 when it has none; tabled only). */
   withdrawCosponsorship(documentId: string, amendmentId: string, actor: AmendmentActor): Amendment {
-    requireAmendmentRight(actor.role, 'cosponsor');
+    authorize(actor.role, 'cosponsor-amendment');
     const amendment = this.existing(documentId, amendmentId);
     if (!amendment.cosponsors.some((entry) => entry.participantCode === actor.user.participant.code)) {
       throw new NotFoundError('Your delegation has not co-sponsored this amendment.');
@@ -154,7 +157,7 @@ export class AmendmentService {
    * Audited.
    */
   withdraw(documentId: string, amendmentId: string, actor: AmendmentActor): Amendment {
-    requireAmendmentRight(actor.role, 'withdraw');
+    authorize(actor.role, 'withdraw-amendment');
     const amendment = this.existing(documentId, amendmentId);
     if (amendment.proponentCode !== actor.user.participant.code) {
       throw new ForbiddenError(DELEGATION_REFUSAL.withdrawOthers);
@@ -175,7 +178,7 @@ export class AmendmentService {
     decision: AmendmentDecision,
     actor: AmendmentActor,
   ): Amendment {
-    requireAmendmentRight(actor.role, 'decide');
+    authorize(actor.role, 'decide-amendment');
     const amendment = this.existing(documentId, amendmentId);
     if (amendment.status !== 'tabled') throw notOpen(amendment.number);
     const decided =
@@ -196,7 +199,7 @@ export class AmendmentService {
    * covered-by-compromise — all in one transaction. Audited.
    */
   compromise(documentId: string, input: CompromiseInput, actor: AmendmentActor): Amendment {
-    requireAmendmentRight(actor.role, 'compromise');
+    authorize(actor.role, 'table-compromise');
     if (new Set(input.covers).size !== input.covers.length)
       throw new BadRequestError('covers: an amendment is named twice.');
     const covered = input.covers.map((id) => this.existing(documentId, id));
@@ -208,10 +211,12 @@ export class AmendmentService {
     const clause = this.liveClause(documentId, clauseId);
     const proposedText = normaliseLineBreaks(input.proposedText);
     const kind = compromiseKind(covered, proposedText);
+    requireNoNewForbiddenCharacter('proposedText', proposedText, kind === 'insert' ? '' : clause.text);
     if (kind === 'modify' && proposedText === clause.text) {
       throw new BadRequestError('proposedText: this wording is the clause as it reads now.');
     }
     const { store } = this.deps;
+    requireRoomForAmendment(store.counts(documentId, actor.user.participant.id));
     const { compromise, coveredIds } = store.transaction(() => {
       const created = store.insert({
         documentId,

@@ -152,6 +152,35 @@ export class AmendmentStore {
   }
 
   /**
+   * The ids of the clauses that have amendments fallen because their clause
+   * was deleted (one indexed query, no texts read): the clauses whose return
+   * (an undo, a cut clause pasted back, a version restored) tables them again.
+   */
+  fallenClauseIds(documentId: string): Set<string> {
+    const rows = this.db
+      .prepare<[string], { clause_id: string }>(
+        `SELECT DISTINCT clause_id FROM amendments
+         WHERE document_id = ? AND status = 'fallen' AND fallen_reason = 'clause-deleted'`,
+      )
+      .all(documentId);
+    return new Set(rows.map((row) => row.clause_id));
+  }
+
+  /**
+   * Puts the amendments that fell because their clause was deleted back to
+   * tabled, for the given clauses (which are in the text again); returns
+   * their ids. Amendments that fell as moot, or were decided, stay as they are.
+   */
+  reinstate(documentId: string, clauseIds: readonly string[]): string[] {
+    const statement = this.db.prepare<[string, string], { id: string }>(
+      `UPDATE amendments SET status = 'tabled', decided_by = NULL, decided_at = NULL, fallen_reason = NULL
+       WHERE document_id = ? AND clause_id = ? AND status = 'fallen' AND fallen_reason = 'clause-deleted'
+       RETURNING id`,
+    );
+    return clauseIds.flatMap((clauseId) => statement.all(documentId, clauseId).map((row) => row.id));
+  }
+
+  /**
    * Tables an amendment: AM n (n = the document's highest number + 1), the
    * time now, the label of the document's newest named version. Returns it.
    */
@@ -183,6 +212,17 @@ export class AmendmentStore {
         covers: JSON.stringify(record.covers ?? []),
       });
     return this.get(record.documentId, id) as Amendment;
+  }
+
+  /** How many amendments a document holds, in all and tabled by one delegation (every status: all stay on record). */
+  counts(documentId: string, participantId: string): { document: number; delegation: number } {
+    const row = this.db
+      .prepare<[string, string], { document: number; delegation: number | null }>(
+        `SELECT count(*) AS document, sum(proponent_participant_id = ?) AS delegation
+         FROM amendments WHERE document_id = ?`,
+      )
+      .get(participantId, documentId);
+    return { document: row?.document ?? 0, delegation: row?.delegation ?? 0 };
   }
 
   /** The participant id of an amendment's proponent delegation (for attributing accepted text). */

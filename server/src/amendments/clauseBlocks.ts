@@ -15,6 +15,7 @@
 import { NodeName } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { plainText } from '../content/outline';
+import { BRACKET_ATTRIBUTE } from '../negotiation/bracketText';
 
 type Attributes = Record<string, unknown>;
 
@@ -123,11 +124,21 @@ function attributesAt(children: readonly Child[], offset: number): Attributes {
   return {};
 }
 
+/** The id of the bracket on the character at `offset` of a block (undefined outside a bracket or the block). */
+function bracketIdAt(children: readonly Child[], offset: number): string | undefined {
+  if (offset < 0) return undefined;
+  const id = (attributesAt(children, offset)[BRACKET_ATTRIBUTE] as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * The formatting new text at `[from, to)` of a block takes: that of the first
  * character it replaces; for a pure insertion, that of the character before
  * (or after, at the start), without a link (typing after a link does not
- * extend it).
+ * extend it). A bracket is non-inclusive, like the editor's mark: inserted
+ * text is bracketed only when the characters on both sides of it carry the
+ * same bracket, so words added next to a bracketed passage never join it
+ * (and are not dropped with it when the bracket is resolved).
  */
 function formattingFor(children: readonly Child[], from: number, to: number): Attributes {
   if (to > from) return attributesAt(children, from);
@@ -135,6 +146,8 @@ function formattingFor(children: readonly Child[], from: number, to: number): At
   const attributes =
     from > 0 ? attributesAt(children, from - 1) : from < total ? attributesAt(children, from) : {};
   delete attributes.link;
+  const bracket = bracketIdAt(children, from - 1);
+  if (bracket === undefined || bracketIdAt(children, from) !== bracket) delete attributes[BRACKET_ATTRIBUTE];
   return attributes;
 }
 
@@ -285,14 +298,20 @@ export function splitBlock(block: Y.XmlElement, offset: number): { head: Y.XmlEl
   return { head: block, tail: twin };
 }
 
-/** Inserts new blocks like `like`, holding `lines`, right after `after`. */
+/** Inserts new blocks like `like`, holding `lines`, right after `after` (one insertion, however many lines). */
 export function insertBlocksAfter(after: Y.XmlElement, like: Y.XmlElement, lines: readonly string[]): void {
+  if (lines.length === 0) return;
   const { parent, index } = parentAndIndex(after);
-  lines.forEach((line, position) => {
+  const blocks = lines.map((line) => {
     const block = twinOf(like);
-    parent.insert(index + 1 + position, [block]);
-    if (line !== '') placePieces(block, [{ kind: 'text', runs: [{ text: line, attributes: {} }] }], false);
+    if (line !== '') {
+      const text = new Y.XmlText();
+      text.insert(0, line);
+      block.insert(0, [text]);
+    }
+    return block;
   });
+  parent.insert(index + 1, blocks);
 }
 
 /** Removes a block, and every container (list item, list) that leaves empty, up to the clause. */
@@ -303,6 +322,34 @@ export function removeBlock(block: Y.XmlElement, clause: Y.XmlElement): void {
     parent.delete(index, 1);
     if (parent === clause || parent.length > 0) return;
     node = parent;
+  }
+}
+
+/**
+ * Removes blocks (in document order) and every container they leave empty,
+ * up to the clause: one deletion per run of neighbouring blocks, so removing
+ * many paragraphs costs linear time, not a sibling scan per paragraph.
+ */
+export function removeBlocks(blocks: readonly Y.XmlElement[], clause: Y.XmlElement): void {
+  const byParent = new Map<Y.XmlElement, Y.XmlElement[]>();
+  for (const block of blocks) {
+    const parent = block.parent;
+    if (!(parent instanceof Y.XmlElement)) throw new Error('a clause block outside its clause');
+    const siblings = byParent.get(parent);
+    if (siblings) siblings.push(block);
+    else byParent.set(parent, [block]);
+  }
+  for (const [parent, removed] of byParent) {
+    const positions = new Map(parent.toArray().map((child, index) => [child, index]));
+    const indexes = removed.map((block) => positions.get(block) as number).sort((a, b) => b - a);
+    // From the last to the first, one deletion per run of consecutive indexes.
+    for (let start = 0; start < indexes.length; ) {
+      let end = start + 1;
+      while (end < indexes.length && indexes[end] === (indexes[end - 1] as number) - 1) end++;
+      parent.delete(indexes[end - 1] as number, end - start);
+      start = end;
+    }
+    if (parent !== clause && parent.length === 0) removeBlock(parent, clause);
   }
 }
 

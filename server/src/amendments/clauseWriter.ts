@@ -12,11 +12,12 @@ import { CONTENT_FIELD, ID_ATTR, NodeName, newNodeId, type TextHunk, textHunks }
 import * as Y from 'yjs';
 import { plainText } from '../content/outline';
 import {
+  blockLength,
   deleteInBlock,
   insertBlocksAfter,
   joinBlocks,
   locate,
-  removeBlock,
+  removeBlocks,
   replaceInBlock,
   splitBlock,
   type TextBlock,
@@ -82,34 +83,47 @@ function replaceClauseContent(clause: Y.XmlElement, text: string): void {
   clause.insert(0, paragraphsOf(text));
 }
 
-/** Applies one character hunk to the clause; false when its blocks cannot be edited in place. */
-function applyHunk(clause: Y.XmlElement, hunk: TextHunk): boolean {
-  const blocks = textBlocks(clause);
-  if (!blocks) return false;
+/**
+ * Applies one character hunk to the clause, whose text blocks are `blocks`
+ * (as textBlocks read them before this hunk), and leaves `blocks` right for
+ * every offset up to the hunk's start: the blocks before the one where it
+ * starts are untouched (element, start, length), and that one becomes the
+ * block holding its start now (a split or join may have moved that text
+ * into another element; its start is the same). So the hunks before it are
+ * applied without reading the clause again.
+ */
+function applyHunk(clause: Y.XmlElement, blocks: TextBlock[], hunk: TextHunk): void {
   const from = locate(blocks, hunk.from);
   const to = locate(blocks, hunk.to);
   const lines = hunk.insert.split('\n');
-  const first = (blocks[from.index] as TextBlock).element;
+  const startBlock = blocks[from.index] as TextBlock;
+  const first = startBlock.element;
+  let block = first;
   if (from.index === to.index && lines.length === 1) {
     replaceInBlock(first, from.offset, to.offset, hunk.insert);
-    return true;
-  }
-  let block = first;
-  if (from.index === to.index) {
-    deleteInBlock(first, from.offset, to.offset);
   } else {
-    const last = (blocks[to.index] as TextBlock).element;
-    deleteInBlock(first, from.offset, (blocks[from.index] as TextBlock).length);
-    deleteInBlock(last, 0, to.offset);
-    for (const between of blocks.slice(from.index + 1, to.index)) removeBlock(between.element, clause);
-    block = joinBlocks(first, last, clause);
+    if (from.index === to.index) {
+      deleteInBlock(first, from.offset, to.offset);
+    } else {
+      const last = (blocks[to.index] as TextBlock).element;
+      deleteInBlock(first, from.offset, startBlock.length);
+      deleteInBlock(last, 0, to.offset);
+      removeBlocks(
+        blocks.slice(from.index + 1, to.index).map((between) => between.element),
+        clause,
+      );
+      block = joinBlocks(first, last, clause);
+    }
+    replaceInBlock(block, from.offset, from.offset, lines[0] ?? '');
+    if (lines.length > 1) {
+      const { head, tail } = splitBlock(block, from.offset + (lines[0] ?? '').length);
+      replaceInBlock(tail, 0, 0, lines[lines.length - 1] ?? '');
+      insertBlocksAfter(head, head, lines.slice(1, -1));
+      block = head;
+    }
   }
-  replaceInBlock(block, from.offset, from.offset, lines[0] ?? '');
-  if (lines.length === 1) return true;
-  const { head, tail } = splitBlock(block, from.offset + (lines[0] ?? '').length);
-  replaceInBlock(tail, 0, 0, lines[lines.length - 1] ?? '');
-  insertBlocksAfter(head, head, lines.slice(1, -1));
-  return true;
+  blocks.length = from.index + 1;
+  blocks[from.index] = { element: block, start: startBlock.start, length: blockLength(block) };
 }
 
 /**
@@ -119,19 +133,21 @@ function applyHunk(clause: Y.XmlElement, hunk: TextHunk): boolean {
  * pure insertion); a line break added or removed splits or joins paragraphs
  * (moving the shorter side). A clause of a shape this cannot edit in place
  * (see textBlocks) is rewritten whole as plain paragraphs. Afterwards
- * `plainText(clause) === text` always holds.
+ * `plainText(clause) === text` always holds. The clause's blocks are read
+ * once, so many changes in a clause of many paragraphs cost time linear in
+ * both, not their product.
  */
 export function rewriteClauseText(clause: Y.XmlElement, text: string): void {
   const current = plainText(clause);
   if (current === text) return;
   const hunks = textHunks(current, text);
-  // From the last to the first, so that the offsets of the hunks still to apply do not move.
-  for (let index = hunks.length - 1; index >= 0; index--) {
-    if (!applyHunk(clause, hunks[index] as TextHunk)) {
-      replaceClauseContent(clause, text);
-      return;
-    }
+  const blocks = textBlocks(clause);
+  if (!blocks) {
+    replaceClauseContent(clause, text);
+    return;
   }
+  // From the last to the first, so that the offsets of the hunks still to apply do not move.
+  for (let index = hunks.length - 1; index >= 0; index--) applyHunk(clause, blocks, hunks[index] as TextHunk);
   if (plainText(clause) !== text) replaceClauseContent(clause, text);
 }
 

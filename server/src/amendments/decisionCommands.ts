@@ -43,7 +43,9 @@ function writeOutcome(doc: Y.Doc, outcome: TextOutcome, createdClauseId: string 
  * same SQLite transaction (Room.applyServerChange's `alongside`), then
  * broadcast, then published as negotiation notices. If the commit fails,
  * neither the text nor any record changes. The stored update is attributed to
- * the proponent delegation and the pen-holder who accepted.
+ * the pen-holder who accepted and, for an accept, the proponent delegation;
+ * for an accept-as-modified, whose wording the pen-holder wrote, their own
+ * delegation (the amendment record keeps the proponent's proposal).
  */
 export class DecisionCommands {
   constructor(private readonly deps: DecisionCommandDeps) {}
@@ -88,9 +90,11 @@ export class DecisionCommands {
     const moot = mootedBy(plan, amendment, store.open(documentId, [amendment.clauseId]));
     const createdClauseId = plan.outcome.kind === 'insert' ? newNodeId('cl') : null;
     const record = () => this.record(documentId, amendment, plan, { penHolder, createdClauseId, moot });
+    // Accepted: the proponent's words. Accepted as modified: the wording is the pen-holder's, so is the name on it.
+    const proponent = store.proponentParticipantId(amendment.id) ?? penHolder.participant.id;
     const author = {
       userId: penHolder.id,
-      participantId: store.proponentParticipantId(amendment.id) ?? penHolder.participant.id,
+      participantId: plan.status === 'accepted' ? proponent : penHolder.participant.id,
       touchedClauses: [createdClauseId ?? amendment.clauseId],
     };
     let changed: boolean;

@@ -6,72 +6,117 @@ import type { AmendmentStore } from './amendmentStore';
 import { clauseIdSet } from './clauseWriter';
 
 /**
+ * How long after tabling a clause's fallen amendments again they may not be
+ * tabled again (ms): a clause deleted and brought back over and over (a
+ * hostile client, a stuck undo key) then costs its amendments' records and
+ * notices at most once per window, not once per keystroke.
+ */
+export const REINSTATE_WINDOW_MS = 5_000;
+
+/** Per document: the clauses with tabled amendments, and those with amendments fallen as their clause was deleted. */
+interface WatchedClauses {
+  open: Set<string>;
+  fell: Set<string>;
+}
+
+/** Per document: when each clause's amendments were last tabled again, and the timer that retries the waiting ones. */
+interface Reinstatements {
+  at: Map<string, number>;
+  timer: NodeJS.Timeout | null;
+  /** The open room of the document, whose current Y.Doc the retry reads. */
+  room: Room | undefined;
+}
+
+/**
  * Makes a tabled amendment fall (`fallen`, reason `clause-deleted`) as soon
  * as its clause is gone from the text, whoever deleted it and however (a
  * client deleting the clause in the editor, a version restored, an accepted
- * deletion), and pushes the change live.
+ * deletion), and pushes the change live. When the clause comes back with the
+ * same id — an undo, a clause cut and pasted elsewhere in two steps, a
+ * version restored — the amendments that fell with it are tabled again (and
+ * pushed live): a slip of the keyboard never costs the delegations their
+ * amendments. Amendments made moot by an accepted one stay fallen. A clause's
+ * amendments are tabled again at most once per REINSTATE_WINDOW_MS (later
+ * returns wait for the window's end), so flipping a clause costs at most a
+ * fall and a return per window.
  *
  * Cost under many typists: it runs after each stored turn (RoomHooks.onStored:
  * once per event-loop turn of edits, which the room commits together, not once
- * per keystroke). A document with no tabled amendment costs one Map lookup
- * (the clause ids with tabled amendments are cached per document, read with
- * one indexed query after any amendment change). Otherwise it reads only the
- * section and clause elements' `id` attributes — O(sections + clauses), no
- * text — and queries the store only when a clause with tabled amendments is
- * missing. Deciding from what the turn touched instead would need the update
- * decoded again; reading ~200 attributes is cheaper and cannot miss a path.
+ * per keystroke). A document with no tabled amendment and none fallen with
+ * its clause costs one Map lookup (the clause ids are cached per document,
+ * read with two indexed queries after any amendment change). Otherwise it
+ * reads only the section and clause elements' `id` attributes —
+ * O(sections + clauses), no text — and writes to the store only when a
+ * watched clause went or came back. Deciding from what the turn touched
+ * instead would need the update decoded again; reading ~200 attributes is
+ * cheaper and cannot miss a path.
  */
 export class FallenWatch {
-  private readonly openClauses = new Map<string, Set<string>>();
+  private readonly watched = new Map<string, WatchedClauses>();
+  private readonly reinstatements = new Map<string, Reinstatements>();
 
   constructor(
     private readonly store: AmendmentStore,
     private readonly publish: (documentId: string, amendments: readonly Amendment[]) => void,
     private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Drops the cached clause ids of a document (after any change to its amendments). */
   forget(documentId: string): void {
-    this.openClauses.delete(documentId);
+    this.watched.delete(documentId);
   }
 
   readonly hooks: RoomHooks = {
-    onStored: (room: Room) => this.check(room.documentId, room.doc),
-    onLastLeft: (room: Room) => this.forget(room.documentId),
+    onStored: (room: Room) => this.check(room.documentId, room.doc, room),
+    onLastLeft: (room: Room) => {
+      this.forget(room.documentId);
+      const waiting = this.reinstatements.get(room.documentId);
+      if (waiting?.timer) clearTimeout(waiting.timer);
+      this.reinstatements.delete(room.documentId);
+    },
   };
 
   /**
    * Makes fall every tabled amendment of `documentId` whose clause `doc` no
-   * longer has; returns them. Never throws (it runs inside the room's commit
-   * path): a failure is logged and retried after the next stored turn.
+   * longer has, and tables again those that fell with a clause `doc` has
+   * again (unless tabled again within the window; then a retry is scheduled
+   * on `room`'s document); returns the amendments changed. Never throws (it
+   * runs inside the room's commit path): a failure is logged and retried
+   * after the next stored turn.
    */
-  check(documentId: string, doc: Y.Doc): Amendment[] {
+  check(documentId: string, doc: Y.Doc, room?: Room): Amendment[] {
     try {
-      let open = this.openClauses.get(documentId);
-      if (!open) {
-        open = this.store.openClauseIds(documentId);
-        this.openClauses.set(documentId, open);
-      }
-      if (open.size === 0) return [];
+      const watched = this.watchedClauses(documentId);
+      if (watched.open.size === 0 && watched.fell.size === 0) return [];
       const present = clauseIdSet(doc);
-      const gone = [...open].filter((clauseId) => !present.has(clauseId));
-      if (gone.length === 0) return [];
-      const fallen = this.store.transaction(() =>
-        this.store.open(documentId, gone).filter((amendment) =>
-          this.store.conclude(documentId, amendment.id, {
-            status: 'fallen',
-            fallenReason: 'clause-deleted',
-            decidedBy: null,
-          }),
-        ),
+      const gone = [...watched.open].filter((clauseId) => !present.has(clauseId));
+      const back = this.due(
+        documentId,
+        [...watched.fell].filter((clauseId) => present.has(clauseId)),
+        room,
       );
+      if (gone.length === 0 && back.length === 0) return [];
+      const changedIds = this.store.transaction(() => [
+        ...this.store
+          .open(documentId, gone)
+          .filter((amendment) =>
+            this.store.conclude(documentId, amendment.id, {
+              status: 'fallen',
+              fallenReason: 'clause-deleted',
+              decidedBy: null,
+            }),
+          )
+          .map((amendment) => amendment.id),
+        ...this.store.reinstate(documentId, back),
+      ]);
       this.forget(documentId);
-      const changed = fallen.map((amendment) => this.store.get(documentId, amendment.id) as Amendment);
+      const changed = changedIds.map((id) => this.store.get(documentId, id) as Amendment);
       this.publish(documentId, changed);
       if (changed.length > 0) {
         this.logger.info(
-          { documentId, amendments: changed.map((a) => a.number) },
-          'amendments fell: clause deleted',
+          { documentId, amendments: changed.map((a) => [a.number, a.status]) },
+          'amendments fell or were tabled again: clause deleted or back',
         );
       }
       return changed;
@@ -80,5 +125,49 @@ export class FallenWatch {
       this.logger.error({ err: error, documentId }, 'could not check amendments for deleted clauses');
       return [];
     }
+  }
+
+  private watchedClauses(documentId: string): WatchedClauses {
+    let watched = this.watched.get(documentId);
+    if (!watched) {
+      watched = {
+        open: this.store.openClauseIds(documentId),
+        fell: this.store.fallenClauseIds(documentId),
+      };
+      this.watched.set(documentId, watched);
+    }
+    return watched;
+  }
+
+  /**
+   * Of the clauses back in the text, those whose amendments may be tabled
+   * again now (marked as tabled again now). For the others — tabled again
+   * within the window — a retry is scheduled at the window's end, when
+   * `room` is known (otherwise the next stored turn retries).
+   */
+  private due(documentId: string, back: readonly string[], room: Room | undefined): string[] {
+    if (back.length === 0) return [];
+    const now = this.now();
+    const entry: Reinstatements = this.reinstatements.get(documentId) ?? { at: new Map(), timer: null, room };
+    if (room) entry.room = room;
+    for (const [clauseId, at] of entry.at) if (now - at >= REINSTATE_WINDOW_MS) entry.at.delete(clauseId);
+    const due = back.filter((clauseId) => !entry.at.has(clauseId));
+    for (const clauseId of due) entry.at.set(clauseId, now);
+    const waiting = back.filter((clauseId) => !due.includes(clauseId));
+    const retryOn = entry.room;
+    if (waiting.length > 0 && !entry.timer && retryOn) {
+      const earliest = Math.min(...waiting.map((clauseId) => entry.at.get(clauseId) as number));
+      entry.timer = setTimeout(
+        () => {
+          entry.timer = null;
+          // A room unloaded (or the server stopped) since: the next load's first stored turn checks again.
+          if (!retryOn.doc.isDestroyed) this.check(documentId, retryOn.doc, retryOn);
+        },
+        earliest + REINSTATE_WINDOW_MS - now,
+      );
+      entry.timer.unref();
+    }
+    if (entry.at.size > 0 || entry.timer) this.reinstatements.set(documentId, entry);
+    return due;
   }
 }

@@ -1,47 +1,38 @@
 /**
- * Who may do what with amendments, in one place. Roles rank pen-holder >
- * drafter > commenter > observer; a user with no role on a document never
- * gets this far (404, see http/context.ts accessibleDocument). Rules that
- * depend on the delegation (a delegation withdraws only its own amendment,
- * co-signs only others') are checked where the amendment is known
- * (amendmentService.ts), with the messages below.
+ * How many amendments a delegation and a document may hold. Who may do what
+ * with amendments is the permission policy's (server/src/auth/policy.ts:
+ * the actions table-amendment, cosponsor-amendment, withdraw-amendment,
+ * decide-amendment, table-compromise, and DELEGATION_REFUSAL).
  */
-import type { Role } from '@draftroom/shared';
-import { ForbiddenError } from '../errors';
-import { hasRole } from '../negotiation/permissions';
+import { HttpError } from '../errors';
 
-export type AmendmentAction = 'read' | 'table' | 'cosponsor' | 'withdraw' | 'decide' | 'compromise';
+/**
+ * How many amendments (compromises included, whatever their status: withdrawn
+ * and decided ones stay on record and in the compilation) one delegation may
+ * table on one document, and a document may hold. Far above what a
+ * negotiation tables (a committee report draws a few hundred to two thousand
+ * amendments); they bound the storage, the list every client loads and the
+ * compilation's work against a delegate tabling in a loop.
+ */
+export const AMENDMENT_LIMITS = { perDelegation: 300, perDocument: 5_000 } as const;
 
-const MINIMUM_ROLE: Record<AmendmentAction, Role> = {
-  read: 'observer',
-  table: 'commenter',
-  cosponsor: 'commenter',
-  withdraw: 'commenter',
-  decide: 'pen-holder',
-  compromise: 'pen-holder',
-};
-
-const REFUSAL: Record<AmendmentAction, string> = {
-  read: 'Your role does not allow this.',
-  table: 'Observers cannot table amendments.',
-  cosponsor: 'Observers cannot co-sponsor amendments.',
-  withdraw: 'Observers cannot withdraw amendments.',
-  decide: 'Only the pen-holder decides on amendments.',
-  compromise: 'Only the pen-holder tables compromise amendments.',
-};
-
-/** True when `role` may do `action` (before any delegation rule). */
-export function can(role: Role, action: AmendmentAction): boolean {
-  return hasRole(role, MINIMUM_ROLE[action]);
+/**
+ * Refuses (409 `amendment_limit`, nothing stored) another amendment when the
+ * document, or the delegation on it, already holds as many as AMENDMENT_LIMITS allows.
+ */
+export function requireRoomForAmendment(counts: { document: number; delegation: number }): void {
+  if (counts.delegation >= AMENDMENT_LIMITS.perDelegation) {
+    throw new HttpError(
+      409,
+      'amendment_limit',
+      `Your delegation has tabled ${AMENDMENT_LIMITS.perDelegation} amendments to this document, the most it may. Withdrawn ones count too.`,
+    );
+  }
+  if (counts.document >= AMENDMENT_LIMITS.perDocument) {
+    throw new HttpError(
+      409,
+      'amendment_limit',
+      `This document holds ${AMENDMENT_LIMITS.perDocument} amendments, the most it may.`,
+    );
+  }
 }
-
-/** Refuses with 403 and a message saying why unless `role` may do `action`. */
-export function requireAmendmentRight(role: Role, action: AmendmentAction): void {
-  if (!can(role, action)) throw new ForbiddenError(REFUSAL[action]);
-}
-
-/** The delegation rules' refusals (403). */
-export const DELEGATION_REFUSAL = {
-  withdrawOthers: 'Only the delegation that tabled an amendment can withdraw it.',
-  cosponsorOwn: 'A delegation cannot co-sponsor its own amendment.',
-} as const;

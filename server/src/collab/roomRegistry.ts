@@ -2,8 +2,10 @@ import type { Logger } from '../logger';
 import type { DocumentStorage } from './documentStorage';
 import { PresenceClaims } from './presenceClaims';
 import { Room, type RoomOptions } from './room';
+import { RoomHookSet } from './roomHooks';
 
-export interface RoomRegistryOptions extends RoomOptions {
+/** A room's options, except its hooks: every room of a registry runs the registry's {@link RoomRegistry.hooks}. */
+export interface RoomRegistryOptions extends Omit<RoomOptions, 'hooks'> {
   /** How long a room without connections stays loaded before it is compacted and unloaded. */
   unloadDelayMs: number;
   /** The agreed (locked) clauses of a document, read when it is loaded. */
@@ -16,6 +18,8 @@ export class RoomRegistry {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   /** Who owns which awareness client id, shared by every room (the options', or one without retention). */
   readonly presenceClaims: PresenceClaims;
+  /** The hooks every room runs; capabilities built after the registry add theirs (`hooks.add`). */
+  readonly hooks: RoomHookSet;
 
   constructor(
     private readonly storage: DocumentStorage,
@@ -23,6 +27,7 @@ export class RoomRegistry {
     private readonly options: RoomRegistryOptions,
   ) {
     this.presenceClaims = options.presenceClaims ?? new PresenceClaims(0);
+    this.hooks = new RoomHookSet(logger);
   }
 
   /** The room of a document, loading it from storage (synchronously) if it is not open. */
@@ -34,6 +39,7 @@ export class RoomRegistry {
       room = new Room(documentId, this.storage, this.logger, {
         ...this.options,
         presenceClaims: this.presenceClaims,
+        hooks: this.hooks,
       });
       for (const clauseId of this.options.lockedClausesOf?.(documentId) ?? [])
         room.lockedClauses.add(clauseId);
@@ -74,11 +80,7 @@ export class RoomRegistry {
     const room = this.rooms.get(documentId);
     if (!room || room.connections.size > 0) return;
     room.flushUnstored();
-    try {
-      this.options.hooks?.onLastLeft?.(room);
-    } catch (error) {
-      this.logger.error({ err: error, documentId }, 'a last-left hook failed');
-    }
+    this.hooks.onLastLeft(room);
     room.compact();
     room.destroy();
     this.rooms.delete(documentId);

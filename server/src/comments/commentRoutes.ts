@@ -1,11 +1,11 @@
 import { commentBodySchema, mentionedCodes, newThreadSchema } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
+import { AUTHOR_REFUSAL, authorize } from '../auth/policy';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { accessibleDocument, routeParam, signedInUser } from '../http/context';
 import { parseBody } from '../http/validation';
 import type { ClauseDirectory } from '../negotiation/clauseDirectory';
 import type { DocumentEvents } from '../negotiation/documentEvents';
-import { hasRole, requireRole } from '../negotiation/permissions';
 import type { DocumentRepository } from '../store/documents';
 import type { CommentStore } from './commentStore';
 
@@ -32,7 +32,7 @@ export function commentRoutes({ documents, comments, events, clauses }: CommentR
 
   router.post('/api/documents/:id/threads', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'commenter', 'Observers cannot comment.');
+    authorize(document.role, 'comment');
     const input = parseBody(newThreadSchema, request.body);
     clauses.requireClause(document.id, input.clauseId);
     const thread = comments.createThread(
@@ -46,7 +46,7 @@ export function commentRoutes({ documents, comments, events, clauses }: CommentR
 
   router.post('/api/documents/:id/threads/:threadId/comments', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'commenter', 'Observers cannot comment.');
+    authorize(document.role, 'comment');
     const thread = threadOf(document.id, request);
     const { body } = parseBody(commentBodySchema, request.body);
     const updated = comments.reply(document.id, thread.id, body, mentionedCodes(body), user.id);
@@ -56,10 +56,10 @@ export function commentRoutes({ documents, comments, events, clauses }: CommentR
 
   const ownComment = (request: Request, response: Response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'commenter', 'Observers cannot change comments.');
+    authorize(document.role, 'change-own-comment');
     const comment = comments.findComment(routeParam(request, 'commentId'));
     if (!comment || comment.documentId !== document.id) throw new NotFoundError('No such comment.');
-    if (comment.authorId !== user.id) throw new ForbiddenError('You can only change your own comments.');
+    if (comment.authorId !== user.id) throw new ForbiddenError(AUTHOR_REFUSAL.changeOthersComment);
     if (comment.deletedAt) throw new ForbiddenError('That comment was deleted.');
     return { document, comment };
   };
@@ -84,9 +84,7 @@ export function commentRoutes({ documents, comments, events, clauses }: CommentR
   const setResolved = (resolve: boolean) => (request: Request, response: Response) => {
     const { user, document } = access(request, response);
     const thread = threadOf(document.id, request);
-    if (thread.author.userId !== user.id && !hasRole(document.role, 'pen-holder')) {
-      throw new ForbiddenError("Only the thread's author or the pen-holder can resolve or reopen it.");
-    }
+    if (thread.author.userId !== user.id) authorize(document.role, 'resolve-any-thread');
     const updated = comments.setResolved(document.id, thread.id, resolve ? user.id : null);
     events.publish(document.id, { type: 'thread', thread: updated });
     response.json(updated);

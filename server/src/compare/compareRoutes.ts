@@ -1,4 +1,10 @@
-import { CURRENT_TEXT, type DocumentSummary, type VersionSummary } from '@draftroom/shared';
+import {
+  type ComparedSide,
+  type CompareResult,
+  CURRENT_TEXT,
+  type DocumentComparison,
+  type DocumentSummary,
+} from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { fingerprint } from '../content/structure';
@@ -14,7 +20,7 @@ import type { ParticipantRepository } from '../store/participants';
 import type { VersionService } from '../versions/versionService';
 import type { VersionStore } from '../versions/versionStore';
 import { compareStructures } from './compareStructures';
-import type { ComparableDocument, DocumentComparison } from './types';
+import type { ComparableDocument } from './types';
 
 export interface CompareRouteDeps {
   documents: DocumentRepository;
@@ -36,10 +42,8 @@ const compareQuery = z.object({
   form: z.enum(['formatted', 'tracked']).default('formatted'),
 });
 
-/** One side of a comparison: a version, or the current text. */
-interface CompareSide {
-  label: string;
-  version: VersionSummary | null;
+/** One side of a comparison: a version, or the current text; what is compared and where the update log stood. */
+interface CompareSide extends ComparedSide {
   comparable: ComparableDocument;
   lastUpdateId: number;
 }
@@ -92,12 +96,13 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
 
   router.get('/api/documents/:id/compare', (request, response) => {
     const { document, before, after, comparison } = prepare(request, response);
-    response.json({
+    const result: CompareResult = {
       from: { label: before.label, version: before.version },
       to: { label: after.label, version: after.version },
       comparison,
       amendments: deps.versionService.amendmentChanges(document.id, before.version, after.version),
-    });
+    };
+    response.json(result);
   });
 
   router.get('/api/documents/:id/compare.docx', async (request, response) => {

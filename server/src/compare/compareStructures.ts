@@ -4,23 +4,24 @@
  * clause with its word-level redline. See ./types.ts for the result's design.
  */
 
-import { normaliseWhitespace, wordRedline } from '@draftroom/shared';
-import type { ClauseStructure, SectionStructure } from '../content/structure';
+import {
+  type BracketChange,
+  type ClauseComparison,
+  type ClauseStructure,
+  type DocumentComparison,
+  normaliseWhitespace,
+  type RedlineSegment,
+  type SectionComparison,
+  type SectionStructure,
+  wordRedline,
+} from '@draftroom/shared';
 import { clauseComparedText, preambleComparedText } from './comparedText';
 import { type LocatedClause, locateClauses } from './locate';
 import { bracketChangesByClause, positionChangesOf, statusChangeOf } from './negotiationChanges';
 import { movedItems, placeRemoved } from './order';
 import { detectSplits, type Splits } from './splits';
 import { summarise } from './summary';
-import type {
-  BracketChange,
-  ClauseComparison,
-  ComparableDocument,
-  CompareOptions,
-  DocumentComparison,
-  SectionComparison,
-  Segment,
-} from './types';
+import type { ComparableDocument, CompareOptions } from './types';
 
 interface CompareContext {
   before: ComparableDocument;
@@ -33,8 +34,8 @@ interface CompareContext {
   bracketChanges: Map<string, BracketChange[]>;
 }
 
-const inserted = (text: string): Segment[] => (text === '' ? [] : [{ op: 'insert', text }]);
-const deleted = (text: string): Segment[] => (text === '' ? [] : [{ op: 'delete', text }]);
+const inserted = (text: string): RedlineSegment[] => (text === '' ? [] : [{ op: 'insert', text }]);
+const deleted = (text: string): RedlineSegment[] => (text === '' ? [] : [{ op: 'delete', text }]);
 
 /** Compares two versions of a document clause by clause, matching clauses and sections by id. */
 export function compareStructures(

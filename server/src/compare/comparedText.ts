@@ -5,8 +5,8 @@
  * joined inside a clause is a change). A line break inside a paragraph stays
  * "\n", which compares as whitespace.
  */
-import { PARAGRAPH_BREAK } from '@draftroom/shared';
-import { type Block, type ClauseStructure, canonicalBlocks, clauseDisplayText } from '../content/structure';
+import { type Block, type ClauseStructure, PARAGRAPH_BREAK } from '@draftroom/shared';
+import { canonicalBlocks, clauseDisplayText } from '../content/structure';
 
 /** A clause's paragraphs as printed, joined by `PARAGRAPH_BREAK`. */
 export function clauseComparedText(clause: Pick<ClauseStructure, 'blocks'>): string {

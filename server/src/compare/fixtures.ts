@@ -4,8 +4,8 @@
  * `makeLargeStructure` / `reviseLargeStructure`, a deterministic generator of
  * long Action Plans and of a later version of them.
  */
-import { clauseNumber } from '@draftroom/shared';
-import { type Block, blocksText, type DocumentStructure, type TextRun } from '../content/structure';
+import { type Block, clauseNumber, type DocumentStructure, type TextRun } from '@draftroom/shared';
+import { blocksText } from '../content/structure';
 
 export interface ClauseSpec {
   id: string;

@@ -1,4 +1,4 @@
-import type { ClauseStructure, DocumentStructure, SectionStructure } from '../content/structure';
+import type { ClauseStructure, DocumentStructure, SectionStructure } from '@draftroom/shared';
 
 /** A clause with the section it stands in and its position there. */
 export interface LocatedClause {

@@ -3,8 +3,8 @@
  * its status, its brackets (from the bracket records, and from the bracket
  * marks in its text) and the positions of delegations.
  */
-import type { DocumentStructure } from '../content/structure';
-import type { BracketChange, ComparableDocument, PositionChange, StatusChange } from './types';
+import type { BracketChange, DocumentStructure, PositionChange, StatusChange } from '@draftroom/shared';
+import type { ComparableDocument } from './types';
 
 /** The status a clause has when none was ever set. */
 export const DEFAULT_CLAUSE_STATUS = 'open';

@@ -5,11 +5,15 @@
  * disappeared — new clauses standing where it stood.
  */
 
-import { type SplitDiff, splitDiff, wordCount } from '@draftroom/shared';
-import type { DocumentStructure } from '../content/structure';
+import {
+  type DocumentStructure,
+  type RedlineSegment,
+  type SplitDiff,
+  splitDiff,
+  wordCount,
+} from '@draftroom/shared';
 import { clauseComparedText } from './comparedText';
 import type { LocatedClause } from './locate';
-import type { Segment } from './types';
 
 /** A new part must share at least this share of its words with the original… */
 const PART_MATCH_RATIO = 0.5;
@@ -19,7 +23,7 @@ const COVERAGE_RATIO = 0.6;
 export interface SplitPart {
   from: string;
   /** Redline of the part against the piece of the original text it took. */
-  redline: Segment[];
+  redline: RedlineSegment[];
 }
 
 export interface Splits {
@@ -75,7 +79,7 @@ function record(
   search: SplitSearch,
   from: string,
   ids: readonly string[],
-  redlines: readonly Segment[][],
+  redlines: readonly RedlineSegment[][],
 ): void {
   ids.forEach((id, index) => {
     search.splits.parts.set(id, { from, redline: redlines[index] ?? [] });

@@ -1,4 +1,4 @@
-import type { ClauseComparison, ClauseCounts, ComparisonSummary, SectionComparison } from './types';
+import type { ClauseComparison, ClauseCounts, ComparisonSummary, SectionComparison } from '@draftroom/shared';
 
 export function emptyCounts(): ClauseCounts {
   return { added: 0, removed: 0, moved: 0, changed: 0, split: 0, unchanged: 0, statusChanged: 0 };

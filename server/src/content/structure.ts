@@ -1,8 +1,10 @@
 /**
- * The canonical, serialisable structure of a document: its preamble blocks,
- * then numbered sections of numbered clauses, each block a list of formatted
- * text runs. Versions store it (as JSON), compare reads it, exports render it,
- * and its canonical text is what a version's SHA-256 fingerprint covers.
+ * Reads the canonical, serialisable structure of a document (the wire type
+ * `DocumentStructure` of `@draftroom/shared`: its preamble blocks, then
+ * numbered sections of numbered clauses, each block a list of formatted text
+ * runs) from its Y.Doc, and renders its canonical text. Versions store it (as
+ * JSON), compare reads it, exports render it, and its canonical text is what a
+ * version's SHA-256 fingerprint covers.
  *
  * Robustness: an element of an unknown type becomes a paragraph of its text;
  * top-level blocks that follow a section are kept in the preamble (in document
@@ -10,48 +12,19 @@
  * an id gets a positional one (`anon-2.3`), a repeated id gets a suffix (`~2`).
  */
 import { createHash } from 'node:crypto';
-import { CONTENT_FIELD, clauseNumber, ID_ATTR, NodeName } from '@draftroom/shared';
+import {
+  type Block,
+  type ClauseStructure,
+  CONTENT_FIELD,
+  clauseNumber,
+  type DocumentStructure,
+  ID_ATTR,
+  NodeName,
+  type SectionStructure,
+  type TextRun,
+} from '@draftroom/shared';
 import * as Y from 'yjs';
 import { plainText } from './outline';
-
-export interface TextRun {
-  text: string;
-  bold?: true;
-  italic?: true;
-  /** Set when the run lies inside a bracket (a disputed passage) of the negotiation layer. */
-  bracketId?: string;
-}
-
-export type BlockKind = 'heading' | 'paragraph' | 'bulletItem' | 'orderedItem';
-
-export interface Block {
-  kind: BlockKind;
-  /** Heading level (1–6), or list nesting depth (1 = top) for list items and their continuation paragraphs. */
-  level?: number;
-  runs: TextRun[];
-}
-
-export interface ClauseStructure {
-  id: string;
-  /** "2.1", derived from the position. */
-  number: string;
-  blocks: Block[];
-  /** Plain text, blocks joined by "\n", without bracket marks. */
-  text: string;
-}
-
-export interface SectionStructure {
-  id: string;
-  /** "2", derived from the position. */
-  number: string;
-  title: string;
-  clauses: ClauseStructure[];
-}
-
-export interface DocumentStructure {
-  preamble: Block[];
-  sections: SectionStructure[];
-}
 
 const HARD_BREAK = 'hardBreak';
 

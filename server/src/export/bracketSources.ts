@@ -5,8 +5,7 @@
  * versions saved before, the proponents come from the bracket records,
  * which keep every alternative with its proponent for good.
  */
-import type { Bracket, Participant } from '@draftroom/shared';
-import type { BracketState } from '../compare/types';
+import type { Bracket, BracketState, Participant } from '@draftroom/shared';
 import type { BracketAlternativeNote, BracketNotes } from './bracketRuns';
 
 /** "Hungary (HU)"; the code alone when the participant is unknown. */

@@ -9,11 +9,14 @@
 import {
   type AmendmentChangeEntry,
   CLAUSE_STATUS_LABEL,
+  type ClauseComparison,
   type ClauseStatus,
+  type DocumentComparison,
+  type RedlineSegment,
   redlineParagraphs,
+  type SectionComparison,
 } from '@draftroom/shared';
 import { Document, HeadingLevel, Packer, Paragraph, type ParagraphChild, type TextRun } from 'docx';
-import type { ClauseComparison, DocumentComparison, SectionComparison, Segment } from '../compare/types';
 import { amendmentChangeLine } from '../versions/amendmentSnapshot';
 import { bracketWordings } from './bracketRuns';
 import {
@@ -61,7 +64,7 @@ export interface ComparisonExport {
 }
 
 /** Runs of a redline: insertions underlined, deletions struck through. */
-export function redlineRuns(segments: readonly Segment[], base: { bold?: boolean } = {}): TextRun[] {
+export function redlineRuns(segments: readonly RedlineSegment[], base: { bold?: boolean } = {}): TextRun[] {
   return segments.flatMap((segment) =>
     textRuns(segment.text, {
       ...base,

@@ -3,6 +3,7 @@
  * brackets, redline marks), numbered clause paragraphs, the page header and
  * the footer with page numbers.
  */
+import type { Block, TextRun as StructureRun } from '@draftroom/shared';
 import {
   AlignmentType,
   Footer,
@@ -17,7 +18,6 @@ import {
   type TextRun,
   UnderlineType,
 } from 'docx';
-import type { Block, TextRun as StructureRun } from '../content/structure';
 import { listOrdinals } from '../content/structure';
 import { type BracketNotes, bracketTail } from './bracketRuns';
 import { DEFAULT_PROCESS_TIME_ZONE, dateTimeForPeople } from './peopleDates';

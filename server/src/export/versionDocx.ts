@@ -10,9 +10,8 @@
  * title paragraph and the line under it, then the preamble, "N. Title"
  * section headings and "N.N<tab>" clause paragraphs. Change them together.
  */
-import { CLAUSE_STATUS_LABEL, type ClauseStatus } from '@draftroom/shared';
+import { CLAUSE_STATUS_LABEL, type ClauseStatus, type DocumentStructure } from '@draftroom/shared';
 import { Document, HeadingLevel, Packer, Paragraph, type TextRun } from 'docx';
-import type { DocumentStructure } from '../content/structure';
 import type { BracketNotes } from './bracketRuns';
 import {
   clauseParagraphs,

@@ -4,9 +4,10 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import { z } from 'zod';
 import type { AuditLog } from '../audit/auditLog';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords';
+import { authorizeAdministration } from '../auth/policy';
 import type { SessionService } from '../auth/sessionService';
 import { participantColor } from '../demo/participants';
-import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../errors';
+import { BadRequestError, HttpError, NotFoundError } from '../errors';
 import type { Repositories } from '../store/repositories';
 import { routeParam, signedInUser } from './context';
 import { parseBody } from './validation';
@@ -52,7 +53,7 @@ const defaultRoleSchema = z.object({ defaultRole: z.enum(ROLES) });
 
 /** Refuses non-administrators (the error handler records the refusal in the audit log). */
 function requireAdmin(_request: Request, response: Response, next: NextFunction): void {
-  if (!signedInUser(response).isAdmin) throw new ForbiddenError('Only administrators may do this.');
+  authorizeAdministration(signedInUser(response));
   next();
 }
 

@@ -1,13 +1,13 @@
 import { bracketAlternativeSchema, bracketResolutionSchema, newBracketSchema } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { authorize } from '../auth/policy';
+import { ForbiddenError, HttpError, NotFoundError } from '../errors';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
 import type { DocumentRepository } from '../store/documents';
 import type { BracketCommands } from './bracketCommands';
 import type { DocumentEvents } from './documentEvents';
 import type { NegotiationStore } from './negotiationStore';
-import { requireRole } from './permissions';
 
 export interface BracketRouteDeps {
   documents: DocumentRepository;
@@ -15,6 +15,13 @@ export interface BracketRouteDeps {
   events: DocumentEvents;
   brackets: BracketCommands;
 }
+
+/**
+ * The most wordings (the passage itself included) one bracket holds: more
+ * than a drafting meeting weighs, and a bound on what a delegation proposing
+ * in a loop can store.
+ */
+export const MAX_BRACKET_ALTERNATIVES = 20;
 
 /**
  * Brackets: bracketing a passage (drafter and above) and resolving a bracket
@@ -28,17 +35,24 @@ export function bracketRoutes({ documents, negotiation, events, brackets }: Brac
 
   router.post('/api/documents/:id/brackets', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'drafter', 'Only those who edit the text can bracket it.');
+    authorize(document.role, 'bracket');
     const input = parseBody(newBracketSchema, request.body);
     response.status(201).json(brackets.create(document.id, input, user));
   });
 
   router.post('/api/documents/:id/brackets/:bracketId/alternatives', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'commenter', 'Observers cannot propose wording.');
+    authorize(document.role, 'propose-alternative');
     const existing = negotiation.bracket(document.id, routeParam(request, 'bracketId'));
     if (!existing) throw new NotFoundError('No such bracket.');
     if (existing.resolution) throw new ForbiddenError('That bracket is resolved.');
+    if (existing.alternatives.length >= MAX_BRACKET_ALTERNATIVES) {
+      throw new HttpError(
+        409,
+        'too_many_alternatives',
+        `This bracket holds ${MAX_BRACKET_ALTERNATIVES} wordings, the most it may. Discuss them before proposing another.`,
+      );
+    }
     const { text } = parseBody(bracketAlternativeSchema, request.body);
     const bracket = negotiation.addAlternative(document.id, existing.id, text, user.participant.id);
     events.publish(document.id, { type: 'bracket', bracket });
@@ -47,7 +61,7 @@ export function bracketRoutes({ documents, negotiation, events, brackets }: Brac
 
   router.post('/api/documents/:id/brackets/:bracketId/resolution', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'pen-holder', 'Only the pen-holder resolves brackets.');
+    authorize(document.role, 'resolve-bracket');
     const resolution = parseBody(bracketResolutionSchema, request.body);
     response.json(brackets.resolve(document.id, routeParam(request, 'bracketId'), resolution, user));
   });

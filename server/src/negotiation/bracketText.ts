@@ -166,31 +166,36 @@ export function markPassage(span: TextSpan, bracketId: string): void {
   span.text.format(span.start, span.end - span.start, { [BRACKET_ATTRIBUTE]: { id: bracketId } });
 }
 
-function spanIn(text: Y.XmlText, bracketId: string, clauseId: string | null): TextSpan | null {
+/** The runs of characters of one Y.XmlText that carry the bracket `bracketId`, in order. */
+function runsIn(text: Y.XmlText, bracketId: string, clauseId: string | null): TextSpan[] {
+  const runs: TextSpan[] = [];
   let at = 0;
-  let span: TextSpan | null = null;
+  let open: TextSpan | null = null;
   for (const op of text.toDelta() as DeltaOp[]) {
     const length = opLength(op);
     if (bracketIdOf(op.attributes) === bracketId) {
-      if (span) span.end = at + length;
-      else span = { text, start: at, end: at + length, clauseId };
+      if (open && open.end === at) open.end = at + length;
+      else {
+        open = { text, start: at, end: at + length, clauseId };
+        runs.push(open);
+      }
     }
     at += length;
   }
-  return span;
+  return runs;
 }
 
 /**
- * Where the bracket `bracketId` is in the text: per Y.XmlText of the
- * document's content, from its first to its last character carrying the
- * bracket, in document order (one span unless editing split the passage).
+ * Where the bracket `bracketId` is in the text: each run of characters
+ * carrying it, per Y.XmlText of the document's content, in document order
+ * (one span unless editing split the passage, or put words without the
+ * bracket into it — a paste from elsewhere).
  */
 export function bracketSpans(doc: Y.Doc, bracketId: string): TextSpan[] {
   const spans: TextSpan[] = [];
   const visit = (node: unknown, clauseId: string | null): void => {
     if (node instanceof Y.XmlText) {
-      const span = spanIn(node, bracketId, clauseId);
-      if (span) spans.push(span);
+      spans.push(...runsIn(node, bracketId, clauseId));
       return;
     }
     if (!(node instanceof Y.XmlElement || node instanceof Y.XmlFragment)) return;
@@ -248,23 +253,28 @@ function unmark(span: TextSpan, bracketId: string): void {
 
 /**
  * Resolves a bracket in the text (its spans from bracketSpans): `kept` (the
- * kept alternative) replaces the passage where it begins, with the formatting
- * of its first character but without the bracket, and further spans are
- * deleted; when `kept` is the bracketed text itself (spans joined by a space),
- * only the bracket comes off; `null` or '' deletes the passage. Line breaks in
- * `kept` become spaces (a paragraph stays one paragraph).
+ * kept alternative) replaces the first span, with the formatting of its first
+ * character but without the bracket, and the other spans are deleted; when
+ * `kept` is the bracketed text itself (the spans joined, directly or by a
+ * space), only the bracket comes off; `null` or '' deletes the spans. Only
+ * characters carrying the bracket are deleted: words put between them
+ * without it (a paste) stay. Line breaks in `kept` become spaces (a paragraph
+ * stays one paragraph).
  */
 export function resolveSpans(spans: readonly TextSpan[], bracketId: string, kept: string | null): void {
   const wording = kept?.replace(/\r\n?|\n/g, ' ') ?? '';
-  if (wording !== '' && wording === spans.map(spanText).join(' ')) {
+  const texts = spans.map(spanText);
+  if (wording !== '' && (wording === texts.join('') || wording === texts.join(' '))) {
     for (const span of spans) unmark(span, bracketId);
     return;
   }
-  spans.forEach((span, index) => {
+  // From the last to the first: deleting a span never moves the spans before it in the same text.
+  for (let index = spans.length - 1; index >= 0; index--) {
+    const span = spans[index] as TextSpan;
     const formatting = formattingAt(span.text, span.start);
     span.text.delete(span.start, span.end - span.start);
     if (index === 0 && wording !== '') span.text.insert(span.start, wording, { ...formatting });
-  });
+  }
 }
 
 /** True when the document has a clause with this id. */

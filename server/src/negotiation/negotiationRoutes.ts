@@ -1,5 +1,6 @@
 import { type Amendment, clauseStatusSchema, type NegotiationState, positionSchema } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
+import { authorize } from '../auth/policy';
 import type { CommentStore } from '../comments/commentStore';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
@@ -7,7 +8,6 @@ import type { DocumentRepository } from '../store/documents';
 import type { ClauseDirectory } from './clauseDirectory';
 import type { DocumentEvents } from './documentEvents';
 import type { NegotiationStore } from './negotiationStore';
-import { requireRole } from './permissions';
 
 export interface NegotiationRouteDeps {
   documents: DocumentRepository;
@@ -46,7 +46,7 @@ export function negotiationRoutes({
 
   router.put('/api/documents/:id/clauses/:clauseId/status', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'pen-holder', 'Only the pen-holder changes a clause status.');
+    authorize(document.role, 'set-clause-status');
     const { status } = parseBody(clauseStatusSchema, request.body);
     clauses.requireClause(document.id, routeParam(request, 'clauseId'));
     const entry = negotiation.setStatus(document.id, routeParam(request, 'clauseId'), status, user.id);
@@ -65,7 +65,7 @@ export function negotiationRoutes({
 
   router.put('/api/documents/:id/clauses/:clauseId/position', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'commenter', 'Observers cannot record a position.');
+    authorize(document.role, 'record-position');
     const input = parseBody(positionSchema, request.body);
     const clauseId = routeParam(request, 'clauseId');
     clauses.requireClause(document.id, clauseId);

@@ -30,15 +30,16 @@
  * not visible in the hanging indent); ordered-list numbers are recomputed,
  * not read.
  */
-import { CLAUSE_STATUS_LABEL, type ClauseStatus } from '@draftroom/shared';
-import type { BracketState } from '../compare/types';
 import {
   type Block,
-  blocksText,
+  type BracketState,
+  CLAUSE_STATUS_LABEL,
+  type ClauseStatus,
   type ClauseStructure,
   type DocumentStructure,
   type SectionStructure,
-} from '../content/structure';
+} from '@draftroom/shared';
+import { blocksText } from '../content/structure';
 import { ALTERNATIVE_SEPARATOR } from '../export/bracketRuns';
 import { xmlSafeText } from '../export/safeRuns';
 import type { DocxParagraph } from './docxParagraphs';

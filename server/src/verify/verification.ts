@@ -16,10 +16,9 @@
  *   (after): the clauses are matched by their printed numbers;
  * - otherwise → `unknown`.
  */
-import type { DocxVerification, VersionSummary } from '@draftroom/shared';
+import type { DocumentStructure, DocxVerification, VersionSummary } from '@draftroom/shared';
 import { compareStructures } from '../compare/compareStructures';
-import type { DocumentComparison } from '../compare/types';
-import { type DocumentStructure, fingerprint } from '../content/structure';
+import { fingerprint } from '../content/structure';
 import { FOOTER_PART, FooterFingerprints } from '../export/docxFingerprint';
 import { MalformedXmlError, XmlStream } from '../export/xmlStream';
 import { type EntrySink, InvalidZipError, readZipEntries, type ZipLimits } from '../export/zipEntries';
@@ -185,12 +184,10 @@ function namedFirst(versions: VersionSummary[]): VersionSummary[] {
 }
 
 /** The verdict on a read DOCX. */
-export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerification<DocumentComparison> {
+export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerification {
   const footer = read.claimedFingerprint ?? null;
   const claimed = footer ? namedFirst(lookup.byFingerprint(footer)) : [];
-  const answer = (
-    fields: Partial<DocxVerification<DocumentComparison>>,
-  ): DocxVerification<DocumentComparison> => ({
+  const answer = (fields: Partial<DocxVerification>): DocxVerification => ({
     outcome: 'unknown',
     fingerprint: footer,
     textFingerprint: null,

@@ -14,14 +14,17 @@
  *
  * "Before" is the history's order: `created_at`, then insertion order.
  */
-import type { ChangeCounts, SummaryBaseline, VersionKind, VersionSummary } from '@draftroom/shared';
+import type {
+  ChangeCounts,
+  DocumentStructure,
+  NegotiationSnapshot,
+  SummaryBaseline,
+  VersionKind,
+  VersionSummary,
+} from '@draftroom/shared';
 import { compareStructures } from '../compare/compareStructures';
 import type { ComparableDocument } from '../compare/types';
-import type { DocumentStructure } from '../content/structure';
 import type { StoredVersion, VersionStore } from './versionStore';
-
-/** What a version freezes besides the text: statuses, brackets and positions, as compare reads them. */
-export type NegotiationSnapshot = Omit<ComparableDocument, 'structure'>;
 
 const NO_CHANGE: ChangeCounts = { added: 0, changed: 0, removed: 0, moved: 0 };
 

@@ -1,9 +1,15 @@
-import { newVersionSchema } from '@draftroom/shared';
+import {
+  type DocumentStructure,
+  type FingerprintVerification,
+  type NegotiationSnapshot,
+  newVersionSchema,
+  type VersionDetail,
+} from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
+import { authorize } from '../auth/policy';
 import { BadRequestError, NotFoundError } from '../errors';
 import { accessibleDocument, routeParam, signedInUser } from '../http/context';
 import { parseBody } from '../http/validation';
-import { requireRole } from '../negotiation/permissions';
 import type { DocumentRepository } from '../store/documents';
 import type { VersionService } from './versionService';
 import type { VersionStore } from './versionStore';
@@ -36,7 +42,7 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
 
   router.post('/api/documents/:id/versions', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'drafter', 'Only the pen-holder and drafters save versions.');
+    authorize(document.role, 'save-version');
     const input = parseBody(newVersionSchema, request.body);
     if (input.meetingId && !versions.meetingOfProcess(document.process.id, input.meetingId)) {
       throw new BadRequestError('meetingId: no such meeting in this process');
@@ -48,17 +54,18 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
     const { document } = access(request, response);
     const version = versionOf(document.id, request);
     const { state, structureJson, negotiationJson, lastUpdateId, ...summary } = version;
-    response.json({
+    const detail: VersionDetail = {
       ...summary,
       state: Buffer.from(state).toString('base64'),
-      structure: JSON.parse(structureJson),
-      negotiation: JSON.parse(negotiationJson),
-    });
+      structure: JSON.parse(structureJson) as DocumentStructure,
+      negotiation: JSON.parse(negotiationJson) as NegotiationSnapshot,
+    };
+    response.json(detail);
   });
 
   router.post('/api/documents/:id/versions/:versionId/restore', (request, response) => {
     const { user, document } = access(request, response);
-    requireRole(document.role, 'pen-holder', 'Only the pen-holder restores versions.');
+    authorize(document.role, 'restore-version');
     versionService.restore(document.id, versionOf(document.id, request), user);
     response.status(204).end();
   });
@@ -71,7 +78,8 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
     const matches = versions
       .findByFingerprint(fingerprint)
       .filter((version) => documents.findAccessible(version.documentId, user.id));
-    response.json({ fingerprint, matches });
+    const verification: FingerprintVerification = { fingerprint, matches };
+    response.json(verification);
   });
 
   return router;

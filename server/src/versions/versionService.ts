@@ -1,10 +1,17 @@
-import type { Amendment, AmendmentChangeEntry, UserProfile, VersionSummary } from '@draftroom/shared';
+import type {
+  Amendment,
+  AmendmentChangeEntry,
+  DocumentStructure,
+  NegotiationSnapshot,
+  UserProfile,
+  VersionSummary,
+} from '@draftroom/shared';
 import * as Y from 'yjs';
 import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { Room, RoomHooks } from '../collab/room';
 import type { RoomRegistry } from '../collab/roomRegistry';
 import type { ComparableDocument } from '../compare/types';
-import { type DocumentStructure, fingerprint, readDocumentStructure } from '../content/structure';
+import { fingerprint, readDocumentStructure } from '../content/structure';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import type { NegotiationStore } from '../negotiation/negotiationStore';
@@ -14,11 +21,9 @@ import {
   amendmentSnapshot,
   storedAmendmentSnapshot,
 } from './amendmentSnapshot';
-import { ChangeSummaries, comparableOf, type NegotiationSnapshot } from './changeSummaries';
+import { ChangeSummaries, comparableOf } from './changeSummaries';
 import { automaticVersionsToThin } from './thinning';
 import type { StoredVersion, VersionStore } from './versionStore';
-
-export type { NegotiationSnapshot } from './changeSummaries';
 
 export interface VersionServiceOptions {
   /** At most one automatic checkpoint per this much editing time. */

@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
   chromium,
+  type Locator,
   type Page,
 } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../support/testServer';
@@ -77,4 +79,20 @@ export async function placeCaretAtEndOf(page: Page, number: string): Promise<voi
   // Click on the last line, then End: the end of the paragraph, not of its first visual line.
   await paragraph.click({ position: { x: Math.max(1, box.width - 4), y: Math.max(1, box.height - 6) } });
   await page.keyboard.press('End');
+}
+
+/** Two animation frames: whatever a key press or a focus call scheduled has rendered. */
+export function afterNextPaint(page: Page): Promise<unknown> {
+  return page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+/**
+ * Clicks a link that downloads, saves the file into `directory` under its
+ * suggested name and returns that name, the file's bytes and its path.
+ */
+export async function downloadFrom(page: Page, link: Locator, directory: string) {
+  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const path = join(directory, file.suggestedFilename());
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), bytes: readFileSync(path), path };
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { CONTENT_FIELD } from '@draftroom/shared';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { readStoredDocument } from '../../support/storedDocument';
 import type { TestServer } from '../../support/testServer';
 
@@ -62,11 +62,16 @@ export function longText(marker: string, bytes: number): string {
   return line.repeat(Math.ceil(bytes / line.length));
 }
 
-/** The editor's text without other people's carets (their name labels are part of the page). */
-export function editorText(page: Page): Promise<string> {
-  return page.getByTestId('editor').evaluate((element) => {
+/** The text of an element without other people's carets (their name labels are part of the page). */
+export function textWithoutCarets(locator: Locator): Promise<string> {
+  return locator.evaluate((element) => {
     const copy = element.cloneNode(true) as Element;
     for (const caret of Array.from(copy.querySelectorAll('.collaboration-carets__caret'))) caret.remove();
     return copy.textContent ?? '';
   });
+}
+
+/** The editor's text without other people's carets. */
+export function editorText(page: Page): Promise<string> {
+  return textWithoutCarets(page.getByTestId('editor'));
 }

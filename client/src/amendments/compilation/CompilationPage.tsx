@@ -8,14 +8,13 @@ import type { Compilation, CompilationSection, DocumentDetail } from '@draftroom
 import { useEffect, useState } from 'react';
 import { getDocument } from '../../api';
 import { useSignedInUser } from '../../auth';
-import { AppHeader } from '../../components/AppHeader';
 import { useDocumentTitle } from '../../pages/useDocumentTitle';
 import { documentPath, Link, navigate, useLocation } from '../../router';
 import '../../styles/versions.css';
 import '../../styles/compare.css';
 import '../../styles/compare-redline.css';
 import '../../styles/amendment-compilation.css';
-import { Loading, PageProblem, problemMessage } from '../../versions/PageStates';
+import { DocumentShell, Loading, PageProblem, resourceProblem } from '../../versions/PageStates';
 import { useResource } from '../../versions/useResource';
 import { CompilationEntries } from './CompilationEntries';
 import { CompilationFilters } from './CompilationFilters';
@@ -46,6 +45,7 @@ function CompilationBody({ detail }: { detail: DocumentDetail }) {
   const { state } = useResource(`${detail.id}${compilationSearch(query)}`, () =>
     fetchCompilation(detail.id, query),
   );
+  const problem = resourceProblem([[state, 'compilation']]);
   // The section list stays while another filter loads, so the chosen section stays selected.
   const [sections, setSections] = useState<CompilationSection[]>([]);
   const loadedSections = state.status === 'ready' ? state.value.sections : null;
@@ -85,9 +85,9 @@ function CompilationBody({ detail }: { detail: DocumentDetail }) {
       </p>
       {state.status === 'loading' ? <Loading message="Compiling the amendments…" /> : null}
       {state.status === 'ready' ? <CompilationResult compilation={state.value} /> : null}
-      {state.status === 'not-found' || state.status === 'error' ? (
+      {problem ? (
         <p className="form-error" role="alert">
-          {problemMessage(state.status, 'compilation', state.status === 'error' ? state.message : undefined)}
+          {problem.message}
         </p>
       ) : null}
     </main>
@@ -97,24 +97,13 @@ function CompilationBody({ detail }: { detail: DocumentDetail }) {
 export function CompilationPage({ documentId }: { documentId: string }) {
   const user = useSignedInUser();
   const detail = useResource(documentId, () => getDocument(documentId)).state;
-  if (detail.status === 'not-found' || detail.status === 'error') {
-    const message = problemMessage(
-      detail.status,
-      'document',
-      detail.status === 'error' ? detail.message : undefined,
-    );
-    return <PageProblem user={user} title="The compilation could not be opened" message={message} />;
-  }
+  const problem = resourceProblem([[detail, 'document']]);
+  if (problem)
+    return <PageProblem user={user} title="The compilation could not be opened" message={problem.message} />;
   const ready = detail.status === 'ready' ? detail.value : null;
   return (
-    <div className="app-shell">
-      <AppHeader
-        user={user}
-        processName={ready?.process.name}
-        documentTitle={ready?.title}
-        role={ready?.role}
-      />
-      {ready ? <CompilationBody detail={ready} /> : <Loading message="Loading the document…" />}
-    </div>
+    <DocumentShell user={user} document={ready} loading="Loading the document…">
+      {ready ? <CompilationBody detail={ready} /> : null}
+    </DocumentShell>
   );
 }

@@ -19,6 +19,7 @@ import { useNegotiationActions } from '../useNegotiationActions';
 import { CommentComposer } from './CommentComposer';
 import { CommentSearch } from './CommentSearch';
 import { searchTerms, threadMatchesSearch } from './commentSearch';
+import { PanelAlert, SidePanel } from './SidePanel';
 import { ThreadCard } from './ThreadCard';
 import { ThreadFilters } from './ThreadFilters';
 import { filterThreads, placeThreads } from './threadPlacement';
@@ -103,19 +104,7 @@ export function CommentsPanel({ editor }: { editor: Editor }) {
     markRead(threadId);
   };
   return (
-    <section
-      className="panel comments-panel"
-      id="comments-panel"
-      tabIndex={-1}
-      aria-labelledby="comments-title"
-      data-testid="comments-panel"
-    >
-      <h2 className="panel__title" id="comments-title">
-        Comments{' '}
-        <span className="panel__count" title={counted.label} data-testid="comments-count">
-          {counted.count}
-        </span>
-      </h2>
+    <SidePanel name="comments" title="Comments" count={counted.count} countTitle={counted.label}>
       <CommentSearch
         query={query}
         onChange={setQuery}
@@ -125,11 +114,7 @@ export function CommentsPanel({ editor }: { editor: Editor }) {
       />
       <ThreadFilters threads={threads} directory={directory} />
       {ui.draft ? <NewThread draft={ui.draft} directory={directory} /> : null}
-      {snapshot.status === 'error' ? (
-        <p className="panel__hint" role="alert">
-          {snapshot.error}
-        </p>
-      ) : null}
+      <PanelAlert message={snapshot.status === 'error' ? snapshot.error : null} />
       {shown.length === 0 ? (
         <p className="panel__hint">
           {snapshot.status === 'loading' ? 'Loading comments…' : emptyMessage(threads.length)}
@@ -148,6 +133,6 @@ export function CommentsPanel({ editor }: { editor: Editor }) {
           ))}
         </div>
       )}
-    </section>
+    </SidePanel>
   );
 }

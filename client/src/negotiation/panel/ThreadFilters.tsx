@@ -2,6 +2,7 @@
 import type { CommentThread } from '@draftroom/shared';
 import type { ClauseDirectory } from '../clauseDirectory';
 import { type ThreadFilter, useNegotiationContext } from '../NegotiationContext';
+import { ClauseFilterChip, DelegationSelect, SectionSelect } from './FilterControls';
 
 const STATUS_OPTIONS: { value: ThreadFilter['status']; label: string }[] = [
   { value: 'open', label: 'Open' },
@@ -16,57 +17,6 @@ function participantsIn(threads: CommentThread[]): string[] {
   return [...codes].filter(Boolean).sort();
 }
 
-interface FilterSelectsProps {
-  threads: CommentThread[];
-  directory: ClauseDirectory;
-  filter: ThreadFilter;
-  onChange: (change: Partial<ThreadFilter>) => void;
-}
-
-function FilterSelects({ threads, directory, filter, onChange: set }: FilterSelectsProps) {
-  const { detail } = useNegotiationContext();
-  const names = new Map(detail.participants.map((participant) => [participant.code, participant.name]));
-  return (
-    <div className="thread-filters__row">
-      <label className="visually-hidden" htmlFor="thread-filter-participant">
-        By participant
-      </label>
-      <select
-        id="thread-filter-participant"
-        className="select"
-        value={filter.participant}
-        onChange={(event) => set({ participant: event.target.value })}
-      >
-        <option value="">All participants</option>
-        {participantsIn(threads).map((code) => (
-          <option key={code} value={code}>
-            {code}
-            {names.has(code) ? ` — ${names.get(code)}` : ''}
-          </option>
-        ))}
-      </select>
-      <label className="visually-hidden" htmlFor="thread-filter-section">
-        By section
-      </label>
-      <select
-        id="thread-filter-section"
-        className="select"
-        value={filter.sectionId}
-        onChange={(event) => set({ sectionId: event.target.value })}
-      >
-        <option value="">All sections</option>
-        {directory.sections.map((section) =>
-          section.id ? (
-            <option key={section.id} value={section.id}>
-              {section.number}. {section.title || 'Untitled area'}
-            </option>
-          ) : null,
-        )}
-      </select>
-    </div>
-  );
-}
-
 export function ThreadFilters({
   threads,
   directory,
@@ -78,7 +28,6 @@ export function ThreadFilters({
   const { filter } = ui;
   const set = (change: Partial<ThreadFilter>) =>
     updateUi((current) => ({ filter: { ...current.filter, ...change }, activeThreadId: null }));
-  const clause = filter.clauseId ? directory.byId.get(filter.clauseId) : undefined;
   return (
     <div className="thread-filters">
       <fieldset className="segmented">
@@ -95,7 +44,22 @@ export function ThreadFilters({
           </button>
         ))}
       </fieldset>
-      <FilterSelects threads={threads} directory={directory} filter={filter} onChange={set} />
+      <div className="thread-filters__row">
+        <DelegationSelect
+          id="thread-filter-participant"
+          label="By participant"
+          allLabel="All participants"
+          codes={participantsIn(threads)}
+          value={filter.participant}
+          onChange={(participant) => set({ participant })}
+        />
+        <SectionSelect
+          id="thread-filter-section"
+          directory={directory}
+          value={filter.sectionId}
+          onChange={(sectionId) => set({ sectionId })}
+        />
+      </div>
       <label className="checkbox">
         <input
           type="checkbox"
@@ -104,19 +68,12 @@ export function ThreadFilters({
         />
         Mentioning {user.participant.code}
       </label>
-      {filter.clauseId ? (
-        <p className="filter-chip">
-          Clause {clause?.number ?? '(deleted)'}
-          <button
-            type="button"
-            className="filter-chip__clear"
-            aria-label="Show threads on all clauses"
-            onClick={() => set({ clauseId: null })}
-          >
-            ×
-          </button>
-        </p>
-      ) : null}
+      <ClauseFilterChip
+        clauseId={filter.clauseId}
+        directory={directory}
+        clearLabel="Show threads on all clauses"
+        onClear={() => set({ clauseId: null })}
+      />
     </div>
   );
 }

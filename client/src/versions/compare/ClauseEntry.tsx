@@ -3,7 +3,7 @@
  * removed, moved, split, renumbered), its redline, status, bracket and
  * position changes, and the delegations that edited it.
  */
-import type { BracketChange, ClauseComparison, PositionChange } from '../types';
+import type { BracketChange, ClauseComparison, PositionChange } from '@draftroom/shared';
 import {
   type ClauseNumbers,
   changeTags,

@@ -3,20 +3,23 @@
  * current text) clause by clause — summary, next / previous change, hide
  * unchanged clauses, inline or side-by-side redline, the redline as DOCX.
  */
-import { CURRENT_TEXT, type DocumentDetail, type VersionSummary } from '@draftroom/shared';
+import {
+  type CompareResult,
+  CURRENT_TEXT,
+  type DocumentDetail,
+  type VersionSummary,
+} from '@draftroom/shared';
 import { useMemo, useState } from 'react';
 import { getDocument } from '../../api';
 import { useSignedInUser } from '../../auth';
-import { AppHeader } from '../../components/AppHeader';
 import { useDocumentTitle } from '../../pages/useDocumentTitle';
 import { documentPath, Link, navigate, useLocation } from '../../router';
 import '../../styles/versions.css';
 import '../../styles/compare.css';
 import '../../styles/compare-redline.css';
 import { fetchComparison, fetchVersions } from '../api';
-import { Loading, PageProblem, problemMessage } from '../PageStates';
+import { DocumentShell, Loading, PageProblem, problemMessage, resourceProblem } from '../PageStates';
 import { comparePath } from '../routes';
-import type { CompareResult } from '../types';
 import { useResource } from '../useResource';
 import { CompareAmendments } from './CompareAmendments';
 import { ComparePickers } from './ComparePickers';
@@ -148,30 +151,16 @@ export function ComparePage({ documentId }: { documentId: string }) {
   const user = useSignedInUser();
   const detail = useResource(documentId, () => getDocument(documentId)).state;
   const versions = useResource(`versions|${documentId}`, () => fetchVersions(documentId)).state;
-  for (const state of [detail, versions]) {
-    if (state.status === 'not-found' || state.status === 'error') {
-      const message = problemMessage(
-        state.status,
-        'document',
-        state.status === 'error' ? state.message : undefined,
-      );
-      return <PageProblem user={user} title="The comparison could not be opened" message={message} />;
-    }
-  }
+  const problem = resourceProblem([
+    [detail, 'document'],
+    [versions, 'document'],
+  ]);
+  if (problem)
+    return <PageProblem user={user} title="The comparison could not be opened" message={problem.message} />;
   const ready = detail.status === 'ready' ? detail.value : null;
   return (
-    <div className="app-shell">
-      <AppHeader
-        user={user}
-        processName={ready?.process.name}
-        documentTitle={ready?.title}
-        role={ready?.role}
-      />
-      {ready && versions.status === 'ready' ? (
-        <CompareBody detail={ready} versions={versions.value} />
-      ) : (
-        <Loading message="Loading the versions…" />
-      )}
-    </div>
+    <DocumentShell user={user} document={ready} loading="Loading the versions…">
+      {ready && versions.status === 'ready' ? <CompareBody detail={ready} versions={versions.value} /> : null}
+    </DocumentShell>
   );
 }

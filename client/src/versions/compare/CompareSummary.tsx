@@ -1,7 +1,7 @@
 /** The summary above a comparison: overall counts, then a row per section that changed. */
 
+import type { ClauseCounts, ComparisonSummary } from '@draftroom/shared';
 import { countOf } from '../labels';
-import type { ClauseCounts, ComparisonSummary } from '../types';
 import { comparisonHeadline, sectionElementId } from './model';
 
 const COLUMNS: { key: keyof ClauseCounts; label: string }[] = [

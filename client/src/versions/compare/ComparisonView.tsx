@@ -1,5 +1,5 @@
 /** The body of a comparison: the preamble, then each section with its heading and clauses. */
-import type { DocumentComparison, SectionComparison } from '../types';
+import type { DocumentComparison, SectionComparison } from '@draftroom/shared';
 import { ClauseEntry, type CompareSides, type CompareView } from './ClauseEntry';
 import {
   type ClauseNumbers,

@@ -7,8 +7,12 @@
  * "deleted" from CSS-generated text (compare.css), which stays out of the
  * text people copy, and "paragraph break" for a ¶ mark.
  */
-import { type RedlinePiece, type RedlineView, redlineParagraphs } from '@draftroom/shared';
-import type { Segment } from '../types';
+import {
+  type RedlinePiece,
+  type RedlineSegment,
+  type RedlineView,
+  redlineParagraphs,
+} from '@draftroom/shared';
 
 function PieceText({ piece }: { piece: RedlinePiece }) {
   if (!piece.paragraphMark) return <>{piece.text}</>;
@@ -43,7 +47,7 @@ function renderPiece(piece: RedlinePiece, index: number) {
 }
 
 /** The paragraphs of a redline as `view` shows them; a single paragraph needs no wrapper. */
-export function RedlineText({ segments, view }: { segments: Segment[]; view: RedlineView }) {
+export function RedlineText({ segments, view }: { segments: RedlineSegment[]; view: RedlineView }) {
   const paragraphs = redlineParagraphs(segments, view);
   if (paragraphs.length === 1) return <>{paragraphs[0]?.map(renderPiece)}</>;
   return (
@@ -59,7 +63,7 @@ export function RedlineText({ segments, view }: { segments: Segment[]; view: Red
   );
 }
 
-export function InlineRedline({ segments, className }: { segments: Segment[]; className?: string }) {
+export function InlineRedline({ segments, className }: { segments: RedlineSegment[]; className?: string }) {
   return (
     <div className={`redline ${className ?? ''}`} data-testid="redline">
       <RedlineText segments={segments} view="inline" />
@@ -68,7 +72,7 @@ export function InlineRedline({ segments, className }: { segments: Segment[]; cl
 }
 
 interface SideBySideProps {
-  segments: Segment[];
+  segments: RedlineSegment[];
   beforeLabel: string;
   afterLabel: string;
   /** Shown in a column that has no text (a clause added or removed). */

@@ -1,7 +1,13 @@
 /** What the compare page derives from a comparison: headlines, the list of changes to step through, labels. */
+
+import type {
+  ClauseComparison,
+  ClauseCounts,
+  DocumentComparison,
+  SectionComparison,
+} from '@draftroom/shared';
 import { CLAUSE_STATUS_LABEL, POSITION_LABEL } from '@draftroom/shared';
 import { countOf } from '../labels';
-import type { ClauseComparison, ClauseCounts, DocumentComparison, SectionComparison } from '../types';
 
 /** "1 clause changed · 2 added · 1 moved"; the first part names the clauses. */
 export function comparisonHeadline(total: ClauseCounts): string {
