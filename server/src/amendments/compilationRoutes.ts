@@ -5,6 +5,7 @@ import { accessibleDocument } from '../http/context';
 import type { ClauseDirectory } from '../negotiation/clauseDirectory';
 import type { DocumentRepository } from '../store/documents';
 import type { ParticipantRepository } from '../store/participants';
+import { prepareAmendmentRedlines } from './amendmentText';
 import { buildCompilation, parseCompilationQuery, readCompilationText } from './compilation';
 import { exportCompilationDocx } from './compilationDocx';
 
@@ -65,6 +66,7 @@ export function compilationRoutes(deps: CompilationRouteDeps): Router {
 
   router.get('/api/documents/:id/amendments/compilation.docx', async (request, response) => {
     const { document, compilation, sectionLabel } = compile(deps, request, response);
+    await prepareAmendmentRedlines(compilation.clauses.flatMap((entry) => entry.amendments));
     const docx = await exportCompilationDocx({
       compilation,
       processName: document.process.name,
