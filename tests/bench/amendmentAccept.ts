@@ -26,6 +26,10 @@ const SECTIONS = 10;
 const CLAUSES_PER_SECTION = 20;
 const EDITORS = 50;
 const KEYSTROKES_PER_EDITOR_PER_SECOND = 5;
+/** The pen-holder's pace: one amendment tabled and accepted, then this pause (a busy session, not a flood). */
+const ACCEPT_INTERVAL_MS = 25;
+/** Below the server's 300 amendments per delegation per document (409 `amendment_limit`). */
+const MAX_ACCEPTS = 250;
 
 export interface AcceptConfig {
   /** Length of each window (without accepts, then with them). */
@@ -190,7 +194,8 @@ async function type(
 }
 
 /**
- * Tables then accepts amendments one after another until `stop()`: each
+ * Tables then accepts amendments one after another, ACCEPT_INTERVAL_MS
+ * apart, until `stop()` (at most MAX_ACCEPTS): each
  * replaces the first word of a clause (alternately a typed-in clause and a
  * quiet one) with "AMENDED-n".
  */
@@ -203,7 +208,7 @@ async function acceptLoop(
   const accept = new LatencyHistogram();
   const table = new LatencyHistogram();
   const acceptedClauses: number[] = [];
-  for (let n = 0; !stop(); n++) {
+  for (let n = 0; !stop() && n < MAX_ACCEPTS; n++) {
     // Even n: a typed clause (index multiple of 4); odd n: the quiet clause after it.
     const index = ((n >> 1) * 4 + (n % 2 === 0 ? 0 : 2)) % (SECTIONS * CLAUSES_PER_SECTION);
     const clause = clauseElements(replica)[index] as Y.XmlElement;
@@ -232,6 +237,7 @@ async function acceptLoop(
     accept.record(performance.now() - started);
     if (decided.status !== 200) throw new Error(`accept failed: ${decided.status} ${await decided.text()}`);
     acceptedClauses.push(index);
+    await pause(ACCEPT_INTERVAL_MS);
   }
   return { accept, table, acceptedClauses };
 }

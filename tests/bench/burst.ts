@@ -67,7 +67,7 @@ export async function burstScenario(_plan: BenchPlan): Promise<ResultRow[]> {
   const { updates } = updatesOfTrace(trace, 1, initialState);
   const results = await bothServers(0, (kind) =>
     replayThroughServer(kind, trace, initialState, (server, documentId) =>
-      replayOneWriter(server, documentId, trace, updates, initialState, Number.POSITIVE_INFINITY),
+      replayOneWriter(server, documentId, trace, updates, initialState, { observers: 10 }),
     ),
   );
   return burstRows(results);

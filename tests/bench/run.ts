@@ -8,6 +8,7 @@
  *   BENCH_ONLY=fanout,trace  only some scenarios (fanout, trace, concurrent, load, documents, burst, amendments, clauses, compare)
  *   BENCH_FANOUT=200x500,500x200  only these fan-out configurations (editors x inserts per second)
  *   BENCH_CPU_PROF=1         servers record a CPU profile, written (path printed) before each stop or kill
+ *   BENCH_TSX=1              servers run under `--import tsx` instead of bundled (serverBundles.ts), as before 30 Nov
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';

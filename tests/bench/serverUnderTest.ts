@@ -1,7 +1,8 @@
 /**
  * The bench runner's handle on a server under test: our server or the
- * reference, each in its own child process (tsx), measured through the probe
- * over IPC. The runner itself is the load generator.
+ * reference, each in its own child process (plain `node` on a bundle, as
+ * production runs ours: serverBundles.ts), measured through the probe over
+ * IPC. The runner itself is the load generator.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,11 +10,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { oneParagraphState } from '../support/modelText';
+import { serverCommand } from './serverBundles';
 import type { DraftroomChildOptions } from './servers/draftroomServer';
 import type { ProbeReply, ReadyMessage, ServerStats, WindowStats } from './servers/probe';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
+
+/** The repository: the servers' working directory. */
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export type ServerKind = 'draftroom' | 'reference';
 
@@ -24,13 +29,6 @@ export const SERVER_LABEL: Record<ServerKind, string> = {
 
 /** The demo user the bench signs in as (pen-holder: may edit every demo document). */
 export const BENCH_USER = { email: 'anna.nowak@pl.example', password: 'prague-process-2011' };
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
-const SCRIPT: Record<ServerKind, string> = {
-  draftroom: join(here, 'servers', 'draftroomServer.ts'),
-  reference: join(here, 'servers', 'referenceServer.ts'),
-};
 
 export interface StartOptions extends Partial<DraftroomChildOptions> {
   /** Extra node flags, e.g. `--cpu-prof` (BENCH_CPU_PROF). */
@@ -74,9 +72,10 @@ export class ServerUnderTest {
   static async start(kind: ServerKind, options: StartOptions = {}): Promise<ServerUnderTest> {
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'draftroom-bench-'));
-    const child = fork(SCRIPT[kind], [JSON.stringify({ ...options, dataDir })], {
+    const command = await serverCommand(kind);
+    const child = fork(command.script, [JSON.stringify({ ...options, dataDir })], {
       cwd: repoRoot,
-      execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? [])],
+      execArgv: [...command.execArgv, '--expose-gc', ...(options.nodeFlags ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((resolve, reject) => {

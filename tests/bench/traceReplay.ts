@@ -1,13 +1,15 @@
 /**
- * Scenarios 2 and 3: a real editing trace replayed through a server to 10
+ * Scenarios 2 and 3: a real editing trace replayed through a server to its
  * observers, as fast as the server takes it.
  *
- * One writer (automerge-paper): sends the updates a y-websocket client
- * produces while typing the trace (computed beforehand with the same Y
- * client id), at most WINDOW ahead of the first observer's receipts.
- * Two writers (friendsforever): each a real client with a replica, typing
- * its share of the trace and waiting only for the other's edits that precede
- * its next one.
+ * One writer (both traces; issue 16's method: "one writer as fast as it can
+ * send, two observers"): sends the updates a y-websocket client produces
+ * while typing the trace (computed beforehand with the same Y client id)
+ * back to back, without waiting for anything, to two
+ * observers. The burst scenario uses the same replay with 10 observers.
+ * Two writers (friendsforever, informational): each a real client with a
+ * replica, typing its share of the trace and waiting for the other's edits
+ * that precede its next one — bound by round trips, not by the server.
  * The time runs from the first send to the last observer's receipt of the
  * last update; observers keep the updates and build their text afterwards.
  * The document starts as the one-paragraph state on both servers; every
@@ -25,8 +27,8 @@ import { applyTxn, docWithState, type EditingTrace, splitBetweenTwoWriters } fro
 import { insertedRanges } from './updateIds';
 import { UpdateLog } from './updateLog';
 
+/** Observers of the two-writer replay (and the default of the one-writer replay). */
 const OBSERVERS = 10;
-const WINDOW = 1000;
 const COMPLETION_TIMEOUT_MS = 300_000;
 
 export interface ReplayResult {
@@ -59,9 +61,13 @@ function typeEndMark(doc: Y.Doc): void {
   content.insert(content.length, [paragraph]);
 }
 
-async function openObservers(server: ServerUnderTest, documentId: string): Promise<Observer[]> {
+async function openObservers(
+  server: ServerUnderTest,
+  documentId: string,
+  count = OBSERVERS,
+): Promise<Observer[]> {
   const observers: Observer[] = [];
-  await openClients(OBSERVERS, () => {
+  await openClients(count, () => {
     const log = new UpdateLog();
     const clocks = new Map<number, number>();
     const client = new ProtocolClient({
@@ -112,11 +118,16 @@ async function awaitObservers(
   if (!done) throw new Error('observers did not receive every update in time');
 }
 
+export interface OneWriterOptions {
+  /** Observers receiving the replay (default 10). */
+  observers?: number;
+}
+
 /**
  * One writer replays `updates` (typed into the document that starts as
- * `initialState`) to 10 observers. `window`: how many updates the writer may
- * send ahead of the first observer's receipts (WINDOW = 1000 by default;
- * Infinity sends them all back to back, the burst scenario).
+ * `initialState`) to `options.observers` observers: all of them back to
+ * back, without waiting for anything (ProtocolClient.sendUpdates), then the
+ * end mark.
  */
 export async function replayOneWriter(
   server: ServerUnderTest,
@@ -124,35 +135,18 @@ export async function replayOneWriter(
   trace: EditingTrace,
   updates: readonly Uint8Array[],
   initialState: Uint8Array,
-  window = WINDOW,
+  { observers: observerCount = OBSERVERS }: OneWriterOptions = {},
 ): Promise<ReplayResult> {
-  const { clockAfter, sentinel, writerId, finalClock } = withSentinel(updates, initialState);
-  const observers = await openObservers(server, documentId);
+  const { sentinel, writerId, finalClock } = withSentinel(updates, initialState);
+  const observers = await openObservers(server, documentId, observerCount);
   const [writer] = await openClients(
     1,
     () => new ProtocolClient({ url: server.collabUrl(documentId), cookie: server.cookie }),
   );
-  const first = observers[0]!;
-  /** How many updates the first observer has received (the writer's clock it has seen). */
-  const acknowledged = () => {
-    const seen = first.clocks.get(writerId) ?? 0;
-    let low = 0;
-    for (let high = clockAfter.length; low < high; ) {
-      const middle = (low + high) >> 1;
-      if (clockAfter[middle]! <= seen) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
   const cpuAtStart = server.cpuMs();
   const wallAtStart = wallClockMs();
   const started = performance.now();
-  let sent = 0;
-  while (sent < updates.length) {
-    const limit = Math.min(updates.length, acknowledged() + window);
-    while (sent < limit) writer!.sendUpdate(updates[sent++]!);
-    await pause(sent >= limit ? 1 : 0);
-  }
+  writer!.sendUpdates(updates);
   writer!.sendUpdate(sentinel);
   await awaitObservers(observers, new Map([[writerId, finalClock]]));
   const totalMs = performance.now() - started;
@@ -168,12 +162,11 @@ export async function replayOneWriter(
 }
 
 /**
- * The writer's clock after each update (for the flow-control window) and a
- * last update (the end mark: a paragraph of its own) that marks the end.
- * `updates` were typed into the document that starts as `initialState`.
+ * A last update (the end mark: a paragraph of its own) that marks the end of
+ * `updates` (typed into the document that starts as `initialState`), and the
+ * writer's clock once it arrived.
  */
 function withSentinel(updates: readonly Uint8Array[], initialState: Uint8Array) {
-  const clockAfter: number[] = [];
   let writerId = 0;
   let clock = 0;
   for (const update of updates) {
@@ -181,7 +174,6 @@ function withSentinel(updates: readonly Uint8Array[], initialState: Uint8Array) 
       writerId = range.client;
       clock = Math.max(clock, range.clock + range.length);
     }
-    clockAfter.push(clock);
   }
   const doc = docWithState(initialState, writerId);
   // A placeholder history of the writer's length (never sent: the end mark
@@ -194,7 +186,7 @@ function withSentinel(updates: readonly Uint8Array[], initialState: Uint8Array) 
   typeEndMark(doc);
   const finalClock = Y.getState(doc.store, writerId);
   doc.destroy();
-  return { clockAfter, sentinel, writerId, finalClock };
+  return { sentinel, writerId, finalClock };
 }
 
 /**

@@ -8,11 +8,12 @@ import type { Logger } from '../logger';
 import { CompactionPolicy } from './compactionPolicy';
 import type { Connection } from './connection';
 import { type DocumentStorage, docFromStoredState, type UpdateAuthor } from './documentStorage';
+import { emitWithoutIdleAllocations } from './leanDocEvents';
 import { DEFAULT_PARKED_UPDATE_LIMITS, type ParkedUpdateLimits, ParkedUpdates } from './parkedUpdates';
 import { PresenceClaims } from './presenceClaims';
 import { RoomPresence } from './roomPresence';
 import { encodeSyncStep1, encodeUpdateMessage } from './syncMessages';
-import { mergeTurnUpdates, storedRuns } from './turnEncoding';
+import { ChangeSpan, TurnChanges } from './turnEncoding';
 import { AwaitingOwnChanges, DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateBounds';
 import { inspectClientUpdate } from './updateInspection';
 
@@ -40,13 +41,6 @@ export interface RoomOptions {
   hooks?: RoomHooks;
 }
 
-/** A client's change, applied to the room's Y.Doc and waiting for the turn's commit. */
-interface PendingChange {
-  updates: Uint8Array[];
-  author: UpdateAuthor;
-  sender: Connection;
-}
-
 /**
  * One open document: its Y.Doc (loaded from storage before anyone syncs), the
  * presence of its clients, and its connections. Every update a client sends is
@@ -61,13 +55,13 @@ export class Room {
   readonly lockedClauses = new Set<string>();
   private readonly compaction: CompactionPolicy;
   private lastUpdateId: number;
-  /** Updates the current transaction produced (collected by the doc's `update` listener). */
-  private transactionUpdates: Uint8Array[] = [];
   /**
    * Client changes applied in this event-loop turn, not yet stored: committed
    * together in one transaction at the end of the turn, then broadcast.
    */
-  private unstored: PendingChange[] = [];
+  private turn = new TurnChanges<Connection>();
+  /** While a client update is applied: the transactions Yjs reports (see loadDoc). */
+  private captured: Y.Transaction[] | undefined;
   private flushScheduled = false;
 
   constructor(
@@ -97,8 +91,12 @@ export class Room {
     const stored = this.storage.load(this.documentId);
     this.compaction.loaded(stored);
     const doc = docFromStoredState(stored);
-    doc.on('update', (update: Uint8Array) => {
-      this.transactionUpdates.push(update);
+    emitWithoutIdleAllocations(doc);
+    // No 'update' listener: Yjs would encode every transaction's update again
+    // (a quarter of the server's time on a fast writer's trace); a turn is
+    // encoded once, from what its transactions changed (TurnChanges).
+    doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
+      this.captured?.push(transaction);
     });
     return { doc, lastUpdateId: stored.lastUpdateId };
   }
@@ -133,8 +131,8 @@ export class Room {
    * document model, allowed for the sender's role, and not changing an agreed
    * clause (4423). An update that changes nothing is dropped. After applying,
    * the document must hold no pending state; if Yjs kept any (a dependency
-   * cycle the checks cannot see), the turn's earlier changes are stored, the
-   * document is reloaded from storage and the sender is closed with 4409.
+   * cycle the checks cannot see), the sender is closed with 4409 and the
+   * room keeps only the turn's earlier changes (refuseAfterApply).
    * The changes of one event-loop turn are stored in one transaction at the
    * end of the turn (flushUnstored), and only then broadcast.
    * Invariant: the room's Y.Doc holds only what was checked, and (after the
@@ -160,22 +158,8 @@ export class Room {
         throw new CollabRefusal(CloseCode.ClauseLocked, `clause ${clauseId} is agreed and locked`);
       }
     }
-    this.transactionUpdates = [];
-    try {
-      Y.applyUpdate(this.doc, update, sender);
-    } catch (error) {
-      this.refuseAfterApply(
-        CloseCode.MalformedMessage,
-        `update failed to apply: ${(error as Error).message}`,
-      );
-    }
-    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-      this.refuseAfterApply(CloseCode.ResyncRequired, 'update left changes Yjs cannot integrate');
-    }
-    const effective = this.transactionUpdates;
-    this.transactionUpdates = [];
-    if (effective.length === 0) return;
-    this.unstored.push({ updates: effective, author: sender.author(touched), sender });
+    const transactions = this.integrate(update, sender);
+    if (!this.turn.record({ update, author: sender.author(touched), sender }, transactions)) return;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flushUnstored());
@@ -198,60 +182,99 @@ export class Room {
     sender.send(encodeSyncStep1(this.doc));
   }
 
-  /** Stores the turn's earlier (valid) changes, drops what a refused update left behind, and refuses it. */
+  /**
+   * Applies a checked update to the room's Y.Doc and returns the transactions
+   * Yjs ran for it. When Yjs throws (4400) or keeps pending state (4409), the
+   * update is refused (refuseAfterApply).
+   */
+  private integrate(update: Uint8Array, sender: Connection): Y.Transaction[] {
+    const transactions: Y.Transaction[] = [];
+    let failure: string | undefined;
+    this.captured = transactions;
+    try {
+      Y.applyUpdate(this.doc, update, sender);
+    } catch (error) {
+      failure = `update failed to apply: ${(error as Error).message}`;
+    } finally {
+      this.captured = undefined;
+    }
+    if (failure !== undefined) this.refuseAfterApply(CloseCode.MalformedMessage, failure);
+    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+      this.refuseAfterApply(CloseCode.ResyncRequired, 'update left changes Yjs cannot integrate');
+    }
+    return transactions;
+  }
+
+  /**
+   * Drops what a refused update left in the Y.Doc and refuses it: the
+   * document is reloaded from storage, the turn's earlier (valid) changes
+   * are applied again in their order — they applied cleanly to the same
+   * state before — then stored and broadcast.
+   */
   private refuseAfterApply(closeCode: CloseCode, message: string): never {
-    this.transactionUpdates = [];
-    this.flushUnstored();
+    const earlier = this.turn;
     this.discardUnstoredChanges(message);
+    try {
+      for (const change of earlier.replay()) {
+        const transactions: Y.Transaction[] = [];
+        this.captured = transactions;
+        try {
+          Y.applyUpdate(this.doc, change.update, change.sender);
+        } finally {
+          this.captured = undefined;
+        }
+        if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+          throw new Error('an earlier change of the turn left pending state');
+        }
+        this.turn.record(change, transactions);
+      }
+    } catch (error) {
+      this.logger.error({ err: error, documentId: this.documentId }, 'could not apply the turn again');
+      this.discardUnstoredChanges('the turn could not be applied again');
+      for (const sender of earlier.senders()) {
+        sender.close(CloseCode.ResyncRequired, 'the server could not keep the update');
+      }
+    }
+    this.flushUnstored();
     throw new CollabRefusal(closeCode, message);
   }
 
   /**
    * Stores every client change applied since the last flush in one commit
-   * (one row per run of one sender's changes: storedRuns), then broadcasts
-   * them (broadcastBatch). If the commit fails,
-   * nothing is broadcast, the document is reloaded from storage and every
-   * sender of the batch is closed with StorageUnavailable (its client keeps
-   * the change and sends it again when it reconnects).
+   * (one row per run of one sender's changes), then sends the whole turn as
+   * one update, encoded once, to every connection — except the sender when
+   * all of it is its own. A sender of part of the turn gets its own edits
+   * back too: applying known items is a no-op in Yjs, and one message per
+   * client per turn is what keeps fan-out linear when many people type at
+   * once. Rows and message are encoded from the Y.Doc (TurnChanges: linear in
+   * what the turn carries, however many updates it holds). If the commit
+   * fails, nothing is broadcast, the document is reloaded from storage and
+   * every sender of the turn is closed with StorageUnavailable (its client
+   * keeps the change and sends it again when it reconnects).
    */
   flushUnstored(): void {
     this.flushScheduled = false;
-    if (this.unstored.length === 0) return;
-    const batch = this.unstored;
-    this.unstored = [];
-    const runs = storedRuns(batch);
+    if (this.turn.isEmpty) return;
+    const turn = this.turn;
+    this.turn = new TurnChanges();
+    const senders = turn.senders();
+    const { rows, broadcast } = turn.encode(this.doc);
     try {
-      this.lastUpdateId = this.storage.appendBatch(this.documentId, runs);
+      this.lastUpdateId = this.storage.appendBatch(this.documentId, rows);
     } catch (error) {
       this.logger.error(
-        { err: error, documentId: this.documentId, changes: batch.length },
+        { err: error, documentId: this.documentId, changes: turn.size },
         'could not store updates; not broadcast',
       );
       this.discardUnstoredChanges('storage write failed');
-      for (const sender of new Set(batch.map((change) => change.sender))) {
+      for (const sender of senders) {
         sender.close(CloseCode.StorageUnavailable, 'the server could not store the update');
       }
       return;
     }
-    const updates = runs.flatMap((run) => run.updates);
-    this.compaction.appended(updates);
-    this.broadcastBatch(updates, new Set(batch.map((change) => change.sender)));
+    this.compaction.appended(rows.map((row) => row.updates[0]));
+    this.broadcast(encodeUpdateMessage(broadcast), senders.size === 1 ? [...senders][0] : undefined);
     this.afterStored();
-  }
-
-  /**
-   * Sends a turn's stored rows as one merged update (mergeTurnUpdates:
-   * linear in the turn's size however many updates it holds), encoded once, to
-   * every connection — except the sender when all of them are its own. A
-   * sender of part of the batch gets its own edits back too: applying known
-   * items is a no-op in Yjs, and one message per client per turn is what
-   * keeps fan-out linear when many people type at once.
-   */
-  private broadcastBatch(updates: readonly Uint8Array[], senders: ReadonlySet<Connection>): void {
-    const merged = mergeTurnUpdates(updates);
-    if (!merged) return;
-    const onlySender = senders.size === 1 ? [...senders][0] : undefined;
-    this.broadcast(encodeUpdateMessage(merged), onlySender);
   }
 
   /**
@@ -266,15 +289,26 @@ export class Room {
    */
   applyServerChange(change: (doc: Y.Doc) => void, author: UpdateAuthor, alongside?: () => void): boolean {
     this.flushUnstored();
-    this.transactionUpdates = [];
-    this.doc.transact(() => change(this.doc), 'server');
-    const effective = this.transactionUpdates;
-    this.transactionUpdates = [];
+    const effective = this.serverTransaction(change);
     if (effective.length === 0) return false;
     this.storeServerChange(effective, author, alongside);
     for (const update of effective) this.broadcast(encodeUpdateMessage(update));
     this.afterStored();
     return true;
+  }
+
+  /** Runs a server change in one transaction; returns its update (none when it changed nothing). */
+  private serverTransaction(change: (doc: Y.Doc) => void): Uint8Array[] {
+    const span = new ChangeSpan();
+    const transactions: Y.Transaction[] = [];
+    this.captured = transactions;
+    try {
+      this.doc.transact(() => change(this.doc), 'server');
+    } finally {
+      this.captured = undefined;
+    }
+    for (const transaction of transactions) span.add(transaction);
+    return span.isEmpty ? [] : [span.encode(this.doc)];
   }
 
   /** The id of the newest stored update (call flushUnstored first to include the turn's changes). */
@@ -316,8 +350,7 @@ export class Room {
     const loaded = this.loadDoc();
     this.doc = loaded.doc;
     this.lastUpdateId = loaded.lastUpdateId;
-    this.transactionUpdates = [];
-    this.unstored = [];
+    this.turn = new TurnChanges();
     previous.destroy();
   }
 

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { CollabRefusal } from '../errors';
 import { checkDocumentModel } from './documentModel';
 import { type UpdateEffect, updateEffect } from './touchedClauses';
+import { decodeTypingUpdate } from './typingUpdateDecoder';
 import { checkUpdateStructure, type UpdateLimits } from './updateBounds';
 import { UpdateIndex } from './updateIndex';
 import { ParentResolver } from './updateParents';
@@ -14,11 +15,13 @@ export interface DecodedUpdate {
 
 /**
  * Decodes a Yjs update completely without touching any document, so a
- * malformed or truncated update is refused before it can half-apply.
+ * malformed or truncated update is refused before it can half-apply (4400).
+ * Keystrokes and deletions take a reader of their own (decodeTypingUpdate:
+ * the same result as `Y.decodeUpdate`, without its per-update generator).
  */
 export function decodeClientUpdate(update: Uint8Array): DecodedUpdate {
   try {
-    return Y.decodeUpdate(update);
+    return decodeTypingUpdate(update) ?? Y.decodeUpdate(update);
   } catch (error) {
     throw new CollabRefusal(CloseCode.MalformedMessage, `undecodable update: ${(error as Error).message}`);
   }
