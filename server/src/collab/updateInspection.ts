@@ -2,6 +2,7 @@ import { CloseCode } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { CollabRefusal } from '../errors';
 import { checkDocumentModel } from './documentModel';
+import { checkOriginOrder } from './originOrder';
 import { type UpdateEffect, updateEffect } from './touchedClauses';
 import { decodeTypingUpdate } from './typingUpdateDecoder';
 import { checkUpdateStructure, type UpdateLimits } from './updateBounds';
@@ -34,6 +35,7 @@ export function decodeClientUpdate(update: Uint8Array): DecodedUpdate {
  *   (4403 otherwise);
  * - bounds and integrability (`checkUpdateStructure`: 4400 beyond the limits,
  *   4409 ResyncRequired for missing dependencies);
+ * - no item whose right origin is left of its origin (`checkOriginOrder`: 4400);
  * - the document model (`checkDocumentModel`: 4400);
  * - which clauses it changes and whether it changes anything (`updateEffect`).
  * The caller refuses changes to locked clauses (4423) and applies the rest.
@@ -54,6 +56,7 @@ export function inspectClientUpdate(
     return effect;
   }
   checkUpdateStructure(index, limits);
+  checkOriginOrder(index);
   checkDocumentModel(index, parents);
   return updateEffect(index, parents);
 }
