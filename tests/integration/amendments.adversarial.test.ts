@@ -9,61 +9,29 @@
  * hard breaks and lists: amendments.adversarial.text.test.ts.)
  */
 import type { Amendment } from '@draftroom/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  amendmentsUnderAttack,
+  modify,
+  RETURN,
+  statusOf,
+  TRAINING,
+  tableOk,
+} from '../support/amendmentAttack';
 import {
   type AmendmentsApi,
-  amendmentScene,
   clientClauseTexts,
   storedClauseTexts,
   typeInClause,
-  type WatchingClient,
 } from '../support/amendmentsApi';
 import { signInOutsider } from '../support/negotiationApi';
-import { DEMO, startTestServer, type TestServer } from '../support/testServer';
+import { DEMO } from '../support/testServer';
 import { versionsAs } from '../support/versionsApi';
 import { waitFor } from '../support/waitFor';
 
-const RETURN = 'Give priority to voluntary return over forced return, in cooperation with IOM.';
-const TRAINING = 'Develop joint training for border guards on forged documents.';
-const OTHER = 'Exchange good practices on the return of third-country nationals.';
-
 describe('amendments under attack', () => {
-  let server: TestServer;
-  const clients: WatchingClient[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-  });
-  afterAll(async () => {
-    await server.dispose();
-  });
-
-  async function scene(clauses = [RETURN, TRAINING, OTHER]) {
-    const built = await amendmentScene(server, clauses);
-    clients.push(built.drafter);
-    return built;
-  }
-
-  const modify = (clauseId: string, baseText: string, proposedText: string) => ({
-    kind: 'modify',
-    clauseId,
-    baseText,
-    proposedText,
-    justification: 'Because.',
-  });
-
-  async function tableOk(api: AmendmentsApi, input: Record<string, unknown>): Promise<Amendment> {
-    const result = await api.table(input);
-    expect(result.status).toBe(201);
-    return result.body;
-  }
-
-  async function statusOf(api: AmendmentsApi, id: string): Promise<Amendment | undefined> {
-    return (await api.list()).body.find((amendment) => amendment.id === id);
-  }
+  const attacked = amendmentsUnderAttack();
+  const scene = (clauses?: string[]) => attacked.scene(clauses);
 
   it('two accepts of one amendment sent at once apply it once', async () => {
     const { documentId, clauseIds, ua, pl } = await scene();
@@ -83,7 +51,7 @@ describe('amendments under attack', () => {
       expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
       expect(answers.find((answer) => answer.status === 409)?.body.error).toBe('not_open');
     }
-    const texts = [...storedClauseTexts(server, documentId).values()];
+    const texts = [...storedClauseTexts(attacked.server, documentId).values()];
     expect(texts.filter((text) => text === 'Monitor returns.')).toHaveLength(1);
     expect(texts[0]).toBe(proposed);
   });
@@ -127,7 +95,7 @@ describe('amendments under attack', () => {
     expect(czech.number).toBe(301);
 
     // Fill the document up to its bound with another delegation's amendments, straight into SQLite.
-    const { db } = server.server;
+    const { db } = attacked.server.server;
     const secretariat = db
       .prepare('SELECT id, participant_id FROM users WHERE email = ?')
       .get(DEMO.secretariat) as {
@@ -155,14 +123,14 @@ describe('amendments under attack', () => {
     }
     expect((await pl.list()).body).toHaveLength(5_000);
     expect((await statusOf(pl, czech.id))?.status).toBe('tabled');
-    expect(storedClauseTexts(server, documentId).size).toBe(3);
+    expect(storedClauseTexts(attacked.server, documentId).size).toBe(3);
   });
 
   it('accept-as-modified: paragraphs added, 20,000 characters, empty or unsafe text refused with nothing changed', async () => {
     const { documentId, clauseIds, ua, pl, drafter } = await scene();
     const [returnId, trainingId] = clauseIds as [string, string];
     const amendment = await tableOk(ua, modify(returnId, RETURN, RETURN.replace('IOM', 'IOM and UNHCR')));
-    const before = storedClauseTexts(server, documentId);
+    const before = storedClauseTexts(attacked.server, documentId);
     const refusals: [Record<string, unknown>, number][] = [
       [{ decision: 'accept-as-modified', text: '', againstText: RETURN }, 400],
       [{ decision: 'accept-as-modified', text: '   \n  ', againstText: RETURN }, 400],
@@ -176,7 +144,7 @@ describe('amendments under attack', () => {
       const answer = await pl.decide(amendment.id, decision);
       expect([decision.text, answer.status]).toEqual([decision.text, status]);
     }
-    expect(storedClauseTexts(server, documentId)).toEqual(before);
+    expect(storedClauseTexts(attacked.server, documentId)).toEqual(before);
     expect((await statusOf(pl, amendment.id))?.status).toBe('tabled');
 
     const paragraphs = 'First <b>&amp; "quoted"</b>.\n\nSecond ]]> paragraph.\nThird.';
@@ -189,7 +157,7 @@ describe('amendments under attack', () => {
     await waitFor(() => clientClauseTexts(drafter.doc).get(returnId) === paragraphs, {
       what: 'paragraphs live',
     });
-    expect(storedClauseTexts(server, documentId).get(returnId)).toBe(paragraphs);
+    expect(storedClauseTexts(attacked.server, documentId).get(returnId)).toBe(paragraphs);
 
     const long = await tableOk(ua, modify(trainingId, TRAINING, `${TRAINING} More.`));
     const huge = `${'word '.repeat(3_999)}ends.`;
@@ -198,7 +166,7 @@ describe('amendments under attack', () => {
       (await pl.decide(long.id, { decision: 'accept-as-modified', text: huge, againstText: TRAINING }))
         .status,
     ).toBe(200);
-    expect(storedClauseTexts(server, documentId).get(trainingId)).toBe(huge);
+    expect(storedClauseTexts(attacked.server, documentId).get(trainingId)).toBe(huge);
   });
 
   it('agreed clauses: tabling allowed, accept and accept-as-modified refused, a new clause after one accepted', async () => {
@@ -218,9 +186,9 @@ describe('amendments under attack', () => {
       expect(answer.status).toBe(409);
       expect(answer.body.error).toBe('clause_locked');
     }
-    expect(storedClauseTexts(server, documentId).get(returnId)).toBe(RETURN);
+    expect(storedClauseTexts(attacked.server, documentId).get(returnId)).toBe(RETURN);
     expect((await pl.decide(insert.id, { decision: 'accept' })).status).toBe(200);
-    const texts = [...storedClauseTexts(server, documentId).values()];
+    const texts = [...storedClauseTexts(attacked.server, documentId).values()];
     expect(texts.slice(0, 2)).toEqual([RETURN, 'After agreed.']);
   });
 
@@ -273,9 +241,9 @@ describe('amendments under attack', () => {
     expect((await hu.uncosponsor(amendment.id)).status).toBe(404);
     expect((await cz.withdraw(amendment.id)).status).toBe(403);
     expect((await pl.withdraw(amendment.id)).status).toBe(403);
-    const outsider = await signInOutsider(server);
+    const outsider = await signInOutsider(attacked.server);
     const stranger = new (Object.getPrototypeOf(ua).constructor as typeof AmendmentsApi)(
-      server,
+      attacked.server,
       outsider,
       documentId,
     );
@@ -298,7 +266,7 @@ describe('amendments under attack', () => {
   it('compare names the proponent for accepted text, and the presidency for wording it wrote as modified', async () => {
     const { documentId, clauseIds, ua, cz, pl } = await scene();
     const [returnId, trainingId] = clauseIds as [string, string];
-    const versions = await versionsAs(server, DEMO.penHolder, documentId);
+    const versions = await versionsAs(attacked.server, DEMO.penHolder, documentId);
     const before = await versions.saveOk('Before the decisions');
     const accepted = await tableOk(ua, modify(returnId, RETURN, RETURN.replace('IOM', 'IOM and UNHCR')));
     const modified = await tableOk(cz, modify(trainingId, TRAINING, TRAINING.replace('joint', 'common')));
@@ -325,14 +293,16 @@ describe('amendments under attack', () => {
     const [returnId] = clauseIds as [string];
     typeInClause(drafter.doc, returnId, RETURN.indexOf(' in cooperation'), '\f');
     const current = RETURN.replace(' in cooperation', '\f in cooperation');
-    await waitFor(() => storedClauseTexts(server, documentId).get(returnId) === current, { what: 'stored' });
+    await waitFor(() => storedClauseTexts(attacked.server, documentId).get(returnId) === current, {
+      what: 'stored',
+    });
     const proposed = current.replace('IOM', 'UNHCR');
     const amendment = await tableOk(ua, modify(returnId, current, proposed));
     expect(amendment.baseText).toBe(current);
     const added = await ua.table(modify(returnId, current, proposed.replace('UNHCR', 'UNHCR\u0001')));
     expect(added.status).toBe(400);
     expect((await pl.decide(amendment.id, { decision: 'accept' })).status).toBe(200);
-    expect(storedClauseTexts(server, documentId).get(returnId)).toBe(proposed);
+    expect(storedClauseTexts(attacked.server, documentId).get(returnId)).toBe(proposed);
     const modified = await tableOk(ua, modify(returnId, proposed, proposed.replace('UNHCR', 'IOM')));
     const smuggled = await pl.compromise({ covers: [modified.id], proposedText: `${proposed}\u0002` });
     expect(smuggled.status).toBe(400);
@@ -342,6 +312,6 @@ describe('amendments under attack', () => {
       (await pl.decide(modified.id, { decision: 'accept-as-modified', text: settled, againstText: proposed }))
         .status,
     ).toBe(200);
-    expect(storedClauseTexts(server, documentId).get(returnId)).toBe(settled);
+    expect(storedClauseTexts(attacked.server, documentId).get(returnId)).toBe(settled);
   });
 });

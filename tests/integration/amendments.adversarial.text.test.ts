@@ -1,74 +1,32 @@
-/**
- * Amendments under attack, in the text (real server, SQLite, HTTP and
- * y-websocket clients): clauses moved, deleted and brought back (undo, a
- * version restored, over and over) under tabled amendments, restarts, typing
- * in the very words an accept rewrites, and accepting into clauses that carry
- * brackets, hard breaks and lists. What must hold: no word lost, no amendment
- * lost to a slip of the keyboard, bounded work, records and text that agree.
- */
-import type { Amendment } from '@draftroom/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { findClause } from '../../server/src/amendments/clauseWriter';
 import { REINSTATE_WINDOW_MS } from '../../server/src/amendments/fallenWatch';
 import {
-  type AmendmentsApi,
-  amendmentScene,
+  amendmentsUnderAttack,
+  modify,
+  RETURN,
+  statusOf,
+  TRAINING,
+  tableOk,
+} from '../support/amendmentAttack';
+import {
   amendmentsAs,
   clientClauseTexts,
   storedClauseTexts,
   typeInClause,
-  type WatchingClient,
   watchDocument,
 } from '../support/amendmentsApi';
 import { bracketedText, passageIn } from '../support/bracketPassages';
 import { anchorFor, plain } from '../support/negotiationLive';
-import { DEMO, startTestServer, type TestServer } from '../support/testServer';
+import { DEMO } from '../support/testServer';
 import { versionsAs } from '../support/versionsApi';
 import { moveClause, storedWith } from '../support/versionsDoc';
 import { waitFor } from '../support/waitFor';
 
-const RETURN = 'Give priority to voluntary return over forced return, in cooperation with IOM.';
-const TRAINING = 'Develop joint training for border guards on forged documents.';
-const OTHER = 'Exchange good practices on the return of third-country nationals.';
-
 describe('amendments under attack, in the text', () => {
-  let server: TestServer;
-  const clients: WatchingClient[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-  });
-  afterAll(async () => {
-    await server.dispose();
-  });
-
-  async function scene(clauses = [RETURN, TRAINING, OTHER]) {
-    const built = await amendmentScene(server, clauses);
-    clients.push(built.drafter);
-    return built;
-  }
-
-  const modify = (clauseId: string, baseText: string, proposedText: string) => ({
-    kind: 'modify',
-    clauseId,
-    baseText,
-    proposedText,
-    justification: 'Because.',
-  });
-
-  async function tableOk(api: AmendmentsApi, input: Record<string, unknown>): Promise<Amendment> {
-    const result = await api.table(input);
-    expect(result.status).toBe(201);
-    return result.body;
-  }
-
-  async function statusOf(api: AmendmentsApi, id: string): Promise<Amendment | undefined> {
-    return (await api.list()).body.find((amendment) => amendment.id === id);
-  }
+  const attacked = amendmentsUnderAttack();
+  const scene = (clauses?: string[]) => attacked.scene(clauses);
 
   it('accepts an amendment whose clause was moved to another place in the same edit', async () => {
     const { documentId, clauseIds, ua, pl, drafter } = await scene();
@@ -76,13 +34,13 @@ describe('amendments under attack, in the text', () => {
     const proposed = RETURN.replace('forced return', 'expulsion');
     const amendment = await tableOk(ua, modify(returnId, RETURN, proposed));
     moveClause(drafter.doc, returnId, 0, 2);
-    await waitFor(() => [...storedClauseTexts(server, documentId).keys()].at(-1) === returnId, {
+    await waitFor(() => [...storedClauseTexts(attacked.server, documentId).keys()].at(-1) === returnId, {
       what: 'the move stored',
     });
     expect((await statusOf(pl, amendment.id))?.status).toBe('tabled');
     expect((await pl.decide(amendment.id, { decision: 'accept' })).status).toBe(200);
     await waitFor(() => clientClauseTexts(drafter.doc).get(returnId) === proposed, { what: 'applied live' });
-    expect([...storedClauseTexts(server, documentId).keys()].at(-1)).toBe(returnId);
+    expect([...storedClauseTexts(attacked.server, documentId).keys()].at(-1)).toBe(returnId);
   });
 
   it('an amendment whose clause is deleted and then restored by undo is tabled again and can be accepted', async () => {
@@ -104,7 +62,7 @@ describe('amendments under attack, in the text', () => {
       { what: 'both fell live' },
     );
     undo.undo();
-    await waitFor(() => storedClauseTexts(server, documentId).get(trainingId) === TRAINING, {
+    await waitFor(() => storedClauseTexts(attacked.server, documentId).get(trainingId) === TRAINING, {
       what: 'the clause back, stored',
     });
     await waitFor(
@@ -124,8 +82,8 @@ describe('amendments under attack, in the text', () => {
   it('a clause deleted and brought back over and over costs its amendments one fall and one return per window', async () => {
     const { documentId, clauseIds, ua, pl, drafter } = await scene();
     const [, trainingId] = clauseIds as [string, string];
-    const watcher = await watchDocument(server, DEMO.observer, documentId);
-    clients.push(watcher);
+    const watcher = await watchDocument(attacked.server, DEMO.observer, documentId);
+    attacked.track(watcher);
     const tabled = await Promise.all(
       Array.from({ length: 5 }, (_, index) =>
         tableOk(ua, modify(trainingId, TRAINING, `${TRAINING} Variant ${index}.`)),
@@ -136,7 +94,7 @@ describe('amendments under attack, in the text', () => {
     await waitFor(() => notices() === 5, { what: 'the tablings seen' });
     const section = findClause(drafter.doc, trainingId)?.section as Y.XmlElement;
     const undo = new Y.UndoManager(section, { captureTimeout: 0 });
-    const stored = () => storedClauseTexts(server, documentId).has(trainingId);
+    const stored = () => storedClauseTexts(attacked.server, documentId).has(trainingId);
     const started = Date.now();
     for (let cycle = 0; cycle < 10; cycle++) {
       const location = findClause(drafter.doc, trainingId);
@@ -188,7 +146,7 @@ describe('amendments under attack, in the text', () => {
     for (const passage of brackets)
       expect((await pl.resolveBracket(passage.id, { drop: true })).status).toBe(200);
     const dropped = both.replace('Give', '').replace('IOM', '');
-    await waitFor(() => storedClauseTexts(server, documentId).get(returnId) === dropped, {
+    await waitFor(() => storedClauseTexts(attacked.server, documentId).get(returnId) === dropped, {
       what: 'only the bracketed words dropped',
     });
   });
@@ -201,13 +159,14 @@ describe('amendments under attack, in the text', () => {
     const accepting = pl.decide(amendment.id, { decision: 'accept' });
     typeInClause(drafter.doc, returnId, RETURN.indexOf('forced') + 'forc'.length, 'XYZ');
     const answer = await accepting;
-    await storedWith(server, 'XYZ', documentId);
+    await storedWith(attacked.server, 'XYZ', documentId);
     await waitFor(
       () =>
-        storedClauseTexts(server, documentId).get(returnId) === clientClauseTexts(drafter.doc).get(returnId),
+        storedClauseTexts(attacked.server, documentId).get(returnId) ===
+        clientClauseTexts(drafter.doc).get(returnId),
       { what: 'client and server agree' },
     );
-    const text = storedClauseTexts(server, documentId).get(returnId) ?? '';
+    const text = storedClauseTexts(attacked.server, documentId).get(returnId) ?? '';
     if (answer.status === 409) {
       expect(answer.body.error).toBe('amendment_conflict');
       expect(text).toBe(RETURN.replace('forced', 'forcXYZed'));
@@ -222,7 +181,7 @@ describe('amendments under attack, in the text', () => {
   it('records and text agree after a restart: a decision with nobody connected, a clause brought back by restoring a version', async () => {
     const { documentId, clauseIds, ua, pl, drafter } = await scene();
     const [returnId, trainingId] = clauseIds as [string, string];
-    const versions = await versionsAs(server, DEMO.penHolder, documentId);
+    const versions = await versionsAs(attacked.server, DEMO.penHolder, documentId);
     const saved = await versions.saveOk('With the training clause');
     const fallen = await tableOk(ua, modify(trainingId, TRAINING, TRAINING.replace('joint', 'common')));
     const decided = await tableOk(ua, modify(returnId, RETURN, RETURN.replace('IOM', 'UNHCR')));
@@ -230,22 +189,24 @@ describe('amendments under attack, in the text', () => {
     location?.section.delete(location.index, 1);
     await waitFor(async () => (await statusOf(pl, fallen.id))?.status === 'fallen', { what: 'fell' });
     drafter.destroy();
-    clients.length = 0;
-    await waitFor(() => !server.server.collab.rooms.get(documentId), { what: 'room unloaded' });
+    attacked.release(drafter);
+    await waitFor(() => !attacked.server.server.collab.rooms.get(documentId), { what: 'room unloaded' });
     expect((await pl.decide(decided.id, { decision: 'accept' })).status).toBe(200);
-    expect(server.server.collab.rooms.get(documentId)).toBeUndefined();
-    await server.restart();
-    const again = await waitFor(() => amendmentsAs(server, DEMO.penHolder, documentId), {
+    expect(attacked.server.server.collab.rooms.get(documentId)).toBeUndefined();
+    await attacked.server.restart();
+    const again = await waitFor(() => amendmentsAs(attacked.server, DEMO.penHolder, documentId), {
       what: 'signed in',
     });
-    expect(storedClauseTexts(server, documentId).get(returnId)).toBe(RETURN.replace('IOM', 'UNHCR'));
+    expect(storedClauseTexts(attacked.server, documentId).get(returnId)).toBe(RETURN.replace('IOM', 'UNHCR'));
     expect((await statusOf(again, decided.id))?.status).toBe('accepted');
-    const restorer = await versionsAs(server, DEMO.penHolder, documentId);
+    const restorer = await versionsAs(attacked.server, DEMO.penHolder, documentId);
     expect((await restorer.restore(saved.id)).status).toBe(204);
-    expect(storedClauseTexts(server, documentId).get(trainingId)).toBe(TRAINING);
+    expect(storedClauseTexts(attacked.server, documentId).get(trainingId)).toBe(TRAINING);
     expect((await statusOf(again, fallen.id))?.status).toBe('tabled');
     expect((await again.decide(fallen.id, { decision: 'accept' })).status).toBe(200);
-    expect(storedClauseTexts(server, documentId).get(trainingId)).toBe(TRAINING.replace('joint', 'common'));
+    expect(storedClauseTexts(attacked.server, documentId).get(trainingId)).toBe(
+      TRAINING.replace('joint', 'common'),
+    );
   });
 
   it('accepting into a clause with a hard break, a list and a bracket keeps all three where the words stay', async () => {
@@ -277,7 +238,9 @@ describe('amendments under attack, in the text', () => {
       clause.insert(0, [paragraph('States shall', new Y.XmlElement('hardBreak'), ' in particular:'), list]);
     });
     const current = 'States shall in particular:\nexchange data on returns;\ntrain border guards.';
-    await waitFor(() => storedClauseTexts(server, documentId).get(otherId) === current, { what: 'stored' });
+    await waitFor(() => storedClauseTexts(attacked.server, documentId).get(otherId) === current, {
+      what: 'stored',
+    });
     const text = ((clause.get(1) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlElement;
     const anchored = text.get(0) as Y.XmlText;
     const bracket = {
