@@ -2,10 +2,11 @@
 // The two commands of the README's quick start, `npm start` and `npm test`,
 // run this script. It needs only Node 20 and npm: it installs the pinned pnpm
 // into .tools/, the workspace's dependencies (compiling better-sqlite3 against
-// the machine's Node headers), and for tests Debian's Chromium; then it builds
-// and serves the app, or runs the whole suite.
+// the machine's Node headers), and for tests Debian's Chromium, LibreOffice,
+// PostgreSQL and Redis; then it builds and serves the app, or runs the whole
+// suite.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,9 +100,19 @@ function onPath(binary) {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** A PostgreSQL server installation: PG_BIN, or any major under /usr/lib/postgresql (Debian's layout). */
+function hasPostgres() {
+  if (process.env.PG_BIN) return existsSync(join(process.env.PG_BIN, 'pg_ctl'));
+  const root = '/usr/lib/postgresql';
+  return (
+    existsSync(root) && readdirSync(root).some((major) => existsSync(join(root, major, 'bin', 'pg_ctl')))
+  );
+}
+
 /**
- * The system packages the suite drives: Chromium (browser tests) and LibreOffice
- * with pdftotext (DOCX exports opened, re-saved and read back as Word revisions).
+ * The system packages the suite drives: Chromium (browser tests), LibreOffice
+ * with pdftotext (DOCX exports opened, re-saved and read back as Word revisions),
+ * PostgreSQL and Redis (the services tests start throwaway servers of their own).
  * Installed with apt-get when missing and running as root; otherwise a message.
  */
 function ensureSystemPackages() {
@@ -109,16 +120,18 @@ function ensureSystemPackages() {
   if (!findChromium()) missing.push('chromium');
   if (!onPath('soffice')) missing.push('libreoffice-writer-nogui');
   if (!onPath('pdftotext')) missing.push('poppler-utils');
+  if (!hasPostgres()) missing.push('postgresql');
+  if (!process.env.REDIS_SERVER && !onPath('redis-server')) missing.push('redis-server');
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
     say(
-      `missing system packages for the tests: ${missing.join(', ')} (Debian/Ubuntu names; or set CHROMIUM_PATH).`,
+      `missing system packages for the tests: ${missing.join(', ')} (Debian/Ubuntu names; or set CHROMIUM_PATH, PG_BIN, REDIS_SERVER).`,
     );
     process.exit(1);
   }
   say(
-    `installing ${missing.join(', ')} with apt-get for the browser and DOCX tests (a few minutes the first time)`,
+    `installing ${missing.join(', ')} with apt-get for the browser, DOCX and services tests (a few minutes the first time)`,
   );
   const quiet = { env: { ...buildEnv(), DEBIAN_FRONTEND: 'noninteractive' } };
   runOrExit('apt-get', ['update', '-qq'], quiet);
