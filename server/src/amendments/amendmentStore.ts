@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Amendment, AmendmentKind, AmendmentStatus, Cosponsor, FallenReason } from '@draftroom/shared';
 import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
+import { type AsyncOf, asyncOf } from '../store/asyncOf';
 import { nowIso, type SqliteDatabase } from '../store/database';
+import { sqliteSavepoint, sqliteTransaction } from '../store/sqliteAsyncTransaction';
 
 interface AmendmentRow {
   id: string;
@@ -109,6 +111,15 @@ export class AmendmentStore {
   /** Runs `work` in one SQLite transaction (nested calls join the outer one). */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
+  }
+
+  /**
+   * Runs asynchronous `work` in one SQLite transaction, or with `nested`, in a
+   * savepoint of the one open (see store/sqliteAsyncTransaction.ts): how
+   * {@link sqliteAmendmentRepository} runs its `transaction`.
+   */
+  transactionAsync<T>(work: () => Promise<T>, nested = false): Promise<T> {
+    return nested ? sqliteSavepoint(this.db, work) : sqliteTransaction(this.db, work);
   }
 
   /** Every amendment of a document, in number order, with co-sponsors in the order they signed. */
@@ -318,4 +329,64 @@ export class AmendmentStore {
     }
     return rows.map((row) => toAmendment(row, byAmendment.get(row.id) ?? []));
   }
+}
+
+/**
+ * The amendments' records as the services use them, asynchronous: SQLite
+ * ({@link sqliteAmendmentRepository}) or PostgreSQL
+ * (store/postgres/pgAmendmentRepository.ts). Each method is the
+ * AmendmentStore method of the same name, with the same arguments and result.
+ */
+export type AmendmentRepository = AsyncOf<
+  Pick<
+    AmendmentStore,
+    | 'list'
+    | 'get'
+    | 'open'
+    | 'openClauseIds'
+    | 'fallenClauseIds'
+    | 'reinstate'
+    | 'insert'
+    | 'counts'
+    | 'proponentParticipantId'
+    | 'addCosponsor'
+    | 'removeCosponsor'
+    | 'conclude'
+    | 'uncover'
+  >
+> & {
+  /**
+   * Runs `work` in one transaction, given a repository bound to it: every
+   * call made through that repository commits together when `work` resolves,
+   * or none does when it rejects (with that rejection). A transaction started
+   * on a bound repository is nested: its own calls are undone alone when its
+   * work rejects. `work` should await only the given repository's calls.
+   */
+  transaction<T>(work: (amendments: AmendmentRepository) => Promise<T>): Promise<T>;
+};
+
+const AMENDMENT_REPOSITORY_METHODS = [
+  'list',
+  'get',
+  'open',
+  'openClauseIds',
+  'fallenClauseIds',
+  'reinstate',
+  'insert',
+  'counts',
+  'proponentParticipantId',
+  'addCosponsor',
+  'removeCosponsor',
+  'conclude',
+  'uncover',
+] as const;
+
+/** The SQLite AmendmentStore as an AmendmentRepository (each call runs at once; transactions as AmendmentStore.transactionAsync). */
+export function sqliteAmendmentRepository(store: AmendmentStore): AmendmentRepository {
+  const records = asyncOf(store, AMENDMENT_REPOSITORY_METHODS);
+  const bound = (nested: boolean): AmendmentRepository => ({
+    ...records,
+    transaction: (work) => store.transactionAsync(() => work(bound(true)), nested),
+  });
+  return bound(false);
 }

@@ -8,8 +8,9 @@
 import type { Logger } from '../logger';
 import { type SqliteDatabase, schemaVersionAtOpen } from '../store/database';
 import { AnchorFile } from './auditAnchor';
-import { type AuditAction, type AuditRow, GENESIS_HASH, hashAuditEntry, macOfEntry } from './auditChain';
+import { type AuditAction, type AuditRow, GENESIS_HASH } from './auditChain';
 import { AuditCheckpoints, type ChainHead } from './auditCheckpoints';
+import { AuditStore, chainRows } from './auditStore';
 import { type AuditVerification, verifyAuditChain } from './auditVerifier';
 import { RefusalAggregator, type RefusalAggregatorOptions } from './refusalAggregator';
 
@@ -68,32 +69,24 @@ function toEntry(row: AuditRow): AuditEntry {
 }
 
 export class AuditLog {
-  private readonly lastRow;
-  private readonly insert;
+  private readonly store: AuditStore;
   private readonly checkpoints: AuditCheckpoints;
   private readonly refusals: RefusalAggregator;
   private readonly anchor: AnchorFile;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     private readonly options: AuditLogOptions,
   ) {
-    this.lastRow = db.prepare<[], ChainHead>(
-      'SELECT id AS seq, hash FROM audit_log ORDER BY id DESC LIMIT 1',
-    );
-    this.insert = db.prepare(
-      `INSERT INTO audit_log (id, at, actor_user_id, actor_email, action, target, detail, ip, prev_hash, hash, mac)
-       VALUES (@id, @at, @actor_user_id, @actor_email, @action, @target, @detail, @ip, @prev_hash, @hash, @mac)`,
-    );
+    this.store = new AuditStore(db);
     this.anchor = new AnchorFile(options.anchorPath);
     this.checkpoints = new AuditCheckpoints(this.anchor, options.key, options.logger, {
       intervalMs: options.checkpointIntervalMs,
       schema: db.pragma('user_version', { simple: true }) as number,
     });
-    const keyed = db.prepare('SELECT 1 FROM audit_log WHERE mac IS NOT NULL LIMIT 1').get() !== undefined;
     this.checkpoints.open({
-      head: this.lastRow.get(),
-      keyed,
+      head: this.store.head(),
+      keyed: this.store.isKeyed(),
       schemaAtOpen: schemaVersionAtOpen(db),
       keyCreatedNow: options.keyCreatedNow ?? false,
     });
@@ -105,26 +98,16 @@ export class AuditLog {
    * entries were removed from it, in the checkpoints), chained to its hash and MAC'd.
    */
   record(action: AuditAction, actor: AuditActor, target = '', detail: Record<string, unknown> = {}): void {
-    const append = this.db.transaction(() => {
-      const stored = this.lastRow.get();
-      const known = this.checkpoints.current;
-      const previous = stored && stored.seq >= known.seq ? stored : known;
-      const row = {
-        id: previous.seq + 1,
-        at: new Date().toISOString(),
-        actor_user_id: actor.userId ?? null,
-        actor_email: actor.email ?? null,
-        action,
-        target,
-        detail: JSON.stringify(detail),
-        ip: actor.ip ?? '',
-        prev_hash: previous.hash,
-      };
-      const hash = hashAuditEntry(row);
-      this.insert.run({ ...row, hash, mac: macOfEntry(this.options.key, row.id, hash) });
-      return { seq: row.id, hash };
-    });
-    this.checkpoints.appended(append.immediate());
+    const fields = {
+      actor_user_id: actor.userId ?? null,
+      actor_email: actor.email ?? null,
+      action,
+      target,
+      detail: JSON.stringify(detail),
+      ip: actor.ip ?? '',
+    };
+    const row = this.store.append(fields, this.options.key, this.checkpoints.current);
+    this.checkpoints.appended({ seq: row.id, hash: row.hash });
   }
 
   /**
@@ -142,16 +125,12 @@ export class AuditLog {
 
   /** The newest entries first. */
   list(limit: number, beforeId?: number): AuditEntry[] {
-    const rows = this.db
-      .prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?')
-      .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit);
-    return rows.map(toEntry);
+    return this.store.list(limit, beforeId).map(toEntry);
   }
 
   /** Walks the chain and names the first bad entry (auditVerifier.ts). */
   verify(): AuditVerification {
-    const rows = this.db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY id').iterate();
-    return verifyAuditChain(rows, this.options.key, this.anchor.read(this.options.key));
+    return verifyAuditChain(chainRows(this.store), this.options.key, this.anchor.read(this.options.key));
   }
 
   /** Writes a checkpoint now (if the head moved since the last one). */
@@ -164,25 +143,12 @@ export class AuditLog {
    * was restored, or when the anchor file was lost. It is logged and appended to the anchor file.
    */
   reanchor(note: string): ChainHead {
-    const head = this.lastRow.get() ?? { seq: 0, hash: GENESIS_HASH };
-    const firstKeyed = this.db
-      .prepare<[], { id: number | null }>('SELECT min(id) AS id FROM audit_log WHERE mac IS NOT NULL')
-      .get()?.id;
-    const legacy = this.checkpoints.legacyBoundary ?? this.entryBefore(firstKeyed ?? head.seq + 1);
+    const head = this.store.head() ?? { seq: 0, hash: GENESIS_HASH };
+    const firstKeyed = this.store.firstKeyedId();
+    const legacy = this.checkpoints.legacyBoundary ?? this.store.entryBefore(firstKeyed ?? head.seq + 1);
     this.checkpoints.reanchor(head, legacy, note);
     this.options.logger.warn({ head, note }, 'the audit log was re-anchored');
     return head;
-  }
-
-  /** The newest entry before id `id` (the genesis when there is none). */
-  private entryBefore(id: number): ChainHead {
-    return (
-      this.db
-        .prepare<[number], ChainHead>(
-          'SELECT id AS seq, hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1',
-        )
-        .get(id) ?? { seq: 0, hash: GENESIS_HASH }
-    );
   }
 
   /** Writes the pending refusal summaries and a last checkpoint (the server is stopping). */

@@ -17,9 +17,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { SqliteDatabase } from '../store/database';
 import { type AnchorFile, isCheckpoint } from './auditAnchor';
 import { type Checkpoint, macOfCheckpoint, sameMac } from './auditChain';
+import type { AuditStore } from './auditStore';
 
 /**
  * The checkpoint in `text`: a checkpoint object, or a whole server log line carrying one as
@@ -85,20 +85,18 @@ async function anchorProblem(anchor: AnchorFile, shipped: Checkpoint): Promise<s
 }
 
 /** What the database says against `shipped`; a problem, or undefined. */
-function databaseProblem(db: SqliteDatabase, shipped: Checkpoint): { id: number; why: string } | undefined {
-  const newest = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_log').get()?.id ?? 0;
+function databaseProblem(store: AuditStore, shipped: Checkpoint): { id: number; why: string } | undefined {
+  const newest = store.head()?.seq ?? 0;
   if (newest < shipped.seq) {
     return {
       id: newest + 1,
       why: `the log ends at entry ${newest}, but ${described(shipped)} records entry ${shipped.seq}: the entries after ${newest} were removed (or an older backup restored)`,
     };
   }
-  const row = db
-    .prepare<[number], { hash: string }>('SELECT hash FROM audit_log WHERE id = ?')
-    .get(shipped.seq);
-  if (!row)
+  const hash = store.hashOf(shipped.seq);
+  if (hash === undefined)
     return { id: shipped.seq, why: `entry ${shipped.seq}, recorded by ${described(shipped)}, is missing` };
-  if (row.hash !== shipped.head) {
+  if (hash !== shipped.head) {
     return {
       id: shipped.seq,
       why: `it does not match ${described(shipped)}: it or an entry before it was rewritten, or removed and written again`,
@@ -112,7 +110,7 @@ function databaseProblem(db: SqliteDatabase, shipped: Checkpoint): { id: number;
  * when they agree.
  */
 export async function shippedCheckpointProblem(
-  db: SqliteDatabase,
+  store: AuditStore,
   anchor: AnchorFile,
   key: Buffer,
   shipped: Checkpoint,
@@ -125,5 +123,5 @@ export async function shippedCheckpointProblem(
     const problem = await anchorProblem(anchor, shipped);
     if (problem) return { id: shipped.seq, why: problem };
   }
-  return databaseProblem(db, shipped);
+  return databaseProblem(store, shipped);
 }

@@ -3,10 +3,11 @@ import type { ServerConfig } from '../config';
 import type { Logger } from '../logger';
 import type { SqliteDatabase } from '../store/database';
 import { AnchorFile } from './auditAnchor';
-import type { AuditRow, Checkpoint } from './auditChain';
+import type { Checkpoint } from './auditChain';
 import { loadAuditKey, loadAuditKeyFile } from './auditKey';
 import { AuditLog } from './auditLog';
 import { shippedCheckpointProblem } from './auditShipped';
+import { AuditStore, chainRows } from './auditStore';
 import { type AuditVerification, verifyAuditChain } from './auditVerifier';
 
 type AuditSettings = Pick<
@@ -89,11 +90,11 @@ export async function verifyStoredAudit(
   shipped?: Checkpoint,
 ): Promise<AuditVerification> {
   const key = loadAuditKey({ auditKey: config.auditKey, dataDir: config.dataDir }, logger, false);
-  const rows = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY id').iterate();
+  const store = new AuditStore(db);
   const anchor = new AnchorFile(auditAnchorPath(config));
-  const result = verifyAuditChain(rows, key, anchor.read(key));
+  const result = verifyAuditChain(chainRows(store), key, anchor.read(key));
   if (!result.ok || !shipped) return result;
-  const problem = await shippedCheckpointProblem(db, anchor, key, shipped);
+  const problem = await shippedCheckpointProblem(store, anchor, key, shipped);
   if (!problem) return result;
   return {
     ok: false,

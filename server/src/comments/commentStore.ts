@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Comment, CommentThread, RangeAnchor } from '@draftroom/shared';
 import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
+import { type AsyncOf, asyncOf } from '../store/asyncOf';
 import { nowIso, type SqliteDatabase } from '../store/database';
 
 /** The next value of the global mention sequence (monotonic, unlike clock times). */
@@ -38,6 +39,32 @@ function toComment(row: CommentRow): Comment {
     deletedAt: row.deleted_at,
     mentions: row.deleted_at ? [] : (JSON.parse(row.mentions) as string[]),
   };
+}
+
+/** The methods of CommentStore the server uses: the CommentRepository interface. */
+const COMMENT_METHODS = [
+  'createThread',
+  'reply',
+  'findComment',
+  'editComment',
+  'deleteComment',
+  'setResolved',
+  'thread',
+  'threads',
+  'mentioning',
+  'markRead',
+] as const satisfies readonly (keyof CommentStore)[];
+
+/**
+ * Comment threads, comments, @mentions and read marks, asynchronous:
+ * CommentStore's methods with the same arguments and results (SQLite:
+ * `sqliteCommentRepository`; PostgreSQL: store/postgres/pgCommentRepository.ts).
+ */
+export type CommentRepository = AsyncOf<Pick<CommentStore, (typeof COMMENT_METHODS)[number]>>;
+
+/** The SQLite store as a CommentRepository (each call runs at once, its result a settled promise). */
+export function sqliteCommentRepository(store: CommentStore): CommentRepository {
+  return asyncOf(store, COMMENT_METHODS);
 }
 
 /** Comment threads on clauses (optionally on a range of a clause's text) and their comments. */

@@ -6,6 +6,7 @@ import type {
   DelegationPosition,
   PositionEntry,
 } from '@draftroom/shared';
+import { type AsyncOf, asyncOf } from '../store/asyncOf';
 import { nowIso, type SqliteDatabase } from '../store/database';
 
 /** SQL selecting an actor's columns for the user id in `column`, aliased with `prefix`. */
@@ -23,14 +24,16 @@ export function actorFrom(row: Record<string, unknown>, prefix: string): Actor {
   };
 }
 
-interface StatusRow {
+/** A status row with its actor's columns (`actorColumns(…, 'by')`); `at` is ISO 8601 UTC text. */
+export interface StatusRow {
   clause_id: string;
   status: ClauseStatus;
   at: string;
   [key: string]: unknown;
 }
 
-interface PositionRow {
+/** A position row with its participant's code and its actor's columns (`actorColumns(…, 'by')`). */
+export interface PositionRow {
   clause_id: string;
   participant_code: string;
   position: DelegationPosition;
@@ -39,11 +42,11 @@ interface PositionRow {
   [key: string]: unknown;
 }
 
-function toStatusEntry(row: StatusRow): ClauseStatusEntry {
+export function toStatusEntry(row: StatusRow): ClauseStatusEntry {
   return { clauseId: row.clause_id, status: row.status, changedAt: row.at, changedBy: actorFrom(row, 'by') };
 }
 
-function toPositionEntry(row: PositionRow): PositionEntry {
+export function toPositionEntry(row: PositionRow): PositionEntry {
   return {
     clauseId: row.clause_id,
     participantCode: row.participant_code,
@@ -54,7 +57,8 @@ function toPositionEntry(row: PositionRow): PositionEntry {
   };
 }
 
-interface BracketRow {
+/** A bracket row with its proponent's code and the creator's and resolver's columns. */
+export interface BracketRow {
   id: string;
   clause_id: string;
   proponent_code: string;
@@ -63,6 +67,38 @@ interface BracketRow {
   kept_index: number | null;
   resolved_at: string | null;
   [key: string]: unknown;
+}
+
+/** The methods of NegotiationStore the server uses: the NegotiationRepository interface. */
+const NEGOTIATION_METHODS = [
+  'nextEventSeq',
+  'lastEventSeq',
+  'setStatus',
+  'statuses',
+  'statusHistory',
+  'agreedClauses',
+  'setPosition',
+  'positions',
+  'positionHistory',
+  'createBracket',
+  'addAlternative',
+  'resolveBracket',
+  'bracketIdTaken',
+  'bracket',
+  'brackets',
+] as const satisfies readonly (keyof NegotiationStore)[];
+
+/**
+ * Clause statuses, delegation positions, brackets and the negotiation event
+ * numbering of a document, asynchronous: NegotiationStore's methods with the
+ * same arguments and results (SQLite: `sqliteNegotiationRepository`;
+ * PostgreSQL: store/postgres/pgNegotiationRepository.ts).
+ */
+export type NegotiationRepository = AsyncOf<Pick<NegotiationStore, (typeof NEGOTIATION_METHODS)[number]>>;
+
+/** The SQLite store as a NegotiationRepository (each call runs at once, its result a settled promise). */
+export function sqliteNegotiationRepository(store: NegotiationStore): NegotiationRepository {
+  return asyncOf(store, NEGOTIATION_METHODS);
 }
 
 /** Clause statuses, delegation positions and brackets, each with its full history. */
@@ -272,7 +308,8 @@ export class NegotiationStore {
   }
 }
 
-function bracketResolution(
+/** A bracket's resolution from its row and its alternatives (null while it is open). */
+export function bracketResolution(
   row: BracketRow,
   options: { index: number; text: string }[],
 ): Bracket['resolution'] {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Participant, ParticipantKind } from '@draftroom/shared';
+import { type AsyncOf, asyncOf } from './asyncOf';
 import { nowIso, type SqliteDatabase } from './database';
 
 interface ParticipantRow {
@@ -58,4 +59,16 @@ export class ParticipantRepository {
       )
       .all(processId);
   }
+}
+
+const PARTICIPANT_METHODS = ['create', 'findByCode', 'findById', 'list', 'listForProcess'] as const;
+
+/** Participants behind the asynchronous interface (SQLite: sqliteParticipantRepository; PostgreSQL: PgParticipantRepository). */
+export type AsyncParticipantRepository = AsyncOf<
+  Pick<ParticipantRepository, (typeof PARTICIPANT_METHODS)[number]>
+>;
+
+/** The SQLite store as an AsyncParticipantRepository (each call runs at once; its result comes as a settled promise). */
+export function sqliteParticipantRepository(store: ParticipantRepository): AsyncParticipantRepository {
+  return asyncOf(store, PARTICIPANT_METHODS);
 }

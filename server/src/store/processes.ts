@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ProcessSummary, Role } from '@draftroom/shared';
+import { type AsyncOf, asyncOf } from './asyncOf';
 import { nowIso, type SqliteDatabase } from './database';
 
 /** Dialogues (processes) and which participants take part, with their default role. */
@@ -51,4 +52,21 @@ export class ProcessRepository {
       )
       .run(processId, participantId, defaultRole);
   }
+}
+
+const PROCESS_METHODS = [
+  'create',
+  'count',
+  'findByName',
+  'list',
+  'listMemberships',
+  'setParticipant',
+] as const;
+
+/** Processes behind the asynchronous interface (SQLite: sqliteProcessRepository; PostgreSQL: PgProcessRepository). */
+export type AsyncProcessRepository = AsyncOf<Pick<ProcessRepository, (typeof PROCESS_METHODS)[number]>>;
+
+/** The SQLite store as an AsyncProcessRepository (each call runs at once; its result comes as a settled promise). */
+export function sqliteProcessRepository(store: ProcessRepository): AsyncProcessRepository {
+  return asyncOf(store, PROCESS_METHODS);
 }

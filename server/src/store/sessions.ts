@@ -1,3 +1,4 @@
+import { type AsyncOf, asyncOf } from './asyncOf';
 import type { SqliteDatabase } from './database';
 
 /** Sign-in sessions, stored by the SHA-256 of their token (the token itself lives only in the cookie). */
@@ -45,4 +46,22 @@ export class SessionRepository {
   deleteExpired(now: Date): number {
     return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now.toISOString()).changes;
   }
+}
+
+const SESSION_METHODS = [
+  'create',
+  'findUserId',
+  'findSession',
+  'delete',
+  'deleteForUser',
+  'deleteForUserExcept',
+  'deleteExpired',
+] as const;
+
+/** Sign-in sessions behind the asynchronous interface (SQLite: sqliteSessionRepository; PostgreSQL: PgSessionRepository). */
+export type AsyncSessionRepository = AsyncOf<Pick<SessionRepository, (typeof SESSION_METHODS)[number]>>;
+
+/** The SQLite store as an AsyncSessionRepository (each call runs at once; its result comes as a settled promise). */
+export function sqliteSessionRepository(store: SessionRepository): AsyncSessionRepository {
+  return asyncOf(store, SESSION_METHODS);
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { UserProfile } from '@draftroom/shared';
+import { type AsyncOf, asyncOf } from './asyncOf';
 import { nowIso, type SqliteDatabase } from './database';
 
-interface UserRow {
+/** A user joined with its participant, as both stores read it (`is_admin`: 1 or 0). */
+export interface UserRow {
   id: string;
   email: string;
   name: string;
@@ -34,7 +36,8 @@ const SELECT_USER = `
          p.color AS participant_color
   FROM users u JOIN participants p ON p.id = u.participant_id`;
 
-function toProfile(row: UserRow): UserProfile {
+/** The profile of a user row. */
+export function toProfile(row: UserRow): UserProfile {
   return {
     id: row.id,
     email: row.email,
@@ -90,4 +93,14 @@ export class UserRepository {
   setPasswordHash(id: string, passwordHash: string): void {
     this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
   }
+}
+
+const USER_METHODS = ['create', 'findByEmail', 'findById', 'list', 'setPasswordHash'] as const;
+
+/** User accounts behind the asynchronous interface (SQLite: sqliteUserRepository; PostgreSQL: PgUserRepository). */
+export type AsyncUserRepository = AsyncOf<Pick<UserRepository, (typeof USER_METHODS)[number]>>;
+
+/** The SQLite store as an AsyncUserRepository (each call runs at once; its result comes as a settled promise). */
+export function sqliteUserRepository(store: UserRepository): AsyncUserRepository {
+  return asyncOf(store, USER_METHODS);
 }

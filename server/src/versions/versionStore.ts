@@ -8,6 +8,7 @@ import type {
   VersionSummary,
 } from '@draftroom/shared';
 import { actorColumns, actorFrom } from '../negotiation/negotiationStore';
+import { type AsyncOf, asyncOf } from '../store/asyncOf';
 import type { SqliteDatabase } from '../store/database';
 import { packState, unpackState } from '../store/stateEncoding';
 
@@ -40,7 +41,8 @@ export interface StoredVersion extends VersionSummary {
   lastUpdateId: number;
 }
 
-interface VersionRow {
+/** A row of the summary columns (shared with the PostgreSQL repository, which selects the same names). */
+export interface VersionRow {
   id: string;
   document_id: string;
   kind: VersionKind;
@@ -68,7 +70,8 @@ interface StoredSummary extends ChangeCounts {
   baseline?: SummaryBaseline | null;
 }
 
-function toSummary(row: VersionRow): VersionSummary {
+/** A summary row as the history panel's entry; `summary` is the column's JSON text. */
+export function toSummary(row: VersionRow): VersionSummary {
   const { added, changed, removed, moved, baseline } = JSON.parse(row.summary) as StoredSummary;
   return {
     id: row.id,
@@ -322,4 +325,37 @@ export class VersionStore {
     }
     return edits;
   }
+}
+
+/** The methods of VersionStore the server uses, in the asynchronous interface every implementation meets. */
+const VERSION_REPOSITORY_METHODS = [
+  'addMeeting',
+  'meetings',
+  'meetingOfProcess',
+  'create',
+  'list',
+  'summary',
+  'load',
+  'amendmentsJson',
+  'latestMark',
+  'latest',
+  'staleSummaryIds',
+  'findByFingerprint',
+  'setSummary',
+  'deleteAutomatic',
+  'editorsByClause',
+  'clauseEdits',
+] as const satisfies readonly (keyof VersionStore)[];
+
+/**
+ * Meetings and versions behind an asynchronous interface: the same methods,
+ * arguments and results as VersionStore, each as a promise. Implemented by
+ * the SQLite store (`sqliteVersionRepository`) and by PostgreSQL
+ * (`store/postgres/pgVersionRepository.ts`).
+ */
+export type VersionRepository = AsyncOf<Pick<VersionStore, (typeof VERSION_REPOSITORY_METHODS)[number]>>;
+
+/** The SQLite store as a VersionRepository: each call runs at once and settles its promise. */
+export function sqliteVersionRepository(store: VersionStore): VersionRepository {
+  return asyncOf(store, VERSION_REPOSITORY_METHODS);
 }

@@ -1,0 +1,4 @@
+import { describeDocumentRepositoryContract } from '../support/documentRepositoryContract';
+import { sqliteIdentityFixture } from '../support/identityRepositories';
+
+describeDocumentRepositoryContract('SQLite', sqliteIdentityFixture);

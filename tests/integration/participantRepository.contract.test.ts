@@ -1,0 +1,4 @@
+import { sqliteIdentityFixture } from '../support/identityRepositories';
+import { describeParticipantRepositoryContract } from '../support/participantRepositoryContract';
+
+describeParticipantRepositoryContract('SQLite', sqliteIdentityFixture);

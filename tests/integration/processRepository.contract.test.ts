@@ -1,0 +1,4 @@
+import { sqliteIdentityFixture } from '../support/identityRepositories';
+import { describeProcessRepositoryContract } from '../support/processRepositoryContract';
+
+describeProcessRepositoryContract('SQLite', sqliteIdentityFixture);

@@ -1,0 +1,4 @@
+import { sqliteIdentityFixture } from '../support/identityRepositories';
+import { describeSessionRepositoryContract } from '../support/sessionRepositoryContract';
+
+describeSessionRepositoryContract('SQLite', sqliteIdentityFixture);

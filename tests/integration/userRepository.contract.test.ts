@@ -1,0 +1,4 @@
+import { sqliteIdentityFixture } from '../support/identityRepositories';
+import { describeUserRepositoryContract } from '../support/userRepositoryContract';
+
+describeUserRepositoryContract('SQLite', sqliteIdentityFixture);

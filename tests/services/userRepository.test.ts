@@ -1,0 +1,4 @@
+import { identityDatabase } from '../support/services/identityDatabase';
+import { describeUserRepositoryContract } from '../support/userRepositoryContract';
+
+describeUserRepositoryContract('PostgreSQL', identityDatabase('identity_users'));
