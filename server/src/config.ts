@@ -122,6 +122,15 @@ export interface ServerConfig {
   verifyPerMinute: number;
   /** Uploaded files verified at once, signed-in and public together (default 2; 503 with Retry-After past it). */
   verifyConcurrency: number;
+  /**
+   * PostgreSQL for the documents' text (`postgres://…`); empty: the SQLite
+   * file. Several instances write it at once (README: Several instances).
+   */
+  databaseUrl: string;
+  /** Connections this instance's PostgreSQL pool opens at most (default 10). */
+  databasePoolSize: number;
+  /** Redis shared by the instances (`redis://…`): the bus between them and the shared limits; empty: alone. */
+  redisUrl: string;
   /** Paragraphs the body of a verified DOCX may have (default 20 000; 413 past it). */
   maxVerifyParagraphs: number;
   /** Runs (`<w:r>`) the body of a verified DOCX may have (default 200 000; 413 past it). */
@@ -261,6 +270,15 @@ const envSchema = z.object({
   MAX_VERIFY_XML_DEPTH: z.coerce.number().int().min(8).default(256),
   AUDIT_REFUSAL_ROWS_PER_USER: z.coerce.number().int().min(1).default(20),
   AUDIT_REFUSAL_SUMMARY_ADDRESSES: z.coerce.number().int().min(1).default(100),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => value === '' || /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL')
+    .default(''),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: z
+    .string()
+    .refine((value) => value === '' || /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL')
+    .default(''),
 });
 
 /**
@@ -286,6 +304,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    // Instances sharing Redis but each writing its own SQLite text would diverge.
+    throw new Error('Invalid configuration: REDIS_URL: several instances need DATABASE_URL (PostgreSQL) too');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -351,6 +373,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     maxVerifyXmlDepth: e.MAX_VERIFY_XML_DEPTH,
     auditRefusalRowsPerUser: e.AUDIT_REFUSAL_ROWS_PER_USER,
     auditRefusalSummaryAddresses: e.AUDIT_REFUSAL_SUMMARY_ADDRESSES,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
   };
 }
 

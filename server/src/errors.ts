@@ -64,3 +64,35 @@ export class StorageWriteError extends Error {
     this.name = 'StorageWriteError';
   }
 }
+
+/** A frame received on the instance bus that is too large or cannot be decoded; it is dropped. */
+/** A commit claimed Yjs client ids the store records as someone else's (claimed through another instance); nothing was stored. */
+export class ClientIdTakenError extends StorageWriteError {
+  constructor(readonly clientIds: readonly number[]) {
+    super(`client id ${clientIds.join(', ')} belongs to someone else`, null);
+    this.name = 'ClientIdTakenError';
+  }
+}
+
+/** A commit touched clauses agreed in the store (checked inside the commit); nothing was stored. */
+export class ClauseLockedError extends Error {
+  constructor(readonly clauseIds: readonly string[]) {
+    super(`clause ${clauseIds.join(', ')} is agreed and locked`);
+    this.name = 'ClauseLockedError';
+  }
+}
+
+export class BusFrameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BusFrameError';
+  }
+}
+
+/** A bus message that cannot be published as given (a programming error); it is dropped and logged. */
+export class BusMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BusMessageError';
+  }
+}

@@ -5,7 +5,6 @@ import { AmendmentStore } from './amendments/amendmentStore';
 import type { AuditLog } from './audit/auditLog';
 import { openAuditLog } from './audit/openAuditLog';
 import { SessionService } from './auth/sessionService';
-import { SignInThrottle } from './auth/signInThrottle';
 import { CollabServer } from './collab/collabServer';
 import { RoomRegistry } from './collab/roomRegistry';
 import { CommentStore } from './comments/commentStore';
@@ -18,7 +17,8 @@ import { BracketCommands } from './negotiation/bracketCommands';
 import { ClauseDirectory } from './negotiation/clauseDirectory';
 import { DocumentEvents } from './negotiation/documentEvents';
 import { NegotiationStore } from './negotiation/negotiationStore';
-import { collabServerOptionsOf, roomRegistryOptionsOf, signInThrottleOptionsOf } from './serverOptions';
+import { collabServerOptionsOf, roomRegistryOptionsOf } from './serverOptions';
+import { openSharedServices, type SharedServices } from './sharedServices';
 import { openDatabase, type SqliteDatabase } from './store/database';
 import { createRepositories, type Repositories } from './store/repositories';
 import { VerifySlots } from './verify/verifySlots';
@@ -70,16 +70,20 @@ function buildParts(
   config: ServerConfig,
   db: SqliteDatabase,
   repositories: Repositories,
+  shared: SharedServices,
   logger: Logger,
 ): ServerParts {
-  const storage = repositories.documentStorage;
+  const { storage } = shared;
   const negotiation = new NegotiationStore(db);
   const versions = new VersionStore(db);
   const amendmentStore = new AmendmentStore(db);
   const audit = openAuditLog(db, config, logger);
   const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
   const agreedClauses = (documentId: string) => negotiation.agreedClauses(documentId);
-  const rooms = new RoomRegistry(storage, logger, roomRegistryOptionsOf(config, agreedClauses));
+  const rooms = new RoomRegistry(storage, logger, {
+    ...roomRegistryOptionsOf(config, agreedClauses),
+    bus: shared.bus,
+  });
   const events = new DocumentEvents(negotiation, rooms);
   const versionService = new VersionService(versions, negotiation, rooms, storage, logger, {
     checkpointIntervalMs: config.checkpointIntervalMinutes * 60_000,
@@ -104,18 +108,15 @@ function buildParts(
     versions,
     rooms,
     events,
-    clauses: new ClauseDirectory(rooms, storage),
+    clauses: new ClauseDirectory(rooms, storage, shared.clauseLocks),
     brackets: new BracketCommands(negotiation, rooms, events, logger),
     versionService,
     amendments,
-    collab: new CollabServer(
-      sessions,
-      repositories.documents,
-      rooms,
-      audit,
-      logger,
-      collabServerOptionsOf(config),
-    ),
+    collab: new CollabServer(sessions, repositories.documents, rooms, audit, logger, {
+      ...collabServerOptionsOf(config),
+      bus: shared.bus,
+      slots: shared.limits.slots,
+    }),
   };
 }
 
@@ -124,6 +125,7 @@ function httpAppDeps(
   config: ServerConfig,
   repositories: Repositories,
   parts: ServerParts,
+  shared: SharedServices,
   verifySlots: VerifySlots,
   logger: Logger,
   isReady: () => boolean,
@@ -131,7 +133,8 @@ function httpAppDeps(
   return {
     repositories,
     sessions: parts.sessions,
-    throttle: new SignInThrottle(signInThrottleOptionsOf(config)),
+    throttle: shared.limits.throttle,
+    healthChecks: shared.checks,
     audit: parts.audit,
     access: parts.collab,
     negotiation: parts.negotiation,
@@ -175,11 +178,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   if (config.seedDemo) {
     await seedDemoIfEmpty(db, repositories, logger, { negotiation: config.seedDemoNegotiation });
   }
-  const parts = buildParts(config, db, repositories, logger);
+  const shared = await openSharedServices(config, repositories.documentStorage, logger);
+  const parts = buildParts(config, db, repositories, shared, logger);
   const { sessions, audit, collab } = parts;
   let ready = false;
   const verifySlots = new VerifySlots(config.verifyConcurrency);
-  const app = createHttpApp(httpAppDeps(config, repositories, parts, verifySlots, logger, () => ready));
+  const app = createHttpApp(
+    httpAppDeps(config, repositories, parts, shared, verifySlots, logger, () => ready),
+  );
   const httpServer = createServer(app);
   httpServer.on('upgrade', (request, socket, head) => collab.handleUpgrade(request, socket, head));
   httpServer.on('clientError', (error, socket) => {
@@ -196,9 +202,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const stop = () => {
     stopping ??= (async () => {
       ready = false;
-      collab.close();
+      const unloaded = collab.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await unloaded;
+      await shared.close();
       audit.close();
       db.close();
       logger.info('Draftroom stopped');

@@ -128,7 +128,9 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
  * - 1009 `MessageTooBig`: a frame over the server's `MAX_MESSAGE_BYTES`
  *   (undoing or deleting the large change makes it small again);
  * - 4400 `MalformedMessage`: an undecodable update, one beyond the update
- *   limits, or one writing outside the document model;
+ *   limits, one writing outside the document model, or one writing under a
+ *   Yjs client id that is another person's or the server's (or a new id past
+ *   the per-person cap);
  * - 4415 `UnknownMessageType`: a message the server never accepts.
  * Not here: 4403 and 4423 (refused for the role or a locked clause, which can
  * change while the user waits: the client retries once), and the transient

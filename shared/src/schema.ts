@@ -28,6 +28,14 @@ export const NodeName = {
 export const ID_ATTR = 'id';
 
 /**
+ * The mark (= Y.XmlText formatting attribute key) of a bracketed passage:
+ * `bracket: { id }` on its characters, `id` naming the bracket record. Only
+ * the server's bracket commands write it; the server refuses a client update
+ * that inserts a formatting item with this key (any value, null included).
+ */
+export const BRACKET_MARK = 'bracket';
+
+/**
  * Everything the Y.Doc of a document may hold, as the editor's ProseMirror
  * schema writes it through the Yjs binding (`@tiptap/y-tiptap`): the one root
  * fragment {@link CONTENT_FIELD}; elements (Y.XmlElement nodeNames) with the
@@ -63,7 +71,7 @@ export const DOCUMENT_MODEL = {
     [NodeName.clause]: [NodeName.section],
   } as Readonly<Record<string, readonly string[]>>,
   /** Mark names (= formatting attribute keys of Y.XmlText). */
-  marks: ['bold', 'italic', 'strike', 'underline', 'code', 'link', 'bracket'] as readonly string[],
+  marks: ['bold', 'italic', 'strike', 'underline', 'code', 'link', BRACKET_MARK] as readonly string[],
 } as const;
 
 /** Makes a new stable id for a clause or section, e.g. `cl-3f9a1c2b7d`. */

@@ -5,6 +5,7 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { ClientIdOwners } from '../../server/src/collab/clientIdOwners';
 import { DEFAULT_UPDATE_LIMITS } from '../../server/src/collab/updateBounds';
 import { inspectClientUpdate } from '../../server/src/collab/updateInspection';
 import { compareStructures } from '../../server/src/compare/compareStructures';
@@ -38,6 +39,8 @@ export async function clauseLockScenario(): Promise<ResultRow[]> {
   };
   collect(client.getXmlFragment('content'));
   const samples: number[] = [];
+  const writer = { owners: new ClientIdOwners(), userId: 'bench-drafter' };
+  writer.owners.claim([client.clientID], writer.userId);
   for (let i = 0; i < 5_000; i++) {
     const text = texts[i % texts.length] as Y.XmlText;
     const before = Y.encodeStateVector(client);
@@ -45,7 +48,12 @@ export async function clauseLockScenario(): Promise<ResultRow[]> {
     else text.insert(Math.min(3, text.length), 'x');
     const update = Y.encodeStateAsUpdate(client, before);
     const started = performance.now();
-    inspectClientUpdate(server, update, { canEdit: true, role: 'drafter', limits: DEFAULT_UPDATE_LIMITS });
+    inspectClientUpdate(server, update, {
+      canEdit: true,
+      role: 'drafter',
+      limits: DEFAULT_UPDATE_LIMITS,
+      writer,
+    });
     samples.push((performance.now() - started) * 1000);
     Y.applyUpdate(server, update);
   }
@@ -98,9 +106,15 @@ function noOpDeletionCost(server: Y.Doc, client: Y.Doc, format: (us: number) => 
   const update = encoding.toUint8Array(encoder);
   const ours: number[] = [];
   const previous: number[] = [];
+  const writer = { owners: new ClientIdOwners(), userId: 'bench-observer' };
   for (let i = 0; i < 200; i++) {
     let started = performance.now();
-    inspectClientUpdate(server, update, { canEdit: false, role: 'observer', limits: DEFAULT_UPDATE_LIMITS });
+    inspectClientUpdate(server, update, {
+      canEdit: false,
+      role: 'observer',
+      limits: DEFAULT_UPDATE_LIMITS,
+      writer,
+    });
     ours.push((performance.now() - started) * 1000);
     started = performance.now();
     Y.createDeleteSetFromStructStore(server.store);

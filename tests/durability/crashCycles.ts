@@ -26,6 +26,13 @@ export interface CrashCycleOptions {
   typingIntervalMs?: [number, number];
   /** Progress lines (soak). */
   log?: (line: string) => void;
+  /** Extra environment for the server (e.g. DATABASE_URL: the cycles against the PostgreSQL store). */
+  serverEnv?: Record<string, string>;
+  /**
+   * Reads the document's stored text (`modelText`) and an integrity verdict (`ok` when sound) while the
+   * server is down; default: the SQLite file, with `PRAGMA integrity_check`.
+   */
+  readStored?: (server: ServerProcess, documentId: string) => Promise<{ text: string; integrity: string }>;
 }
 
 export interface CrashCycleReport {
@@ -51,6 +58,7 @@ export interface CrashCycleReport {
 
 interface Run {
   server: ServerProcess;
+  readStored: (server: ServerProcess, documentId: string) => Promise<{ text: string; integrity: string }>;
   documentId: string;
   cookie: string;
   typists: TokenTypist[];
@@ -64,9 +72,9 @@ async function allSynced(typists: readonly TokenTypist[]): Promise<void> {
   });
 }
 
-/** Checks the SQLite file of the killed server against what the clients had received. */
-function checkAfterKill(run: Run): void {
-  const { text, integrity } = readStoredText(run.server.databaseFile, run.documentId);
+/** Checks the store of the killed server against what the clients had received. */
+async function checkAfterKill(run: Run): Promise<void> {
+  const { text, integrity } = await run.readStored(run.server, run.documentId);
   if (integrity !== 'ok') run.report.integrityProblems.push(integrity);
   const stored = tokenCounts(text);
   const received = new Set(run.typists.flatMap((typist) => typist.receivedTokens()));
@@ -86,7 +94,7 @@ async function crashOnce(run: Run, random: () => number): Promise<void> {
   await waitFor(() => run.typists.every((t) => !t.client.provider.wsconnected), {
     what: 'every client saw the server go',
   });
-  checkAfterKill(run);
+  await checkAfterKill(run);
   await run.server.start();
   await allSynced(run.typists);
 }
@@ -117,7 +125,7 @@ async function finalCheck(run: Run): Promise<void> {
   fresh.destroy();
 
   await run.server.stop();
-  const stored = readStoredText(run.server.databaseFile, run.documentId);
+  const stored = await run.readStored(run.server, run.documentId);
   report.storedAgrees = stored.text === text;
   if (stored.integrity !== 'ok') report.integrityProblems.push(stored.integrity);
 }
@@ -141,7 +149,7 @@ function emptyReport(cycles: number): CrashCycleReport {
 
 export async function runCrashCycles(options: CrashCycleOptions): Promise<CrashCycleReport> {
   const random = seededRandom(options.seed);
-  const server = await ServerProcess.start();
+  const server = await ServerProcess.start({ env: options.serverEnv });
   const clients: CollabClient[] = [];
   // Each stock provider listens for the process's exit.
   process.setMaxListeners(Math.max(process.getMaxListeners(), options.clients + 10));
@@ -154,7 +162,10 @@ export async function runCrashCycles(options: CrashCycleOptions): Promise<CrashC
     const typists = clients.map(
       (client, i) => new TokenTypist(`c${i + 1}`, client, seededRandom(options.seed + i + 1)),
     );
-    const run: Run = { server, documentId, cookie, typists, report: emptyReport(options.cycles) };
+    const readStored =
+      options.readStored ??
+      (async (stopped: ServerProcess, id: string) => readStoredText(stopped.databaseFile, id));
+    const run: Run = { server, readStored, documentId, cookie, typists, report: emptyReport(options.cycles) };
     await allSynced(typists);
     const [minMs, maxMs] = options.typingIntervalMs ?? [15, 45];
     for (const typist of typists) typist.start(minMs, maxMs);

@@ -497,8 +497,10 @@ describe('adversarial updates against the clause lock (issue 11 review)', () => 
     });
   });
 
+  // Each of these would also leave two clauses with one id: the duplicate-id check refuses them (4400)
+  // before the lock is looked at (tests/integration/bracketMarks.adversarial.test.ts for open clauses).
   describe('E. clause ids', () => {
-    it('E1 giving another clause the agreed clause’s id (and new text) is refused (4423)', async () => {
+    it('E1 giving another clause the agreed clause’s id (and new text) is refused (4400, duplicate id)', async () => {
       const f = await setup();
       const update = updateFrom(f.watcher.doc, (doc) => {
         const other = clauseElementAt(doc, LOCKED + 1);
@@ -507,7 +509,7 @@ describe('adversarial updates against the clause lock (issue 11 review)', () => 
       });
       const outcome = await send(f, update);
       await expectLockIntactAndReplicasEqual(f);
-      expect(outcome.closeCode).toBe(CloseCode.ClauseLocked);
+      expect(outcome.closeCode).toBe(CloseCode.MalformedMessage);
     });
 
     it('E2 after the refused id take-over, that clause keeps its own id: editing it is accepted, the agreed clause unchanged', async () => {
@@ -526,7 +528,7 @@ describe('adversarial updates against the clause lock (issue 11 review)', () => 
       expect(lockedView(f.watcher.doc, f.lockedId).atPosition).toBe(f.lockedXml);
     });
 
-    it('E3 a new clause element carrying the agreed clause’s id is refused (4423)', async () => {
+    it('E3 a new clause element carrying the agreed clause’s id is refused (4400, duplicate id)', async () => {
       const f = await setup();
       const update = updateFrom(f.watcher.doc, (doc) => {
         const clause = new Y.XmlElement(NodeName.clause);
@@ -536,11 +538,11 @@ describe('adversarial updates against the clause lock (issue 11 review)', () => 
         clause.insert(0, [paragraph]);
         (clauseElementAt(doc, OTHER).parent as Y.XmlElement).insert(1, [clause]);
       });
-      await expectRefused(f, update, CloseCode.ClauseLocked);
+      await expectRefused(f, update, CloseCode.MalformedMessage);
       await expectLockIntactAndReplicasEqual(f);
     });
 
-    it('E4 a new clause whose id is first "free" then overwritten (origin chain) with the agreed id, placed before it, is refused (4423)', async () => {
+    it('E4 a new clause whose id is first "free" then overwritten (origin chain) with the agreed id, placed before it, is refused (4400, duplicate id)', async () => {
       const f = await setup();
       const section = clauseElementAt(f.watcher.doc, LOCKED).parent as Y.XmlElement;
       const clause = Y.createID(GHOST, 0);
@@ -563,7 +565,7 @@ describe('adversarial updates against the clause lock (issue 11 review)', () => 
       const outcome = await send(f, update);
       expect(readClauses(f.watcher.doc).find((c) => c.id === f.lockedId)?.text).not.toContain('Impostor');
       await expectLockIntactAndReplicasEqual(f);
-      expect(outcome.closeCode).toBe(CloseCode.ClauseLocked);
+      expect(outcome.closeCode).toBe(CloseCode.MalformedMessage);
     });
   });
 

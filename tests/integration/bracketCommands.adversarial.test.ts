@@ -52,7 +52,7 @@ describe('bracket commands under attack', () => {
     return { documentId, clauseIds, ua, hu, pl, writer };
   }
 
-  it('dropping or replacing a bracket keeps words pasted into the passage without the bracket', async () => {
+  it('words typed or pasted into a bracketed passage join it: dropping or replacing the bracket takes them too', async () => {
     const { documentId, clauseIds, hu, pl, writer } = await scene();
     const [returnId, trainingId] = clauseIds as [string, string];
     const dropped = passageIn(writer.doc, returnId, 'voluntary return over forced');
@@ -61,25 +61,25 @@ describe('bracket commands under attack', () => {
     await waitFor(() => bracketedText(writer.doc, trainingId, replaced.id) === 'joint training for border', {
       what: 'bracketed live',
     });
-    // Pasted from elsewhere (HTML without the bracket mark) into the middle of each passage.
+    // Inserted inside each passage as an editor writes it: plain characters between the bracket's
+    // formatting items (a client cannot put words there without the bracket: bracketMarks.adversarial).
     for (const [clauseId, after] of [
       [returnId, 'voluntary return'],
       [trainingId, 'joint training'],
     ] as const) {
       const text = firstParagraphText(writer.doc, clauseId);
-      text.insert(plain(text).indexOf(after) + after.length, ' (pasted)', { bracket: null });
+      text.insert(plain(text).indexOf(after) + after.length, ' (pasted)');
     }
     await waitFor(
       () => [...storedClauseTexts(server, documentId).values()].every((t) => t.includes('(pasted)')),
-      {
-        what: 'the pasted words stored',
-      },
+      { what: 'the pasted words stored' },
     );
+    expect(bracketedText(writer.doc, trainingId, replaced.id)).toBe('joint training (pasted) for border');
     expect((await pl.resolveBracket(dropped.id, { drop: true })).status).toBe(200);
     expect((await pl.resolveBracket(replaced.id, { keep: 1 })).status).toBe(200);
     const expected = new Map([
-      [returnId, 'Give priority to  (pasted) return, in cooperation with IOM.'],
-      [trainingId, 'Develop training of (pasted) guards on forged documents.'],
+      [returnId, 'Give priority to  return, in cooperation with IOM.'],
+      [trainingId, 'Develop training of guards on forged documents.'],
     ]);
     expect(storedClauseTexts(server, documentId)).toEqual(expected);
     await waitFor(() => clientClauseTexts(writer.doc).get(trainingId) === expected.get(trainingId), {
@@ -87,7 +87,7 @@ describe('bracket commands under attack', () => {
     });
   });
 
-  it('keeping the passage itself after words were pasted into it only takes the bracket off', async () => {
+  it('keeping the first wording after words were typed into the passage restores that wording, without the bracket', async () => {
     const { documentId, clauseIds, hu, pl, writer } = await scene();
     const [returnId] = clauseIds as [string];
     const input = passageIn(writer.doc, returnId, 'voluntary return');
@@ -96,12 +96,13 @@ describe('bracket commands under attack', () => {
       what: 'live',
     });
     const text = firstParagraphText(writer.doc, returnId);
-    text.insert(plain(text).indexOf(' return'), ' (pasted)', { bracket: null });
-    const pasted = RETURN.replace('voluntary return', 'voluntary (pasted) return');
-    await waitFor(() => storedClauseTexts(server, documentId).get(returnId) === pasted, { what: 'stored' });
+    text.insert(plain(text).indexOf(' return'), ' (typed)');
+    const typed = RETURN.replace('voluntary return', 'voluntary (typed) return');
+    await waitFor(() => storedClauseTexts(server, documentId).get(returnId) === typed, { what: 'stored' });
+    expect(bracketedText(writer.doc, returnId, input.id)).toBe('voluntary (typed) return');
     expect((await pl.resolveBracket(input.id, { keep: 0 })).status).toBe(200);
     await waitFor(() => bracketedText(writer.doc, returnId, input.id) === '', { what: 'bracket off, live' });
-    expect(storedClauseTexts(server, documentId).get(returnId)).toBe(pasted);
+    expect(storedClauseTexts(server, documentId).get(returnId)).toBe(RETURN);
   });
 
   it('a delegation cannot grow a bracket without bound by proposing wordings in a loop', async () => {

@@ -31,6 +31,7 @@ describe('hand-made updates cannot get around the clause lock or into the docume
   let documentId: string;
   let drafterCookie: string;
   let observerCookie: string;
+  let penCookie: string;
   let watcher: RawCollabSocket;
   let editor: CollabClient;
   let pen: CollabClient;
@@ -45,7 +46,8 @@ describe('hand-made updates cannot get around the clause lock or into the docume
     drafterCookie = (await server.signIn(DEMO.hungarianDrafter)).cookie;
     observerCookie = (await server.signIn(DEMO.observer)).cookie;
     // The pen-holder types into the clause, then sets it to agreed.
-    pen = await connectWellBehaved(server.wsUrl, documentId, (await server.signIn(DEMO.penHolder)).cookie);
+    penCookie = (await server.signIn(DEMO.penHolder)).cookie;
+    pen = await connectWellBehaved(server.wsUrl, documentId, penCookie);
     opened.push({ close: () => pen.destroy() });
     clauseParagraphText(pen.doc, LOCKED).insert(0, 'Agreed: ');
     watcher = await rawSocket(observerCookie);
@@ -171,6 +173,8 @@ describe('hand-made updates cannot get around the clause lock or into the docume
   });
 
   describe('2. items the server cannot integrate now', () => {
+    // Sent by the pen-holder, who owns the client id they write under: anyone else is refused at once (4400,
+    // tests/integration/clientIdOwnership.test.ts) before these checks run.
     /** The pen-holder's last struct (the words typed into the agreed clause). */
     function lastPenStruct(): Y.Item {
       const structs = watcher.doc.store.clients.get(pen.doc.clientID) ?? [];
@@ -192,7 +196,7 @@ describe('hand-made updates cannot get around the clause lock or into the docume
           ],
         },
       ]);
-      await expectRefused(update, CloseCode.ResyncRequired);
+      await expectRefused(update, CloseCode.ResyncRequired, penCookie);
       expect(contentOf(watcher.doc)).not.toContain('INJECTED');
     });
 
@@ -213,7 +217,7 @@ describe('hand-made updates cannot get around the clause lock or into the docume
           ],
         },
       ]);
-      await expectRefused(update, CloseCode.ClauseLocked);
+      await expectRefused(update, CloseCode.ClauseLocked, penCookie);
     });
 
     it('refuses an unknown origin and a deletion of unknown items at once (4409)', async () => {
@@ -375,7 +379,8 @@ describe('hand-made updates cannot get around the clause lock or into the docume
           updateFrom(socket.doc, (doc) => {
             const text = clauseParagraphText(doc, BARRIER);
             text.insert(0, '[model-ok] ');
-            text.format(0, 10, { bold: {}, bracket: { id: 'br-000000000001' } });
+            // Not the bracket mark: only the bracket commands write it (tests/integration/bracketMarks.adversarial.test.ts).
+            text.format(0, 10, { bold: {}, italic: {} });
             const list = new Y.XmlElement('orderedList');
             // A number, as the editor writes `start` (Yjs types attributes as strings).
             (list as unknown as Y.XmlElement<{ start: number }>).setAttribute('start', 2);

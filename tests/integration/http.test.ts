@@ -199,10 +199,10 @@ describe('HTTP API', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
-  it('GET /healthz answers 200 {status: "ok"}', async () => {
+  it('GET /healthz answers 200 {status: "ok"} with its dependencies (alone: the SQLite file)', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({ status: 'ok', dependencies: { sqlite: 'up' } });
   });
 });
 

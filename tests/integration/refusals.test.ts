@@ -341,7 +341,7 @@ describe('malformed and forbidden messages on an open connection', () => {
   it('is still healthy after all of it', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({ status: 'ok', dependencies: { sqlite: 'up' } });
     await barrier();
   });
 });

@@ -2,6 +2,7 @@ import { MessageType } from '@draftroom/shared';
 import * as encoding from 'lib0/encoding';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
 import { type CollabClient, connectClient } from './collabClient';
 import { waitFor } from './waitFor';
 
@@ -35,13 +36,17 @@ export function relayOnlyOwnPresence(client: CollabClient): CollabClient {
   return client;
 }
 
-/** A synced test client that, like the Draftroom client, relays only its own presence. */
+/**
+ * A synced test client that, like the Draftroom client, relays only its own
+ * presence; with `doc`, a page reconnecting with the Y.Doc it already holds.
+ */
 export async function connectWellBehaved(
   wsUrl: string,
   documentId: string,
   cookie: string,
+  doc?: Y.Doc,
 ): Promise<CollabClient> {
-  const client = relayOnlyOwnPresence(connectClient(wsUrl, documentId, cookie));
+  const client = relayOnlyOwnPresence(connectClient(wsUrl, documentId, cookie, doc));
   await waitFor(() => client.provider.synced, { what: 'provider synced' });
   return client;
 }

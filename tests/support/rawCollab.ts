@@ -5,7 +5,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import type { DocumentStorage } from '../../server/src/collab/documentStorage';
+import type { SyncDocumentStorage } from '../../server/src/collab/documentStorage';
 import { contentOf } from './collabClient';
 import { waitFor } from './waitFor';
 
@@ -169,7 +169,7 @@ export function updateFrom(base: Y.Doc, change: (doc: Y.Doc) => void): Uint8Arra
 }
 
 /** A Y.Doc holding what `storage` has stored for `documentId` (state, then updates). */
-export function loadStoredDoc(storage: DocumentStorage, documentId: string): Y.Doc {
+export function loadStoredDoc(storage: SyncDocumentStorage, documentId: string): Y.Doc {
   const stored = storage.load(documentId);
   const doc = new Y.Doc();
   doc.transact(() => {
@@ -181,7 +181,7 @@ export function loadStoredDoc(storage: DocumentStorage, documentId: string): Y.D
 
 /** The stored document's content and its full re-encoded state, for "unchanged" checks. */
 export function storedSnapshot(
-  storage: DocumentStorage,
+  storage: SyncDocumentStorage,
   documentId: string,
 ): { content: string; state: string } {
   const doc = loadStoredDoc(storage, documentId);

@@ -9,12 +9,23 @@ import * as decoding from 'lib0/decoding';
 import { expect } from 'vitest';
 import * as Y from 'yjs';
 import { Connection } from '../../server/src/collab/connection';
-import type { Room } from '../../server/src/collab/room';
+import { asyncStorage, type SyncDocumentStorage } from '../../server/src/collab/documentStorage';
+import { Room, type RoomOptions } from '../../server/src/collab/room';
 import { createLogger } from '../../server/src/logger';
 import { MemorySocket } from './memorySocket';
 
 /** The logger the rooms and connections of these tests write to (nothing is printed). */
 export const silentLogger = createLogger('silent');
+
+/** A room for document `doc` over `storage` (synchronous, read back directly by the test), once loaded. */
+export async function openTestRoom(
+  storage: SyncDocumentStorage,
+  options: RoomOptions = { compactAfterUpdates: 1000 },
+): Promise<Room> {
+  const room = new Room('doc', asyncStorage(storage), silentLogger, options);
+  await room.loaded;
+  return room;
+}
 
 /** A delegate of the state delegation `code` (user `user-<code>`, participant `participant-<code>`). */
 export function delegateProfile(code: string): UserProfile {

@@ -1,5 +1,5 @@
 /** Editing a document's clause structure from a test client, and reading versions back. */
-import { CONTENT_FIELD, ID_ATTR, NodeName, newNodeId } from '@draftroom/shared';
+import { BRACKET_MARK, CONTENT_FIELD, ID_ATTR, NodeName, newNodeId } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { readClauses } from '../../server/src/content/outline';
 import { fingerprint, readDocumentStructure } from '../../server/src/content/structure';
@@ -49,8 +49,34 @@ function plainOf(text: Y.XmlText | undefined): string {
 }
 
 /**
+ * A copy of an element as the editor writes one: same attributes and marks, but no bracket (only
+ * the server's bracket commands write the bracket mark; moved words leave their bracket).
+ */
+function copyWithoutBrackets(element: Y.XmlElement): Y.XmlElement {
+  const copy = new Y.XmlElement(element.nodeName);
+  for (const [key, value] of Object.entries(element.getAttributes())) copy.setAttribute(key, value as string);
+  copy.insert(
+    0,
+    element.toArray().map((child) => {
+      if (!(child instanceof Y.XmlText)) return copyWithoutBrackets(child as Y.XmlElement);
+      const text = new Y.XmlText();
+      const delta = child.toDelta() as { insert: string; attributes?: Record<string, unknown> }[];
+      text.applyDelta(
+        delta.map(({ insert, attributes }) => {
+          const { [BRACKET_MARK]: _bracket, ...others } = attributes ?? {};
+          return { insert, attributes: others };
+        }),
+      );
+      return text;
+    }),
+  );
+  return copy;
+}
+
+/**
  * Splits the clause's first paragraph before `beforeWords` the way the editor does on Enter: the
- * paragraph keeps its head, a copy of it (same marks) after it keeps the tail. One transaction.
+ * paragraph keeps its head, a copy of it (same marks, no bracket) after it keeps the tail. One
+ * transaction.
  */
 export function splitParagraph(doc: Y.Doc, clauseId: string, beforeWords: string): void {
   const clause = clauseElement(doc, clauseId);
@@ -58,7 +84,7 @@ export function splitParagraph(doc: Y.Doc, clauseId: string, beforeWords: string
   const at = plainOf(first.get(0) as Y.XmlText).indexOf(beforeWords);
   if (at <= 0) throw new Error(`"${beforeWords}" is not inside the first paragraph of ${clauseId}`);
   doc.transact(() => {
-    const copy = first.clone();
+    const copy = copyWithoutBrackets(first);
     clause.insert(1, [copy]);
     const head = first.get(0) as Y.XmlText;
     head.delete(at, head.length - at);
@@ -133,7 +159,7 @@ export function moveClause(doc: Y.Doc, clauseId: string, toSection: number, posi
     moved.setAttribute(ID_ATTR, clauseId);
     moved.insert(
       0,
-      source.toArray().map((child) => (child as Y.XmlElement).clone()),
+      source.toArray().map((child) => copyWithoutBrackets(child as Y.XmlElement)),
     );
     const target = sectionsOf(doc)[toSection];
     if (!target) throw new Error(`no section ${toSection}`);

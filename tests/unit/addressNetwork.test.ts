@@ -14,14 +14,14 @@ describe('the network of a client address', () => {
     expect(networkOf('')).toBe('');
   });
 
-  it('is what the sign-in throttle counts: 20 failures from 20 addresses of one /64 lock all of it', () => {
+  it('is what the sign-in throttle counts: 20 failures from 20 addresses of one /64 lock all of it', async () => {
     const throttle = new SignInThrottle({
       maxFailuresPerAccount: 5,
       maxFailuresPerIp: 20,
       lockoutSeconds: 900,
     });
-    for (let i = 0; i < 20; i++) throttle.recordFailure(`user${i}@x.example`, `2001:db8:1:2::${i + 1}`);
-    expect(throttle.retryAfterSeconds('someone@x.example', '2001:db8:1:2:abcd::1')).toBeGreaterThan(0);
-    expect(throttle.retryAfterSeconds('someone@x.example', '2001:db8:1:3::1')).toBe(0);
+    for (let i = 0; i < 20; i++) await throttle.recordFailure(`user${i}@x.example`, `2001:db8:1:2::${i + 1}`);
+    expect(await throttle.retryAfterSeconds('someone@x.example', '2001:db8:1:2:abcd::1')).toBeGreaterThan(0);
+    expect(await throttle.retryAfterSeconds('someone@x.example', '2001:db8:1:3::1')).toBe(0);
   });
 });

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   type AuthoredUpdates,
-  type DocumentStorage,
+  asyncStorage,
   MemoryDocumentStorage,
+  type SyncDocumentStorage,
 } from '../../server/src/collab/documentStorage';
 import { Room } from '../../server/src/collab/room';
 import { StorageWriteError } from '../../server/src/errors';
@@ -40,14 +41,16 @@ class CountingStorage extends MemoryDocumentStorage {
   }
 }
 
-function openRoom(storage: DocumentStorage): Room {
-  return new Room('doc', storage, silentLogger, { compactAfterUpdates: 1000 });
+async function openRoom(storage: SyncDocumentStorage): Promise<Room> {
+  const room = new Room('doc', asyncStorage(storage), silentLogger, { compactAfterUpdates: 1000 });
+  await room.loaded;
+  return room;
 }
 
 describe('a room stores the changes of one event-loop turn together', () => {
   it('commits them once, then sends each client one merged message; nothing before the commit', async () => {
     const storage = new CountingStorage();
-    const room = openRoom(storage);
+    const room = await openRoom(storage);
     const a = joinRoom(room, 'PL');
     const b = joinRoom(room, 'HU');
     const reader = joinRoom(room, 'CZ');
@@ -66,7 +69,7 @@ describe('a room stores the changes of one event-loop turn together', () => {
   });
 
   it('does not echo a turn that holds only one sender’s changes', async () => {
-    const room = openRoom(new CountingStorage());
+    const room = await openRoom(new CountingStorage());
     const a = joinRoom(room, 'PL');
     const reader = joinRoom(room, 'CZ');
     room.applyClientUpdate(typedParagraph('one '), a.connection);
@@ -77,13 +80,20 @@ describe('a room stores the changes of one event-loop turn together', () => {
     room.destroy();
   });
 
-  it('answers a sync request only after storing the turn’s changes', () => {
+  it('answers a sync request only after storing the turn’s changes', async () => {
     const storage = new CountingStorage();
-    const room = openRoom(storage);
+    const room = await openRoom(storage);
     const a = joinRoom(room, 'PL');
+    const asking = joinRoom(room, 'CZ');
     room.applyClientUpdate(typedParagraph('stored first'), a.connection);
-    const answer = decoding.createDecoder(room.answerSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    room.answerSyncStep1(Y.encodeStateVector(new Y.Doc()), asking.connection);
+    // Not answered before the commit settles.
+    expect(asking.socket.sent).toHaveLength(0);
+    await endOfTurn();
     expect(storage.commits).toBe(1);
+    // The turn's broadcast, then the answer.
+    expect(asking.socket.sent).toHaveLength(2);
+    const answer = decoding.createDecoder(asking.socket.sent[1] as Uint8Array);
     expect(decoding.readVarUint(answer)).toBe(MessageType.Sync);
     expect(decoding.readVarUint(answer)).toBe(1); // sync step 2
     expect(textOf([decoding.readVarUint8Array(answer)])).toBe('stored first');
@@ -92,7 +102,7 @@ describe('a room stores the changes of one event-loop turn together', () => {
 
   it('when the commit fails: nobody receives anything, every sender is closed with 4503, the room holds only what is stored', async () => {
     const storage = new CountingStorage();
-    const room = openRoom(storage);
+    const room = await openRoom(storage);
     const a = joinRoom(room, 'PL');
     const b = joinRoom(room, 'HU');
     const reader = joinRoom(room, 'CZ');
@@ -115,7 +125,7 @@ describe('a room stores the changes of one event-loop turn together', () => {
 
   it('a turn of many keystrokes from several senders reaches every receiver as one message equal to the stored document', async () => {
     const storage = new CountingStorage();
-    const room = openRoom(storage);
+    const room = await openRoom(storage);
     const reader = joinRoom(room, 'CZ');
     const senders = ['PL', 'HU', 'AT'].map((code) => {
       const client = joinRoom(room, code);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { asyncStorage } from '../../server/src/collab/documentStorage';
 import type { Room, RoomHooks } from '../../server/src/collab/room';
 import { RoomRegistry } from '../../server/src/collab/roomRegistry';
 import { readClauses } from '../../server/src/content/outline';
@@ -44,28 +45,37 @@ describe('RoomRegistry hooks', () => {
     repositories = createRepositories(db);
     await seedDemoIfEmpty(db, repositories, logger);
     documentId = (db.prepare('SELECT id FROM documents').get() as { id: string }).id;
-    rooms = new RoomRegistry(repositories.documentStorage, logger, {
+    rooms = new RoomRegistry(asyncStorage(repositories.documentStorage), logger, {
       compactAfterUpdates: 100,
       unloadDelayMs: 0,
     });
   });
-  afterEach(() => {
-    rooms.closeAll(1001, 'test over');
+  afterEach(async () => {
+    await rooms.closeAll(1001, 'test over');
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   /** Appends `words` to the first clause as a server change (stored, broadcast, then the hooks run). */
-  function edit(room: Room, words: string): void {
-    const clauseId = readClauses(room.doc)[0]?.id ?? '';
+  async function edit(room: Room, words: string): Promise<void> {
     const user = repositories.users.findByEmail(DEMO.penHolder)?.profile;
     if (!user) throw new Error('no pen-holder');
-    const changed = room.applyServerChange((doc) => appendToClause(doc, clauseId, words), {
-      userId: user.id,
-      participantId: user.participant.id,
-      touchedClauses: [clauseId],
+    const changed = await room.exclusive(() => {
+      const clauseId = readClauses(room.doc)[0]?.id ?? '';
+      return room.applyServerChange((doc) => appendToClause(doc, clauseId, words), {
+        userId: user.id,
+        participantId: user.participant.id,
+        touchedClauses: [clauseId],
+      });
     });
     expect(changed).toBe(true);
+  }
+
+  /** The room of the demo document, loaded. */
+  async function openLoaded(): Promise<Room> {
+    const room = rooms.open(documentId);
+    await room.loaded;
+    return room;
   }
 
   /** Hooks that write what they saw into `calls` under `name`. */
@@ -74,25 +84,25 @@ describe('RoomRegistry hooks', () => {
     onLastLeft: (room) => calls.push(`${name} last-left ${room.documentId}`),
   });
 
-  it('runs hooks added after the registry was built, in order, on rooms opened before and after', () => {
+  it('runs hooks added after the registry was built, in order, on rooms opened before and after', async () => {
     const calls: string[] = [];
-    const early = rooms.open(documentId);
+    const early = await openLoaded();
     rooms.hooks.add(recording(calls, 'versions'));
     rooms.hooks.add(recording(calls, 'amendments'));
-    edit(early, ' first');
+    await edit(early, ' first');
     const stored = early.storedUpToUpdateId;
     expect(calls).toEqual([
       `versions stored ${documentId} at ${stored}`,
       `amendments stored ${documentId} at ${stored}`,
     ]);
-    rooms.unload(documentId);
+    await rooms.unload(documentId);
     expect(calls.slice(2)).toEqual([
       `versions last-left ${documentId}`,
       `amendments last-left ${documentId}`,
     ]);
-    const reopened = rooms.open(documentId);
+    const reopened = await openLoaded();
     expect(reopened).not.toBe(early);
-    edit(reopened, ' second');
+    await edit(reopened, ' second');
     expect(calls.slice(4)).toEqual([
       `versions stored ${documentId} at ${reopened.storedUpToUpdateId}`,
       `amendments stored ${documentId} at ${reopened.storedUpToUpdateId}`,
@@ -100,7 +110,7 @@ describe('RoomRegistry hooks', () => {
     expect(reopened.storedUpToUpdateId).toBeGreaterThan(stored);
   });
 
-  it('logs a hook that throws and still runs the ones after it; the change stays stored', () => {
+  it('logs a hook that throws and still runs the ones after it; the change stays stored', async () => {
     const calls: string[] = [];
     rooms.hooks.add({
       onStored: () => {
@@ -111,11 +121,11 @@ describe('RoomRegistry hooks', () => {
       },
     });
     rooms.hooks.add(recording(calls, 'after'));
-    const room = rooms.open(documentId);
-    expect(() => edit(room, ' kept despite the hook')).not.toThrow();
+    const room = await openLoaded();
+    await expect(edit(room, ' kept despite the hook')).resolves.toBeUndefined();
     expect(calls).toEqual([`after stored ${documentId} at ${room.storedUpToUpdateId}`]);
     expect(readClauses(room.doc)[0]?.text).toMatch(/ kept despite the hook$/);
-    rooms.unload(documentId);
+    await rooms.unload(documentId);
     expect(calls[1]).toBe(`after last-left ${documentId}`);
     expect(rooms.get(documentId)).toBeUndefined();
     const logged = lines.map(
@@ -125,18 +135,18 @@ describe('RoomRegistry hooks', () => {
       ['a room hook failed', 'stored', 'checkpoint failed'],
       ['a room hook failed', 'last-left', 'last-left failed'],
     ]);
-    const stored = rooms.open(documentId);
+    const stored = await openLoaded();
     expect(readClauses(stored.doc)[0]?.text).toMatch(/ kept despite the hook$/);
   });
 
-  it('stops running a hook once it is removed', () => {
+  it('stops running a hook once it is removed', async () => {
     const calls: string[] = [];
     const remove = rooms.hooks.add(recording(calls, 'removed'));
     rooms.hooks.add(recording(calls, 'kept'));
-    const room = rooms.open(documentId);
-    edit(room, ' one');
+    const room = await openLoaded();
+    await edit(room, ' one');
     remove();
-    edit(room, ' two');
+    await edit(room, ' two');
     expect(calls.map((call) => call.split(' ')[0])).toEqual(['removed', 'kept', 'kept']);
   });
 });

@@ -2,17 +2,17 @@ import { CloseCode } from '@draftroom/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docFromStoredState, MemoryDocumentStorage } from '../../server/src/collab/documentStorage';
-import { Room } from '../../server/src/collab/room';
 import { CollabRefusal } from '../../server/src/errors';
 import { handmadeUpdate } from '../support/handmadeUpdate';
 import {
   endOfTurn,
   joinRoom,
+  openTestRoom,
   paragraphTexts,
-  silentLogger,
   syncUpdatesIn,
   typedParagraph,
 } from '../support/roomClients';
+import { waitFor } from '../support/waitFor';
 
 /** Two clients whose items each wait for the other's. */
 const CYCLE = [987_654, 987_655] as const;
@@ -23,9 +23,9 @@ function paragraphsOf(doc: Y.Doc): string[] {
 }
 
 describe('an update Yjs cannot integrate, after others in the same turn', () => {
-  it('is refused (4409); the turn’s earlier changes are stored and sent at once, nothing of the refused one', async () => {
+  it('is refused (4409); the turn’s earlier changes are stored and sent once the room reloaded, nothing of the refused one', async () => {
     const storage = new MemoryDocumentStorage();
-    const room = new Room('doc', storage, silentLogger, { compactAfterUpdates: 1000 });
+    const room = await openTestRoom(storage);
     const pen = joinRoom(room, 'EU');
     const reader = joinRoom(room, 'CZ');
     const first = joinRoom(room, 'PL');
@@ -63,8 +63,13 @@ describe('an update Yjs cannot integrate, after others in the same turn', () => 
     expect(error).toBeInstanceOf(CollabRefusal);
     expect((error as CollabRefusal).closeCode).toBe(CloseCode.ResyncRequired);
 
-    // Stored and sent before the refusal returned (not at the end of the turn), without the refused item.
-    expect(storage.countUpdates('doc')).toBe(storedBefore + 2);
+    // Nothing sent with the refusal; once the room has reloaded from storage, the earlier changes are
+    // stored and sent, without the refused item.
+    expect(syncUpdatesIn(reader.socket.sent)).toHaveLength(0);
+    await waitFor(() => storage.countUpdates('doc') === storedBefore + 2, {
+      what: 'the earlier changes stored',
+    });
+    await waitFor(() => syncUpdatesIn(reader.socket.sent).length > 0, { what: 'the earlier changes sent' });
     expect(syncUpdatesIn(reader.socket.sent)).toHaveLength(1);
     const expected = ['Agreed words', 'Hungary ', 'Poland '];
     expect(paragraphsOf(room.doc)).toEqual(expected);

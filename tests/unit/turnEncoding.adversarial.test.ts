@@ -2,10 +2,9 @@ import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docFromStoredState, MemoryDocumentStorage } from '../../server/src/collab/documentStorage';
-import { Room } from '../../server/src/collab/room';
 import { CollabRefusal } from '../../server/src/errors';
 import { handmadeUpdate } from '../support/handmadeUpdate';
-import { endOfTurn, joinRoom, silentLogger } from '../support/roomClients';
+import { endOfTurn, joinRoom, openTestRoom } from '../support/roomClients';
 
 /** A deterministic pseudo-random source (the same interleavings on every run). */
 function random(seed: number): (n: number) => number {
@@ -29,9 +28,13 @@ function updatesIn(messages: Uint8Array[]): Uint8Array[] {
 }
 
 interface Writer {
+  /** The writer's delegation: every connection of the writer is its user's. */
+  code: string;
   doc: Y.Doc;
   pending: Uint8Array[];
   joined: ReturnType<typeof joinRoom>;
+  /** Another connection of the same person (a second tab), which may write under the writer's client id. */
+  twin: ReturnType<typeof joinRoom>;
 }
 
 /** Everything of a document that a reader sees: each paragraph's text, and the state vector. */
@@ -52,8 +55,10 @@ function view(doc: Y.Doc): { xml: string; paragraphs: string[]; state: number[][
  * Plays 30 turns per seed of three writers typing, deleting, adding and
  * removing paragraphs on replicas of their own, sending in interleaved
  * bursts; with `hostile`, also updates Yjs cannot integrate (reload and
- * reapply), leaving mid-turn, content outside the model, and a connection
- * continuing a writer's Yjs client id. After each turn, an observer that
+ * reapply), leaving mid-turn, content outside the model, and another
+ * connection continuing a writer's Yjs client id — the writer's own second
+ * tab (checked for item order) and another person (refused: not theirs).
+ * After each turn, an observer that
  * only applies what the room sent, and a document loaded from the stored
  * rows, must equal the room's document. Returns the refusals' messages.
  */
@@ -62,13 +67,19 @@ async function playTurns(seeds: number, hostileActions: boolean): Promise<string
   for (let seed = 1; seed <= seeds; seed++) {
     const next = random(seed);
     const storage = new MemoryDocumentStorage();
-    const room = new Room('doc', storage, silentLogger, { compactAfterUpdates: 1_000_000 });
+    const room = await openTestRoom(storage, { compactAfterUpdates: 1_000_000 });
     const observer = joinRoom(room, 'OBS');
     const observed = new Y.Doc();
     const writers: Writer[] = ['PL', 'HU', 'CZ'].map((code, i) => {
       const doc = new Y.Doc();
       doc.clientID = 100 + i;
-      const writer: Writer = { doc, pending: [], joined: joinRoom(room, code) };
+      const writer: Writer = {
+        code,
+        doc,
+        pending: [],
+        joined: joinRoom(room, code),
+        twin: joinRoom(room, code),
+      };
       doc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin !== 'remote') writer.pending.push(update);
       });
@@ -80,25 +91,28 @@ async function playTurns(seeds: number, hostileActions: boolean): Promise<string
       for (const writer of writers) {
         for (const update of updatesIn(writer.joined.socket.sent))
           Y.applyUpdate(writer.doc, update, 'remote');
-        if (writer.joined.socket.closedWith !== undefined) rejoin(writer, 'again');
+        if (writer.joined.socket.closedWith !== undefined) rejoin(writer);
+        writer.twin.socket.sent.length = 0;
       }
       hostile.socket.sent.length = 0;
     };
-    const rejoin = (writer: Writer, code: string) => {
+    const rejoin = (writer: Writer) => {
       room.leave(writer.joined.connection);
-      writer.joined = joinRoom(room, code);
-      const answer = decoding.createDecoder(room.answerSyncStep1(Y.encodeStateVector(writer.doc)));
-      decoding.readVarUint(answer); // sync
-      decoding.readVarUint(answer); // step 2
-      Y.applyUpdate(writer.doc, decoding.readVarUint8Array(answer), 'remote');
+      const joined = joinRoom(room, writer.code);
+      writer.joined = joined;
+      // The answer (sync step 2) arrives with what the room sends it, delivered at the end of the turn.
+      room.queue.run(() => room.answerSyncStep1(Y.encodeStateVector(writer.doc), joined.connection));
     };
     const send = (update: Uint8Array, connection: Writer['joined']['connection']) => {
-      try {
-        room.applyClientUpdate(update, connection);
-      } catch (error) {
-        if (!(error instanceof CollabRefusal)) throw error;
-        refusals.push(error.message);
-      }
+      // As the collaboration server does: a room operation (it waits while the room reloads after a refusal).
+      room.queue.run(() => {
+        try {
+          room.applyClientUpdate(update, connection);
+        } catch (error) {
+          if (!(error instanceof CollabRefusal)) throw error;
+          refusals.push(error.message);
+        }
+      });
     };
     for (let turn = 0; turn < 30; turn++) {
       const steps = 1 + next(8);
@@ -144,7 +158,7 @@ async function playTurns(seeds: number, hostileActions: boolean): Promise<string
           }
         } else if (action === 11) {
           // A sender leaves mid-turn, and comes back with a fresh connection (its replica resyncs).
-          rejoin(writer, `R${turn}${step}`);
+          rejoin(writer);
         } else if (action === 12) {
           send(
             handmadeUpdate([
@@ -153,21 +167,21 @@ async function playTurns(seeds: number, hostileActions: boolean): Promise<string
             hostile.connection,
           );
         } else {
-          // Another connection continues a writer's own client id after its last item in the server's document.
+          // Another connection continues a writer's own client id after its last item in the server's document:
+          // another person's is refused, the writer's own second tab's is accepted (and checked for item order).
           const structs = room.doc.store.clients.get(writer.doc.clientID);
           const last = structs?.at(-1);
           if (last instanceof Y.Item && !last.deleted && last.content instanceof Y.ContentString) {
             const clock = last.id.clock + last.length;
-            send(
-              handmadeUpdate([
-                {
-                  client: writer.doc.clientID,
-                  clock,
-                  structs: [{ content: { string: 'X' }, origin: Y.createID(writer.doc.clientID, clock - 1) }],
-                },
-              ]),
-              hostile.connection,
-            );
+            const continuation = handmadeUpdate([
+              {
+                client: writer.doc.clientID,
+                clock,
+                structs: [{ content: { string: 'X' }, origin: Y.createID(writer.doc.clientID, clock - 1) }],
+              },
+            ]);
+            send(continuation, hostile.connection);
+            send(continuation, writer.twin.connection);
           }
         }
         // Senders interleave: sometimes a writer's changes wait, then go as several updates.
@@ -177,7 +191,8 @@ async function playTurns(seeds: number, hostileActions: boolean): Promise<string
           }
         }
       }
-      await endOfTurn();
+      // Everything sent so far is stored and broadcast (and a room reloading after a refusal has recovered).
+      await room.exclusive(() => undefined);
       deliver();
       expect(view(observed), `seed ${seed} turn ${turn}: observer`).toEqual(view(room.doc));
       expect(view(docFromStoredState(storage.load('doc'))), `seed ${seed} turn ${turn}: stored`).toEqual(
@@ -195,6 +210,7 @@ describe('turns interleaving several senders, hostile ones among them', () => {
     // The hostile actions were refused for what they are, among them an item whose right origin is left of its origin.
     expect(refusals.some((message) => message.includes('right origin left of its origin'))).toBe(true);
     expect(refusals.some((message) => message.includes('cannot integrate'))).toBe(true);
+    expect(refusals.some((message) => message.includes('belongs to another person'))).toBe(true);
   }, 120_000);
 
   it('honest writers alone are never refused', async () => {
@@ -205,10 +221,11 @@ describe('turns interleaving several senders, hostile ones among them', () => {
 describe('a new tail linked after a unit another connection wrote', () => {
   it('is refused (4400) when its right origin is then left of its origin: the room and an observer stay equal', async () => {
     const storage = new MemoryDocumentStorage();
-    const room = new Room('doc', storage, silentLogger, { compactAfterUpdates: 1_000_000 });
+    const room = await openTestRoom(storage, { compactAfterUpdates: 1_000_000 });
     const observer = joinRoom(room, 'OBS');
     const typist = joinRoom(room, 'PL');
-    const other = joinRoom(room, 'HU');
+    // The typist's second tab: anyone else writing under the typist's client id is refused outright (4400).
+    const other = joinRoom(room, 'PL');
     const observed = new Y.Doc();
     const id = (clock: number) => Y.createID(555, clock);
     const keystroke = (clock: number, string: string, origin?: Y.ID, rightOrigin?: Y.ID) =>

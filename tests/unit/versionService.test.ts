@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { UserProfile } from '@draftroom/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
+import { asyncStorage } from '../../server/src/collab/documentStorage';
 import { RoomRegistry } from '../../server/src/collab/roomRegistry';
 import { readClauses } from '../../server/src/content/outline';
 import { seedDemoIfEmpty } from '../../server/src/demo/seed';
@@ -44,44 +45,53 @@ describe('VersionService', () => {
     versions = new VersionStore(db);
     negotiation = new NegotiationStore(db);
     clock = Date.now();
-    rooms = new RoomRegistry(repositories.documentStorage, logger, {
+    const storage = asyncStorage(repositories.documentStorage);
+    rooms = new RoomRegistry(storage, logger, {
       compactAfterUpdates: 100,
       unloadDelayMs: 0,
     });
-    service = new VersionService(versions, negotiation, rooms, repositories.documentStorage, logger, {
+    service = new VersionService(versions, negotiation, rooms, storage, logger, {
       checkpointIntervalMs: 10 * MINUTE,
       now: () => clock,
     });
     rooms.hooks.add(service.hooks);
   });
-  afterEach(() => {
-    rooms.closeAll(1001, 'test over');
+  afterEach(async () => {
+    await rooms.closeAll(1001, 'test over');
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   /** Edits clause `index` as the pen-holder through the open room (stored, then the hooks run). */
-  function edit(index: number, words: string): Y.Doc {
+  async function edit(index: number, words: string): Promise<Y.Doc> {
     const room = rooms.open(documentId);
-    const clauseId = readClauses(room.doc)[index]?.id ?? '';
-    room.applyServerChange((doc) => appendToClause(doc, clauseId, words), {
-      userId: pen.id,
-      participantId: pen.participant.id,
-      touchedClauses: [clauseId],
+    await room.exclusive(() => {
+      const clauseId = readClauses(room.doc)[index]?.id ?? '';
+      return room.applyServerChange((doc) => appendToClause(doc, clauseId, words), {
+        userId: pen.id,
+        participantId: pen.participant.id,
+        touchedClauses: [clauseId],
+      });
     });
     return room.doc;
   }
 
+  /** The document opened, and left by its last client: the registry compacts and unloads it. */
+  async function openAndLeave(): Promise<void> {
+    rooms.open(documentId);
+    await rooms.unload(documentId);
+  }
+
   const automatic = () => versions.list(documentId).filter((version) => version.kind === 'automatic');
 
-  it('takes an automatic checkpoint on a stored change only once the interval since the newest version passed', () => {
-    edit(0, ' [right after Rev. 1]');
+  it('takes an automatic checkpoint on a stored change only once the interval since the newest version passed', async () => {
+    await edit(0, ' [right after Rev. 1]');
     clock += 9 * MINUTE;
-    edit(1, ' [nine minutes later]');
+    await edit(1, ' [nine minutes later]');
     expect(automatic()).toEqual([]);
 
     clock += 2 * MINUTE;
-    const doc = edit(2, ' [eleven minutes later]');
+    const doc = await edit(2, ' [eleven minutes later]');
     const [checkpoint, ...rest] = automatic();
     expect(rest).toEqual([]);
     expect(checkpoint?.fingerprint).toBe(fingerprintOf(doc));
@@ -95,36 +105,40 @@ describe('VersionService', () => {
   // Server bug: VersionStore.create stamps created_at with the wall clock (nowIso()), not with the
   // service's `now`, so the interval check (and thinning) compares the injected clock with wall-clock
   // times: right after a checkpoint taken at `now`, the next edit finds it 11 minutes old.
-  it('takes no second checkpoint one minute after the last one', () => {
+  it('takes no second checkpoint one minute after the last one', async () => {
     clock += 11 * MINUTE;
-    edit(0, ' [first]');
+    await edit(0, ' [first]');
     const [first] = automatic();
     expect(first).toBeDefined();
     clock += MINUTE;
-    edit(1, ' [a minute later]');
+    await edit(1, ' [a minute later]');
     expect(automatic().map((version) => version.id)).toEqual([first?.id]);
   });
 
-  it('takes a checkpoint when the last client leaves only if something was stored since the newest version', () => {
-    rooms.released(rooms.open(documentId));
+  it('takes a checkpoint when the last client leaves only if something was stored since the newest version', async () => {
+    await openAndLeave();
     expect(rooms.size).toBe(0);
     expect(automatic()).toEqual([]);
 
-    const doc = edit(3, ' [before leaving]');
+    const doc = await edit(3, ' [before leaving]');
     const text = fingerprintOf(doc);
-    rooms.released(rooms.open(documentId));
+    await openAndLeave();
     expect(automatic().map((version) => version.fingerprint)).toEqual([text]);
 
-    rooms.released(rooms.open(documentId));
+    await openAndLeave();
     expect(automatic()).toHaveLength(1);
   });
 
-  it('saves a named version from storage when the document is not open, with the last stored update', () => {
-    edit(0, ' [stored]');
+  it('saves a named version from storage when the document is not open, with the last stored update', async () => {
+    await edit(0, ' [stored]');
     const lastUpdateId = rooms.get(documentId)?.storedUpToUpdateId ?? -1;
-    rooms.released(rooms.open(documentId));
+    await openAndLeave();
     expect(rooms.size).toBe(0);
-    const saved = service.saveNamed(documentId, { label: 'From storage', note: '', meetingId: null }, pen);
+    const saved = await service.saveNamed(
+      documentId,
+      { label: 'From storage', note: '', meetingId: null },
+      pen,
+    );
     const stored = versions.load(documentId, saved.id);
     expect(stored?.lastUpdateId).toBe(lastUpdateId);
     expect(stored?.structureJson).toContain('[stored]');
@@ -133,8 +147,9 @@ describe('VersionService', () => {
     expect(saved.summary).toEqual({ added: 0, changed: 1, removed: 0, moved: 0 });
   });
 
-  it('freezes statuses, positions and unresolved brackets in the negotiation snapshot', () => {
+  it('freezes statuses, positions and unresolved brackets in the negotiation snapshot', async () => {
     const room = rooms.open(documentId);
+    await room.loaded;
     const [first, second] = readClauses(room.doc).map((clause) => clause.id);
     const hu = repositories.users.findByEmail(DEMO.hungarianDrafter)?.profile;
     if (!first || !second || !hu) throw new Error('setup');
@@ -170,7 +185,7 @@ describe('VersionService', () => {
         },
       },
     });
-    const saved = service.saveNamed(documentId, { label: 'Frozen', note: '', meetingId: null }, pen);
+    const saved = await service.saveNamed(documentId, { label: 'Frozen', note: '', meetingId: null }, pen);
     negotiation.setStatus(documentId, first, 'agreed', pen.id);
     const comparable = service.comparableOf(versions.load(documentId, saved.id) ?? never());
     expect(comparable.statuses).toEqual({ [first]: 'bracketed', [second]: 'open' });

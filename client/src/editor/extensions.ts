@@ -6,7 +6,7 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import StarterKit from '@tiptap/starter-kit';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
-import { BracketMark } from '../negotiation/editor/bracketMark';
+import { BRACKET_MARK, BracketMark } from '../negotiation/editor/bracketMark';
 import { FindInDocument } from '../search/findInDocument';
 import { renderCaret } from './caret';
 import { ClauseCommands } from './clauseCommands';
@@ -49,7 +49,13 @@ export function buildEditorExtensions({ ydoc, provider, user }: EditorExtensionO
     // Readers who cannot edit select by keyboard too; find highlights matches in any view.
     ReadOnlyCaret,
     FindInDocument,
-    Collaboration.configure({ document: ydoc, field: CONTENT_FIELD }),
+    Collaboration.configure({
+      document: ydoc,
+      field: CONTENT_FIELD,
+      // Only the server's bracket commands write brackets (it refuses an update that does): the binding
+      // never writes the mark, and shows what the Y.Doc has where a local edit would move or copy one.
+      ySyncOptions: { serverMarks: [BRACKET_MARK] },
+    }),
     ...(provider && user ? [CollaborationCaret.configure({ provider, user, render: renderCaret })] : []),
   ];
 }

@@ -38,18 +38,18 @@ export function amendmentRoutes({ documents, amendments }: AmendmentRouteDeps): 
     response.json(amendments.list(documentId));
   });
 
-  router.post(base, (request, response) => {
+  router.post(base, async (request, response) => {
     const { documentId, actor } = context(request, response);
     authorize(actor.role, 'table-amendment');
     const input = parseBody(newAmendmentSchema, request.body);
-    response.status(201).json(amendments.table(documentId, input, actor));
+    response.status(201).json(await amendments.table(documentId, input, actor));
   });
 
-  router.post(`${base}/compromise`, (request, response) => {
+  router.post(`${base}/compromise`, async (request, response) => {
     const { documentId, actor } = context(request, response);
     authorize(actor.role, 'table-compromise');
     const input = parseBody(compromiseSchema, request.body);
-    response.status(201).json(amendments.compromise(documentId, input, actor));
+    response.status(201).json(await amendments.compromise(documentId, input, actor));
   });
 
   router.post(`${base}/:amendmentId/cosponsors`, (request, response) => {
@@ -67,11 +67,11 @@ export function amendmentRoutes({ documents, amendments }: AmendmentRouteDeps): 
     response.json(amendments.withdraw(documentId, routeParam(request, 'amendmentId'), actor));
   });
 
-  router.post(`${base}/:amendmentId/decision`, (request, response) => {
+  router.post(`${base}/:amendmentId/decision`, async (request, response) => {
     const { documentId, actor } = context(request, response);
     authorize(actor.role, 'decide-amendment');
     const decision = parseBody(amendmentDecisionSchema, request.body);
-    response.json(amendments.decide(documentId, routeParam(request, 'amendmentId'), decision, actor));
+    response.json(await amendments.decide(documentId, routeParam(request, 'amendmentId'), decision, actor));
   });
 
   // Conflicts carry the texts a client needs to redraft or decide; every other error goes to the app's handler.

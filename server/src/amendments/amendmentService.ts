@@ -85,9 +85,9 @@ export class AmendmentService {
    * the current text (409 clause_changed when it does not apply cleanly) and
    * stored against the current text. 400 when it changes nothing.
    */
-  table(documentId: string, input: NewAmendment, actor: AmendmentActor): Amendment {
+  async table(documentId: string, input: NewAmendment, actor: AmendmentActor): Promise<Amendment> {
     authorize(actor.role, 'table-amendment');
-    const clause = this.liveClause(documentId, input.clauseId);
+    const clause = await this.liveClause(documentId, input.clauseId);
     const drafted = this.drafted(input, clause.text);
     requireRoomForAmendment(this.deps.store.counts(documentId, actor.user.participant.id));
     const amendment = this.deps.store.insert({
@@ -172,19 +172,19 @@ export class AmendmentService {
    * puts what it covered back to tabled); accept and accept-as-modified
    * change the text and the record in one commit (DecisionCommands). Audited.
    */
-  decide(
+  async decide(
     documentId: string,
     amendmentId: string,
     decision: AmendmentDecision,
     actor: AmendmentActor,
-  ): Amendment {
+  ): Promise<Amendment> {
     authorize(actor.role, 'decide-amendment');
     const amendment = this.existing(documentId, amendmentId);
     if (amendment.status !== 'tabled') throw notOpen(amendment.number);
     const decided =
       decision.decision === 'reject'
         ? this.concludeRecordOnly(documentId, amendment, 'rejected', actor)
-        : this.decisions.accept(documentId, amendment, decision, actor.user);
+        : await this.decisions.accept(documentId, amendment, decision, actor.user);
     this.audit('amendment-decided', actor, amendment, {
       decision: decision.decision,
       status: decided.status,
@@ -198,7 +198,7 @@ export class AmendmentService {
    * clause's current text, and the amendments it covers become
    * covered-by-compromise — all in one transaction. Audited.
    */
-  compromise(documentId: string, input: CompromiseInput, actor: AmendmentActor): Amendment {
+  async compromise(documentId: string, input: CompromiseInput, actor: AmendmentActor): Promise<Amendment> {
     authorize(actor.role, 'table-compromise');
     if (new Set(input.covers).size !== input.covers.length)
       throw new BadRequestError('covers: an amendment is named twice.');
@@ -208,7 +208,7 @@ export class AmendmentService {
     if (covered.some((amendment) => amendment.clauseId !== clauseId)) {
       throw new BadRequestError('covers: a compromise covers amendments to one clause.');
     }
-    const clause = this.liveClause(documentId, clauseId);
+    const clause = await this.liveClause(documentId, clauseId);
     const proposedText = normaliseLineBreaks(input.proposedText);
     const kind = compromiseKind(covered, proposedText);
     requireNoNewForbiddenCharacter('proposedText', proposedText, kind === 'insert' ? '' : clause.text);
@@ -273,15 +273,17 @@ export class AmendmentService {
   }
 
   /** A clause of the live text (the open room's, or the stored one): id, number and plain text; 404 when absent. */
-  private liveClause(documentId: string, clauseId: string): { id: string; number: string; text: string } {
+  private async liveClause(
+    documentId: string,
+    clauseId: string,
+  ): Promise<{ id: string; number: string; text: string }> {
     const read = (doc: Y.Doc) => readClauses(doc).find((clause) => clause.id === clauseId);
     const open = this.deps.rooms.get(documentId);
     let clause: ReturnType<typeof read>;
     if (open) {
-      open.flushUnstored();
-      clause = read(open.doc);
+      clause = await open.exclusive(() => read(open.doc));
     } else {
-      const doc = docFromStoredState(this.deps.storage.load(documentId));
+      const doc = docFromStoredState(await this.deps.storage.load(documentId));
       clause = read(doc);
       doc.destroy();
     }

@@ -23,13 +23,13 @@ export interface CompilationRouteDeps {
 }
 
 /** The compilation a request asks for, with the section filter as people read it. */
-function compile(
+async function compile(
   deps: CompilationRouteDeps,
   request: Request,
   response: Response,
-): { document: DocumentSummary; compilation: Compilation; sectionLabel?: string } {
+): Promise<{ document: DocumentSummary; compilation: Compilation; sectionLabel?: string }> {
   const { document } = accessibleDocument(request, response, deps.documents);
-  const text = deps.clauses.readLive(document.id, readCompilationText);
+  const text = await deps.clauses.readLive(document.id, readCompilationText);
   const amendments = deps.amendments.list(document.id);
   const participantCodes = new Set([
     ...deps.participants.listForProcess(document.process.id).map((participant) => participant.code),
@@ -60,12 +60,12 @@ function compile(
 export function compilationRoutes(deps: CompilationRouteDeps): Router {
   const router = Router();
 
-  router.get('/api/documents/:id/amendments/compilation', (request, response) => {
-    response.json(compile(deps, request, response).compilation);
+  router.get('/api/documents/:id/amendments/compilation', async (request, response) => {
+    response.json((await compile(deps, request, response)).compilation);
   });
 
   router.get('/api/documents/:id/amendments/compilation.docx', async (request, response) => {
-    const { document, compilation, sectionLabel } = compile(deps, request, response);
+    const { document, compilation, sectionLabel } = await compile(deps, request, response);
     await prepareAmendmentRedlines(compilation.clauses.flatMap((entry) => entry.amendments));
     const docx = await exportCompilationDocx({
       compilation,

@@ -58,24 +58,29 @@ export class DecisionCommands {
    * amendment_fallen when its clause is gone (it is recorded as fallen), 503
    * storage_unavailable when the commit failed. Returns the decided amendment.
    */
-  accept(documentId: string, amendment: Amendment, decision: Acceptance, penHolder: UserProfile): Amendment {
-    const room = this.deps.rooms.open(documentId);
-    try {
-      return this.acceptIn(room, amendment, decision, penHolder);
-    } finally {
-      this.deps.rooms.released(room);
-    }
-  }
-
-  private acceptIn(
-    room: Room,
+  accept(
+    documentId: string,
     amendment: Amendment,
     decision: Acceptance,
     penHolder: UserProfile,
-  ): Amendment {
+  ): Promise<Amendment> {
+    return this.deps.rooms.withRoom(documentId, (room) =>
+      this.acceptIn(room, amendment, decision, penHolder),
+    );
+  }
+
+  /** Runs with the room to itself (Room.exclusive): the checks see the text the change is made to. */
+  private async acceptIn(
+    room: Room,
+    tabled: Amendment,
+    decision: Acceptance,
+    penHolder: UserProfile,
+  ): Promise<Amendment> {
     const { store } = this.deps;
     const documentId = room.documentId;
-    room.flushUnstored();
+    // Decided meanwhile (another request ran first): decided once only.
+    const amendment = store.get(documentId, tabled.id);
+    if (amendment?.status !== 'tabled') throw notOpen(tabled.number);
     const location = findClause(room.doc, amendment.clauseId);
     if (!location) {
       this.deps.fallen.check(documentId, room.doc);
@@ -99,7 +104,7 @@ export class DecisionCommands {
     };
     let changed: boolean;
     try {
-      changed = room.applyServerChange(
+      changed = await room.applyServerChange(
         (doc) => writeOutcome(doc, plan.outcome, createdClauseId),
         author,
         record,

@@ -161,7 +161,13 @@ export class FallenWatch {
         () => {
           entry.timer = null;
           // A room unloaded (or the server stopped) since: the next load's first stored turn checks again.
-          if (!retryOn.doc.isDestroyed) this.check(documentId, retryOn.doc, retryOn);
+          retryOn
+            .exclusive(() => {
+              if (!retryOn.doc.isDestroyed) this.check(documentId, retryOn.doc, retryOn);
+            })
+            .catch((error: unknown) =>
+              this.logger.warn({ err: error, documentId }, 'fallen check not retried'),
+            );
         },
         earliest + REINSTATE_WINDOW_MS - now,
       );

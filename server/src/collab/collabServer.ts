@@ -4,10 +4,8 @@ import {
   CloseCode,
   COLLAB_PATH_PREFIX,
   COLLAB_USER_PARAM,
-  canEditText,
   type DocumentSummary,
   documentIdSchema,
-  ROLE_LABEL,
   type UserProfile,
 } from '@draftroom/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -19,9 +17,12 @@ import { clientAddress } from '../http/clientAddress';
 import { isAllowedOrigin } from '../http/origin';
 import type { Logger } from '../logger';
 import type { DocumentRepository } from '../store/documents';
+import { AccessReview, type AccessScope } from './accessReview';
+import type { DocumentBus } from './bus';
 import { CollabBounds, type PresenceRateOptions } from './collabBounds';
 import type { CollabSocket } from './collabSocket';
 import { Connection } from './connection';
+import { type ConnectionSlots, holdSlotWhileOpen, MemoryConnectionSlots } from './connectionSlots';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { type AnswerBudgetOptions, MessageBudget, type MessageBudgetOptions } from './messageBudget';
 import { receiveMessage } from './messageReceiver';
@@ -33,6 +34,8 @@ export interface CollabServerOptions {
   maxMessageBytes: number;
   publicOrigin: string;
   maxConnectionsPerUser: number;
+  /** Where each socket's slot of its user's `maxConnectionsPerUser` is held (shared by every instance when in Redis); this process's memory when absent. */
+  slots?: ConnectionSlots;
   /** Per-connection message and byte budget (4429 past it); none when absent. */
   budget?: MessageBudgetOptions;
   /** Per-user budget of sync answers (sync step 1 from a client; 4429 past it); none when absent. */
@@ -53,6 +56,8 @@ export interface CollabServerOptions {
   closeTimeoutMs?: number;
   /** Milliseconds between sweeps of expired sessions (deleted, their sockets closed with 4401); no sweep when absent. */
   sessionSweepIntervalMs?: number;
+  /** The other server instances: sign-outs and role changes made on any of them reach this one's sockets. */
+  bus?: DocumentBus;
 }
 
 /** A collaboration upgrade that may proceed. */
@@ -94,7 +99,9 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
  */
 export class CollabServer {
   private readonly wss: WebSocketServer;
-  private readonly connectionsPerUser = new Map<string, number>();
+  /** One slot per open socket of a user, taken at the upgrade (429 when none is free) and released when it closes. */
+  private readonly slots: ConnectionSlots;
+  private lastSlotId = 0;
   private readonly heartbeat: Heartbeat | undefined;
   private readonly sessionWatch: SessionWatch | undefined;
   /** The per-user budgets and the send-buffer ledger behind every connection's guards. */
@@ -115,15 +122,30 @@ export class CollabServer {
     });
     this.heartbeat = options.heartbeat && new Heartbeat(options.heartbeat, logger);
     this.bounds = new CollabBounds(options);
+    this.slots = options.slots ?? new MemoryConnectionSlots(options.maxConnectionsPerUser);
     this.sessionWatch =
       options.sessionSweepIntervalMs === undefined
         ? undefined
         : new SessionWatch(sessions, { sweepIntervalMs: options.sessionSweepIntervalMs }, logger);
+    this.access = new AccessReview(rooms, documents, sessions, options.bus);
   }
 
-  /** Open collaboration sockets of `userId` (each holds one of its MAX_CONNECTIONS_PER_USER slots). */
+  /** Re-decides open sockets when roles or sessions change, here and on the other instances. */
+  private readonly access: AccessReview;
+
+  /** See AccessReview.changed. */
+  accessChanged(scope: AccessScope): void {
+    this.access.changed(scope);
+  }
+
+  /** See AccessReview.sessionEnded. */
+  sessionEnded(sessionToken: string, userId?: string): void {
+    this.access.sessionEnded(sessionToken, userId);
+  }
+
+  /** Open collaboration sockets of `userId` on this instance (each holds one of its MAX_CONNECTIONS_PER_USER slots). */
   connectionsOf(userId: string): number {
-    return this.connectionsPerUser.get(userId) ?? 0;
+    return this.slots.heldHere(userId);
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -137,18 +159,52 @@ export class CollabServer {
       return;
     }
     if ('status' in refusal) {
-      const ip = clientAddress(request);
-      this.logger.info({ url: request.url, status: refusal.status, ip }, refusal.message);
-      if (refusal.status === 403 || refusal.status === 429) {
-        const detail = { why: refusal.message, origin: request.headers.origin };
-        this.audit.recordThrottled('refused', { userId: refusal.userId, ip }, request.url ?? '', detail);
-      }
-      refuseUpgrade(socket, refusal.status, refusal.message);
+      this.refuse(request, socket, refusal);
       return;
     }
-    const accepted = refusal;
+    this.upgradeWithSlot(request, socket, head, refusal).catch((error: unknown) => {
+      this.logger.error({ err: error, url: request.url }, 'upgrade failed');
+      socket.destroy();
+    });
+  }
+
+  /** Logs a refused upgrade (403 and 429 also in the audit, aggregated) and answers it. */
+  private refuse(
+    request: IncomingMessage,
+    socket: Duplex,
+    refusal: { status: number; message: string; userId?: string },
+  ): void {
+    const ip = clientAddress(request);
+    this.logger.info({ url: request.url, status: refusal.status, ip }, refusal.message);
+    if (refusal.status === 403 || refusal.status === 429) {
+      const detail = { why: refusal.message, origin: request.headers.origin };
+      this.audit.recordThrottled('refused', { userId: refusal.userId, ip }, request.url ?? '', detail);
+    }
+    refuseUpgrade(socket, refusal.status, refusal.message);
+  }
+
+  /**
+   * Takes one of the user's connection slots (429 when all are held), then
+   * completes the upgrade. The slot is held until the TCP socket closes,
+   * whether the WebSocket opened or not.
+   */
+  private async upgradeWithSlot(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    admission: Admission,
+  ): Promise<void> {
+    const userId = admission.user.id;
+    if (!(await holdSlotWhileOpen(this.slots, userId, String(++this.lastSlotId), socket))) {
+      this.refuse(request, socket, {
+        status: 429,
+        message: 'too many open connections for this user',
+        userId,
+      });
+      return;
+    }
     this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) =>
-      this.accept(new WsSocket(ws), accepted, clientAddress(request)),
+      this.accept(new WsSocket(ws), admission, clientAddress(request)),
     );
   }
 
@@ -170,9 +226,6 @@ export class CollabServer {
     const { user } = session;
     const document = this.documents.findAccessible(documentId, user.id);
     if (!document) return { status: 404, message: 'document not found' };
-    if ((this.connectionsPerUser.get(user.id) ?? 0) >= this.options.maxConnectionsPerUser) {
-      return { status: 429, message: 'too many open connections for this user', userId: user.id };
-    }
     return {
       user,
       document,
@@ -207,28 +260,35 @@ export class CollabServer {
       guards,
     );
     this.bounds.opened(connection);
-    this.connectionsPerUser.set(user.id, (this.connectionsPerUser.get(user.id) ?? 0) + 1);
     socket.on('error', (error) => {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
       logger.warn({ err: error, connection: connection.id }, 'WebSocket error');
     });
     const budget = this.options.budget ? new MessageBudget(this.options.budget) : undefined;
-    socket.on('message', (bytes, isBinary) => this.receive(connection, room, bytes, isBinary, budget));
+    // Messages run as room operations: they wait while the room loads or commits, in arrival order.
+    socket.on('message', (bytes, isBinary) => {
+      const queued = room.queue.run(
+        () => this.receive(connection, room, bytes, isBinary, budget),
+        Math.max(1, bytes.byteLength),
+        user.id,
+      );
+      if (!queued) connection.refuse(CloseCode.RateLimited, 'the document is busy: too much is waiting');
+    });
     this.heartbeat?.watch(socket, logger);
     this.sessionWatch?.watch(connection, admission.sessionExpiresAt);
     socket.on('close', (code) => {
       connection.markClosed();
       this.bounds.closed(connection);
       this.sessionWatch?.unwatch(connection);
-      const remaining = (this.connectionsPerUser.get(user.id) ?? 1) - 1;
-      if (remaining > 0) this.connectionsPerUser.set(user.id, remaining);
-      else this.connectionsPerUser.delete(user.id);
       room.leave(connection);
       this.rooms.released(room);
       logger.debug({ connection: connection.id, code }, 'connection closed');
     });
+    room.loaded.catch(() =>
+      connection.close(CloseCode.StorageUnavailable, 'the server could not load the document'),
+    );
     // Joining sends the room's presence: charged to the user's presence-answer budget (4429 past it).
-    if (this.bounds.admitJoin(connection)) room.join(connection);
+    room.enqueueJoin(connection, () => this.bounds.admitJoin(connection));
     logger.debug({ connection: connection.id, role: document.role }, 'connection opened');
   }
 
@@ -275,64 +335,14 @@ export class CollabServer {
     }
   }
 
-  /**
-   * Re-decides the access of open connections after roles or accounts
-   * changed: a removed user is disconnected (4410), a signed-out one too
-   * (4401), a changed role takes effect at once and the client is told.
-   */
-  accessChanged(scope: {
-    userId?: string;
-    documentId?: string;
-    signedOut?: boolean;
-    exceptSessionToken?: string;
-  }): void {
-    for (const room of this.rooms.openRooms) {
-      if (scope.documentId && room.documentId !== scope.documentId) continue;
-      for (const connection of room.connections) {
-        if (scope.userId && connection.user.id !== scope.userId) continue;
-        if (scope.exceptSessionToken && connection.sessionToken === scope.exceptSessionToken) continue;
-        this.reviewAccess(connection, room.documentId, scope.signedOut === true);
-      }
-    }
-  }
-
-  /** Closes the sockets opened with a session that was just signed out. */
-  sessionEnded(sessionToken: string): void {
-    for (const room of this.rooms.openRooms) {
-      for (const connection of room.connections) {
-        if (connection.sessionToken === sessionToken)
-          connection.close(CloseCode.Unauthenticated, 'signed out');
-      }
-    }
-  }
-
-  private reviewAccess(connection: Connection, documentId: string, signedOut: boolean): void {
-    if (signedOut) {
-      connection.close(CloseCode.Unauthenticated, 'signed out by an administrator');
-      return;
-    }
-    const access = this.documents.findAccessible(documentId, connection.user.id);
-    if (!access) {
-      connection.close(CloseCode.AccessRevoked, 'access to this document was removed');
-      return;
-    }
-    if (access.role === connection.role) return;
-    connection.role = access.role;
-    const label = ROLE_LABEL[access.role];
-    const article = /^[AEIOU]/.test(label) ? 'an' : 'a';
-    const message = canEditText(access.role)
-      ? `You are now ${article} ${label} on this document: you can edit the text.`
-      : `You are now ${article} ${label} on this document: the text is read-only for you.`;
-    connection.sendNotice({ kind: 'role-changed', role: access.role, message });
-    connection.logger.info({ connection: connection.id, role: access.role }, 'role changed while connected');
-  }
-
-  /** Closes every connection with "going away" and unloads every document (shutdown). */
-  close(): void {
+  /** Closes every connection with "going away" and unloads every document, each compacted (shutdown). */
+  async close(): Promise<void> {
+    this.access.close();
     this.heartbeat?.stop();
     this.sessionWatch?.stop();
-    this.rooms.closeAll(CloseCode.GoingAway, 'server shutting down');
+    const unloaded = this.rooms.closeAll(CloseCode.GoingAway, 'server shutting down');
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
+    await unloaded;
   }
 }

@@ -27,7 +27,7 @@ function receiveSync(decoder: decoding.Decoder, connection: Connection, room: Ro
       expectEnd(decoder, 'sync step 1');
       // Each answer may be the whole document: budgeted per user (4429 past it).
       connection.guards.syncAnswers?.spend();
-      connection.send(room.answerSyncStep1(stateVector));
+      room.answerSyncStep1(stateVector, connection);
       return;
     }
     case SyncMessageType.Step2:

@@ -3,83 +3,115 @@ import * as encoding from 'lib0/encoding';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { CollabRefusal, StorageWriteError } from '../errors';
+import { ClauseLockedError, CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
-import { CompactionPolicy } from './compactionPolicy';
 import type { Connection } from './connection';
-import { type DocumentStorage, docFromStoredState, type UpdateAuthor } from './documentStorage';
-import { emitWithoutIdleAllocations } from './leanDocEvents';
-import { DEFAULT_PARKED_UPDATE_LIMITS, type ParkedUpdateLimits, ParkedUpdates } from './parkedUpdates';
+import type { AppendResult, DocumentStorage, UpdateAuthor } from './documentStorage';
+import { ExclusiveSections } from './exclusiveSections';
+import { DEFAULT_PARKED_UPDATE_LIMITS, ParkedUpdates } from './parkedUpdates';
 import { PresenceClaims } from './presenceClaims';
+import { FROM_BUS, type LinkedRoom, RoomBusLink } from './roomBusLink';
+import { RoomDocument } from './roomDocument';
+import type { RoomOptions } from './roomOptions';
 import { RoomPresence } from './roomPresence';
+import { DEFAULT_ROOM_QUEUE_LIMITS, RoomQueue } from './roomQueue';
 import { encodeSyncStep1, encodeUpdateMessage } from './syncMessages';
-import { ChangeSpan, TurnChanges } from './turnEncoding';
-import { AwaitingOwnChanges, DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateBounds';
+import { TurnPipeline } from './turnPipeline';
+import { AwaitingOwnChanges, DEFAULT_UPDATE_LIMITS } from './updateBounds';
 import { inspectClientUpdate } from './updateInspection';
 
-/** Typed hooks other capabilities (versions) attach to a room's life. */
-export interface RoomHooks {
-  /** After a change was stored and broadcast. */
-  onStored?(room: Room): void;
-  /** When the last client has left, before the room is compacted and unloaded. */
-  onLastLeft?(room: Room): void;
-}
-
-export interface RoomOptions {
-  compactAfterUpdates: number;
-  /**
-   * Presence changes are relayed together once per this interval (0: at once),
-   * so N editors moving carets cost N messages per interval, not N² per move.
-   */
-  presenceFlushMs?: number;
-  /** Who owns which awareness client id, shared by every room (default: this room's own, no retention). */
-  presenceClaims?: PresenceClaims;
-  /** What one client update may claim (default DEFAULT_UPDATE_LIMITS). */
-  updateLimits?: UpdateLimits;
-  /** Bounds on updates waiting for their sender's own earlier changes (default DEFAULT_PARKED_UPDATE_LIMITS). */
-  parkedUpdateLimits?: ParkedUpdateLimits;
-  hooks?: RoomHooks;
-}
+export type { RoomHooks, RoomOptions } from './roomOptions';
 
 /**
  * One open document: its Y.Doc (loaded from storage before anyone syncs), the
  * presence of its clients, and its connections. Every update a client sends is
  * stored durably before it is broadcast to anyone else.
+ *
+ * Everything that reads or changes the Y.Doc runs through the room's queue
+ * (RoomQueue): while the document loads, while a turn is being committed and
+ * while a server command runs, client messages, joins and other commands wait
+ * and then run in arrival order. So the Y.Doc holds only what was stored
+ * plus the current (not yet committed) turn, and storage may be asynchronous.
  */
-export class Room {
-  doc: Y.Doc;
+export class Room implements LinkedRoom {
   readonly connections = new Set<Connection>();
+  /** Connections whose join waits in the queue (enqueueJoin). */
+  private readonly arriving = new Set<Connection>();
   /** Its clients' presence: checked, renumbered and relayed in batches. */
   readonly presence: RoomPresence;
   /** Agreed clauses: no update may touch them until the pen-holder reopens them. */
   readonly lockedClauses = new Set<string>();
-  private readonly compaction: CompactionPolicy;
-  private lastUpdateId: number;
-  /**
-   * Client changes applied in this event-loop turn, not yet stored: committed
-   * together in one transaction at the end of the turn, then broadcast.
-   */
-  private turn = new TurnChanges<Connection>();
-  /** While a client update is applied: the transactions Yjs reports (see loadDoc). */
-  private captured: Y.Transaction[] | undefined;
-  private flushScheduled = false;
+  /** What runs when: client messages, joins and server commands wait while the room is busy. */
+  readonly queue: RoomQueue;
+  /** Settles when the document has loaded (rejects when it could not be). */
+  readonly loaded: Promise<void>;
+  /** The Y.Doc and what it owes the store (loading, commits, compaction, client id owners). */
+  private readonly document: RoomDocument;
+  /** The changes of the current event-loop turn, their commit and broadcast. */
+  private readonly pipeline: TurnPipeline;
+  /** `exclusive` work: one at a time, after everything before it is stored. */
+  private readonly sections: ExclusiveSections;
+  /** Set when the document could not be loaded (or reloaded): the registry replaces the room. */
+  private brokenBy: Error | null = null;
+  /** Its link to the other instances, when there are any (RoomOptions.bus). */
+  private readonly link: RoomBusLink | undefined;
 
   constructor(
     readonly documentId: string,
-    private readonly storage: DocumentStorage,
+    storage: DocumentStorage,
     private readonly logger: Logger,
     private readonly options: RoomOptions,
   ) {
-    this.compaction = new CompactionPolicy(options.compactAfterUpdates);
-    const loaded = this.loadDoc();
-    this.doc = loaded.doc;
-    this.lastUpdateId = loaded.lastUpdateId;
+    this.document = new RoomDocument(documentId, storage, logger, options.compactAfterUpdates);
+    this.queue = new RoomQueue(options.queueLimits ?? DEFAULT_ROOM_QUEUE_LIMITS, logger, true);
+    this.pipeline = new TurnPipeline(
+      {
+        documentId,
+        queue: this.queue,
+        lockedClauses: this.lockedClauses,
+        broadcast: (message, except) => this.broadcast(message, except),
+        committed: (result, update) => this.committed(result, update),
+        afterStored: () => this.afterStored(),
+        reload: (why) => this.reload(why),
+      },
+      this.document,
+      logger,
+    );
+    this.sections = new ExclusiveSections(this.queue, {
+      whenStored: (operation) => this.whenStored(operation),
+      ended: () => this.pipeline.ended(),
+      broken: () => this.brokenBy,
+    });
     this.presence = new RoomPresence(
       this.connections,
       options.presenceClaims ?? new PresenceClaims(0),
       options.presenceFlushMs ?? 0,
       logger,
     );
+    this.link =
+      options.bus && new RoomBusLink(this, options.bus, logger, options.storeCheckIntervalMs ?? 2_000);
+    // Listening first, then loading: nothing another instance commits meanwhile is missed.
+    this.loaded = (this.link?.listen() ?? Promise.resolve())
+      .then(() => this.document.load())
+      .then(
+        () => this.queue.release(),
+        (error: unknown) => {
+          this.breakDown(error);
+          throw error;
+        },
+      );
+    // A failed load is reported to whoever awaits it (the registry logs it); never unhandled.
+    this.loaded.catch(() => undefined);
+  }
+
+  /** The document's Y.Doc. Read it only inside room operations (`exclusive`, hooks): it is absent until loaded. */
+  get doc(): Y.Doc {
+    return this.document.doc;
+  }
+
+  /** Why the room can no longer serve its document (its load or a reload failed), or null. */
+  get broken(): Error | null {
+    return this.brokenBy;
   }
 
   /** The presence states of the room's clients (y-protocols Awareness). */
@@ -87,41 +119,64 @@ export class Room {
     return this.presence.awareness;
   }
 
-  private loadDoc(): { doc: Y.Doc; lastUpdateId: number } {
-    const stored = this.storage.load(this.documentId);
-    this.compaction.loaded(stored);
-    const doc = docFromStoredState(stored);
-    emitWithoutIdleAllocations(doc);
-    // No 'update' listener: Yjs would encode every transaction's update again
-    // (a quarter of the server's time on a fast writer's trace); a turn is
-    // encoded once, from what its transactions changed (TurnChanges).
-    doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
-      this.captured?.push(transaction);
+  /**
+   * Adds a connection once the turn's changes are stored: it is sent the
+   * server's state vector (sync step 1) and, once its client has said which
+   * presence id is its own, everyone's presence (RoomPresence.welcome). Call
+   * it as a room operation (`queue.run`). A connection closed meanwhile is
+   * not added.
+   */
+  /**
+   * Queues a connection's join as a room operation (it waits while the room
+   * loads or commits); when it runs, the connection joins if it is still open
+   * and `admit` allows it. Until then the room knows it is arriving: if the
+   * room breaks down meanwhile, it is closed with the room's connections.
+   */
+  enqueueJoin(connection: Connection, admit: () => boolean): void {
+    this.arriving.add(connection);
+    this.queue.run(() => {
+      this.arriving.delete(connection);
+      if (connection.isOpen && admit()) this.join(connection);
     });
-    return { doc, lastUpdateId: stored.lastUpdateId };
   }
 
   join(connection: Connection): void {
-    this.flushUnstored();
-    this.connections.add(connection);
-    connection.send(encodeSyncStep1(this.doc));
-    // Everyone's presence follows once the client has said which id is its own (RoomPresence.welcome).
-    this.presence.welcome(connection);
+    this.whenStored(() => {
+      if (!connection.isOpen) return;
+      this.connections.add(connection);
+      connection.send(encodeSyncStep1(this.doc));
+      this.presence.welcome(connection);
+    });
   }
 
   leave(connection: Connection): void {
+    this.arriving.delete(connection);
     this.connections.delete(connection);
     this.presence.leave(connection);
   }
 
-  /** Answers a client's sync step 1 with everything it is missing. */
-  answerSyncStep1(stateVector: Uint8Array): Uint8Array {
-    // Nobody receives a change before it is stored.
-    this.flushUnstored();
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.Sync);
-    syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
-    return encoding.toUint8Array(encoder);
+  /**
+   * Answers a client's sync step 1 with everything it is missing (sync step
+   * 2), sent to `connection` once the turn's changes are stored: nobody
+   * receives a change before it is stored.
+   */
+  answerSyncStep1(stateVector: Uint8Array, connection: Connection): void {
+    this.whenStored(() => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.Sync);
+      syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
+      connection.send(encoding.toUint8Array(encoder));
+    });
+  }
+
+  /**
+   * Runs `operation` once every change applied so far is stored: at once when
+   * the turn is empty, otherwise after the turn's commit (ahead of whatever
+   * arrived meanwhile). Call it from a room operation.
+   */
+  private whenStored(operation: () => void): void {
+    if (!this.pipeline.isEmpty) this.flushUnstored();
+    this.queue.runFirst(operation);
   }
 
   /**
@@ -145,6 +200,7 @@ export class Room {
         canEdit: sender.canEdit,
         role: sender.role,
         limits: this.options.updateLimits ?? DEFAULT_UPDATE_LIMITS,
+        writer: { owners: this.document.clientIds, userId: sender.user.id },
       });
     } catch (error) {
       if (!(error instanceof AwaitingOwnChanges)) throw error;
@@ -159,11 +215,8 @@ export class Room {
       }
     }
     const transactions = this.integrate(update, sender);
-    if (!this.turn.record({ update, author: sender.author(touched), sender }, transactions)) return;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flushUnstored());
-    }
+    if (!this.pipeline.record({ update, author: sender.author(touched), sender }, transactions)) return;
+    this.document.clientIds.claim(effect.newClientIds, sender.user.id);
     sender.parked?.retry((waiting) => this.applyClientUpdate(waiting, sender));
   }
 
@@ -178,8 +231,7 @@ export class Room {
       sender.refuse(CloseCode.ResyncRequired, 'the changes this update depends on never arrived'),
     );
     if (!sender.parked.park(update)) return;
-    this.flushUnstored();
-    sender.send(encodeSyncStep1(this.doc));
+    this.whenStored(() => sender.send(encodeSyncStep1(this.doc)));
   }
 
   /**
@@ -188,153 +240,92 @@ export class Room {
    * update is refused (refuseAfterApply).
    */
   private integrate(update: Uint8Array, sender: Connection): Y.Transaction[] {
-    const transactions: Y.Transaction[] = [];
-    let failure: string | undefined;
-    this.captured = transactions;
-    try {
-      Y.applyUpdate(this.doc, update, sender);
-    } catch (error) {
-      failure = `update failed to apply: ${(error as Error).message}`;
-    } finally {
-      this.captured = undefined;
+    const applied = this.document.apply(update, sender);
+    if (applied.failure !== undefined) {
+      this.pipeline.refuseAfterApply(
+        CloseCode.MalformedMessage,
+        `update failed to apply: ${applied.failure}`,
+      );
     }
-    if (failure !== undefined) this.refuseAfterApply(CloseCode.MalformedMessage, failure);
-    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-      this.refuseAfterApply(CloseCode.ResyncRequired, 'update left changes Yjs cannot integrate');
-    }
-    return transactions;
+    if (applied.pending)
+      this.pipeline.refuseAfterApply(CloseCode.ResyncRequired, 'update left changes Yjs cannot integrate');
+    return applied.transactions;
   }
 
   /**
-   * Drops what a refused update left in the Y.Doc and refuses it: the
-   * document is reloaded from storage, the turn's earlier (valid) changes
-   * are applied again in their order — they applied cleanly to the same
-   * state before — then stored and broadcast.
-   */
-  private refuseAfterApply(closeCode: CloseCode, message: string): never {
-    const earlier = this.turn;
-    this.discardUnstoredChanges(message);
-    try {
-      for (const change of earlier.replay()) {
-        const transactions: Y.Transaction[] = [];
-        this.captured = transactions;
-        try {
-          Y.applyUpdate(this.doc, change.update, change.sender);
-        } finally {
-          this.captured = undefined;
-        }
-        if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-          throw new Error('an earlier change of the turn left pending state');
-        }
-        this.turn.record(change, transactions);
-      }
-    } catch (error) {
-      this.logger.error({ err: error, documentId: this.documentId }, 'could not apply the turn again');
-      this.discardUnstoredChanges('the turn could not be applied again');
-      for (const sender of earlier.senders()) {
-        sender.close(CloseCode.ResyncRequired, 'the server could not keep the update');
-      }
-    }
-    this.flushUnstored();
-    throw new CollabRefusal(closeCode, message);
-  }
-
-  /**
-   * Stores every client change applied since the last flush in one commit
-   * (one row per run of one sender's changes), then sends the whole turn as
-   * one update, encoded once, to every connection — except the sender when
-   * all of it is its own. A sender of part of the turn gets its own edits
-   * back too: applying known items is a no-op in Yjs, and one message per
-   * client per turn is what keeps fan-out linear when many people type at
-   * once. Rows and message are encoded from the Y.Doc (TurnChanges: linear in
-   * what the turn carries, however many updates it holds). If the commit
-   * fails, nothing is broadcast, the document is reloaded from storage and
-   * every sender of the turn is closed with StorageUnavailable (its client
-   * keeps the change and sends it again when it reconnects).
+   * Commits the turn's changes now (see TurnPipeline.flush): one commit, then
+   * the broadcast. Does nothing while the room is busy.
    */
   flushUnstored(): void {
-    this.flushScheduled = false;
-    if (this.turn.isEmpty) return;
-    const turn = this.turn;
-    this.turn = new TurnChanges();
-    const senders = turn.senders();
-    const { rows, broadcast } = turn.encode(this.doc);
-    try {
-      this.lastUpdateId = this.storage.appendBatch(this.documentId, rows);
-    } catch (error) {
-      this.logger.error(
-        { err: error, documentId: this.documentId, changes: turn.size },
-        'could not store updates; not broadcast',
-      );
-      this.discardUnstoredChanges('storage write failed');
-      for (const sender of senders) {
-        sender.close(CloseCode.StorageUnavailable, 'the server could not store the update');
-      }
-      return;
-    }
-    this.compaction.appended(rows.map((row) => row.updates[0]));
-    this.broadcast(encodeUpdateMessage(broadcast), senders.size === 1 ? [...senders][0] : undefined);
-    this.afterStored();
+    this.pipeline.flush();
+  }
+
+  /**
+   * Runs `work` with the room to itself, once the document is loaded and
+   * every change applied before is stored: nothing else touches the Y.Doc
+   * until the promise `work` returns settles (client messages wait). Server
+   * changes (`applyServerChange`) are made inside it; so are reads that must
+   * see exactly the stored text. Resolves with `work`'s result; rejects with
+   * its error, or with the load's error when the document could not be
+   * loaded.
+   */
+  exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+    return this.sections.run(work);
   }
 
   /**
    * Makes a change on the server's side (e.g. restoring a version as a new
    * forward change, accepting an amendment): stored, then broadcast to every
-   * client. `alongside` runs inside the same storage commit as the text (the
-   * record that changes with it); if it or the write fails, neither the text
-   * nor the record changes: the room reloads from storage and the error is
-   * thrown (`alongside`'s own error as it is, a write failure as a
-   * CollabRefusal). Returns false when the change changed nothing (nothing is
-   * stored then, and `alongside` does not run).
+   * client. Only inside `exclusive` work. `alongside` runs inside the same
+   * storage commit as the text (the record that changes with it); if it or the
+   * write fails, neither the text nor the record changes: the room reloads
+   * from storage and the promise rejects (`alongside`'s own error as it is, a
+   * write failure as a CollabRefusal). Resolves false when the change changed
+   * nothing (nothing is stored then, and `alongside` does not run).
    */
-  applyServerChange(change: (doc: Y.Doc) => void, author: UpdateAuthor, alongside?: () => void): boolean {
-    this.flushUnstored();
-    const effective = this.serverTransaction(change);
-    if (effective.length === 0) return false;
-    this.storeServerChange(effective, author, alongside);
-    for (const update of effective) this.broadcast(encodeUpdateMessage(update));
-    this.afterStored();
+  async applyServerChange(
+    change: (doc: Y.Doc) => void,
+    author: UpdateAuthor,
+    alongside?: () => void,
+  ): Promise<boolean> {
+    if (!this.sections.active) throw new Error('applyServerChange outside Room.exclusive');
+    const update = this.document.transact(change);
+    if (!update) return false;
+    await this.storeServerChange(update, author, alongside);
+    this.broadcast(encodeUpdateMessage(update));
+    await this.afterStored();
     return true;
   }
 
-  /** Runs a server change in one transaction; returns its update (none when it changed nothing). */
-  private serverTransaction(change: (doc: Y.Doc) => void): Uint8Array[] {
-    const span = new ChangeSpan();
-    const transactions: Y.Transaction[] = [];
-    this.captured = transactions;
-    try {
-      this.doc.transact(() => change(this.doc), 'server');
-    } finally {
-      this.captured = undefined;
-    }
-    for (const transaction of transactions) span.add(transaction);
-    return span.isEmpty ? [] : [span.encode(this.doc)];
-  }
-
-  /** The id of the newest stored update (call flushUnstored first to include the turn's changes). */
+  /** The id of the newest stored update the Y.Doc holds with every one before it (inside `exclusive` work or a hook: the stored text's). */
   get storedUpToUpdateId(): number {
-    return this.lastUpdateId;
+    return this.document.storedUpToUpdateId;
   }
 
-  private afterStored(): void {
-    this.compactIfDue();
+  private async afterStored(): Promise<void> {
     this.options.hooks?.onStored?.(this);
+    if (this.document.compactionDue) await this.document.compact();
   }
 
-  private storeServerChange(updates: Uint8Array[], author: UpdateAuthor, alongside?: () => void): void {
+  private async storeServerChange(
+    update: Uint8Array,
+    author: UpdateAuthor,
+    alongside?: () => void,
+  ): Promise<void> {
     try {
-      this.lastUpdateId = this.storage.appendUpdates(this.documentId, updates, author, alongside);
-      this.compaction.appended(updates);
+      this.committed(await this.document.commitServerChange(update, author, alongside), update);
     } catch (error) {
+      if (error instanceof ClauseLockedError)
+        for (const clauseId of error.clauseIds) this.lockedClauses.add(clauseId);
       if (!(error instanceof StorageWriteError)) {
-        this.discardUnstoredChanges('a record written with a server change failed');
+        await this.reload('a record written with a server change failed');
         throw error;
       }
       this.logger.error(
         { err: error, documentId: this.documentId },
         'could not store an update; not broadcast',
       );
-      this.discardUnstoredChanges('storage write failed');
+      await this.reload('storage write failed');
       throw new CollabRefusal(CloseCode.StorageUnavailable, 'the server could not store the update');
     }
   }
@@ -342,43 +333,130 @@ export class Room {
   /**
    * Reloads the document from storage so the in-memory state never holds
    * anything that is not stored (after a failed apply or write). Connected
-   * clients never received the discarded change, so nothing diverges.
+   * clients never received the discarded change, so nothing diverges. The
+   * caller keeps the room busy meanwhile. Resolves false when the reload
+   * failed too: the room is then broken (every connection closed with
+   * StorageUnavailable; the registry replaces it).
    */
-  private discardUnstoredChanges(why: string): void {
+  private async reload(why: string): Promise<boolean> {
     this.logger.warn({ documentId: this.documentId, why }, 'reloading document from storage');
-    const previous = this.doc;
-    const loaded = this.loadDoc();
-    this.doc = loaded.doc;
-    this.lastUpdateId = loaded.lastUpdateId;
-    this.turn = new TurnChanges();
-    previous.destroy();
+    // What the clients were sent: the discarded document without its unsent changes.
+    const sent = Y.decodeStateVector(Y.encodeStateVector(this.document.doc));
+    this.pipeline.lowerToSent(sent);
+    this.pipeline.discard();
+    try {
+      await this.document.load();
+      // What the store holds beyond it — other instances' commits this room had not applied yet, even
+      // ones holding the very changes discarded here (their sender went on through another instance) —
+      // is sent to the clients, who would never receive it otherwise.
+      if (this.link)
+        this.broadcast(
+          encodeUpdateMessage(Y.encodeStateAsUpdate(this.document.doc, Y.encodeStateVector(sent))),
+        );
+      return true;
+    } catch (error) {
+      this.breakDown(error);
+      return false;
+    }
   }
 
-  private compactIfDue(): void {
-    if (this.compaction.due) this.compact();
+  /** The document cannot be served: every connection is closed with StorageUnavailable and nothing more runs. */
+  private breakDown(error: unknown): void {
+    this.brokenBy = error instanceof Error ? error : new Error(String(error));
+    this.logger.error({ err: error, documentId: this.documentId }, 'could not load the document');
+    this.queue.clear();
+    this.sections.failWaiting(this.brokenBy);
+    this.closeAll(CloseCode.StorageUnavailable, 'the server could not load the document');
+    for (const connection of this.arriving) {
+      connection.close(CloseCode.StorageUnavailable, 'the server could not load the document');
+    }
+    this.arriving.clear();
   }
 
   /**
    * Folds the appended updates into one state row (re-encoded from the Y.Doc,
-   * not merged update by update). Called when CompactionPolicy says it is due,
-   * and when the room unloads.
+   * not merged update by update), with the room to itself. Called when
+   * CompactionPolicy says it is due, and when the room unloads.
    */
-  compact(): void {
-    this.flushUnstored();
-    if (this.compaction.pendingUpdates === 0) return;
-    try {
-      const state = Y.encodeStateAsUpdate(this.doc);
-      this.storage.compact(this.documentId, state, this.lastUpdateId);
-      this.compaction.compacted(state.byteLength);
-    } catch (error) {
-      // Compaction is an optimisation: the appended updates are still stored.
-      if (!(error instanceof StorageWriteError)) throw error;
-      this.logger.error({ err: error, documentId: this.documentId }, 'compaction failed');
+  compact(): Promise<void> {
+    return this.exclusive(() => this.document.compact());
+  }
+
+  /** Compacts now; only inside `exclusive` work (the Y.Doc is then exactly the stored state). */
+  compactStored(): Promise<void> {
+    if (!this.sections.active) throw new Error('compactStored outside Room.exclusive');
+    return this.document.compact();
+  }
+
+  /** Sends a notice to this instance's clients of the document (RoomRegistry.broadcastNotice tells the others). */
+  broadcastNotice(notice: ServerNotice): void {
+    for (const connection of this.connections) connection.sendNotice(notice);
+  }
+
+  broadcastLocalNotice(notice: ServerNotice): void {
+    this.broadcastNotice(notice);
+  }
+
+  /**
+   * After a commit of this room: the Y.Doc holds every stored update up to
+   * the commit's last id unless another instance committed in between (the
+   * storage said so: `previousUpdateId` is not the id the room held) — then
+   * the room catches up from the store once the commit is done. The update is
+   * published to the other instances either way.
+   */
+  private committed(result: AppendResult, update: Uint8Array): void {
+    this.link?.committed(result, this.document.storedUpToUpdateId, update);
+    if (!this.document.adopt(result)) {
+      this.queue.runFirst(() => this.catchUp('another instance committed in between'));
     }
   }
 
-  broadcastNotice(notice: ServerNotice): void {
-    for (const connection of this.connections) connection.sendNotice(notice);
+  latestStoredUpdateId(): Promise<number> {
+    return this.document.latestStoredUpdateId();
+  }
+
+  runOperation(operation: () => void, bytes = 0, source?: string): boolean {
+    return this.queue.run(operation, bytes, source);
+  }
+
+  applyRemotePresence(payload: Uint8Array): void {
+    this.presence.applyRemote(payload, FROM_BUS);
+  }
+
+  /**
+   * Applies updates another instance committed, as one transaction, and sends
+   * their effect to every client of this instance (they are stored already).
+   * Returns false — and leaves the room to catch up — when they left pending
+   * state (an earlier commit is missing).
+   */
+  applyCommitted(updates: readonly Uint8Array[], lastUpdateId: number): boolean {
+    const { effect, integrated } = this.document.applyCommitted(updates, lastUpdateId);
+    if (effect) this.broadcast(encodeUpdateMessage(effect));
+    return integrated;
+  }
+
+  /**
+   * Reads what was stored after the newest update the room holds in order,
+   * applies it (applyCommitted; Yjs ignores what the room has already) and
+   * sends its effect to the room's clients. The room is busy meanwhile. If
+   * what was read does not integrate either, the room reloads from storage.
+   */
+  catchUp(why: string): void {
+    this.queue.hold();
+    this.document
+      .storedSince()
+      .then(async (stored) => {
+        const updates = stored.state ? [stored.state, ...stored.updates] : stored.updates;
+        if (!this.applyCommitted(updates, stored.lastUpdateId))
+          await this.reload(`${why}: catch-up incomplete`);
+      })
+      .catch((error: unknown) => {
+        this.logger.error(
+          { err: error, documentId: this.documentId, why },
+          'could not catch up from the store',
+        );
+      })
+      .finally(() => this.pipeline.ended());
   }
 
   broadcast(message: Uint8Array, except?: Connection): void {
@@ -389,9 +467,12 @@ export class Room {
     for (const connection of this.connections) connection.close(code, reason);
   }
 
+  /** Frees the room (after its last commit): nothing waiting runs any more. */
   destroy(): void {
-    this.flushUnstored();
+    this.link?.close();
+    this.sections.failWaiting(new Error(`document ${this.documentId} was closed`));
+    this.queue.clear();
     this.presence.destroy();
-    this.doc.destroy();
+    this.document.destroy();
   }
 }

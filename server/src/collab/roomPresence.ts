@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { MessageType } from '@draftroom/shared';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -54,6 +55,8 @@ export class RoomPresence {
   private readonly clientClocks = new WeakMap<Connection, number>();
   /** Connections whose presence was dropped for their user's rate (warned about once each). */
   private readonly throttled = new WeakSet<Connection>();
+  /** Presence ids other instances relay, with their user (from the state they stamped): nobody here may speak for them. */
+  private readonly remoteOwners = new Map<number, string>();
   /** Joined connections not yet sent anyone's presence: they have not said which id is theirs. */
   private readonly joining = new Map<Connection, NodeJS.Timeout>();
 
@@ -85,6 +88,33 @@ export class RoomPresence {
   }
 
   /**
+   * Applies presence another instance relayed (its clients' entries, stamped
+   * there with their user): each id is remembered as that user's, so no one
+   * connected here may speak for it; an entry for an id a user here holds is
+   * dropped. Relayed to this instance's clients like any change. Throws on an
+   * undecodable payload (the bus checked the frame, not the entries).
+   */
+  applyRemote(payload: Uint8Array, origin: unknown): void {
+    const decoder = decoding.createDecoder(payload);
+    const kept: Uint8Array[] = [];
+    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const state = JSON.parse(decoding.readVarString(decoder)) as Record<string, unknown> | null;
+      const userId = (state?.user as { userId?: unknown } | undefined)?.userId;
+      if (state === null) {
+        this.remoteOwners.delete(clientId);
+      } else if (typeof userId === 'string') {
+        if (this.safely('check', false, () => this.claims.heldByAnotherUser(clientId, userId))) continue;
+        this.remoteOwners.set(clientId, userId);
+      }
+      kept.push(encodePresenceEntry({ clientId, clock, state }));
+    }
+    if (kept.length > 0)
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresenceUpdate(kept), origin);
+  }
+
+  /**
    * A connection joined. It is sent everyone's presence once its client has
    * announced its own (its first awareness message), or after
    * PRESENCE_JOIN_WAIT_MS, or when it asks (QueryAwareness) — not at once: if
@@ -112,7 +142,8 @@ export class RoomPresence {
     const before = connection.awarenessClientId;
     const entry = ownPresenceEntry(connection, payload, {
       ownedByAnotherUser: (clientId) =>
-        this.safely('check', false, () => this.claims.heldByAnotherUser(clientId, connection.user.id)),
+        this.safely('check', false, () => this.claims.heldByAnotherUser(clientId, connection.user.id)) ||
+        (this.remoteOwners.get(clientId) ?? connection.user.id) !== connection.user.id,
       newAlias: () => this.newAlias(),
     });
     const clientId = connection.awarenessClientId;
@@ -184,6 +215,7 @@ export class RoomPresence {
   }
 
   private readonly onUpdate = (changes: { added: number[]; updated: number[]; removed: number[] }): void => {
+    for (const clientId of changes.removed) this.remoteOwners.delete(clientId);
     for (const clientId of [...changes.added, ...changes.updated, ...changes.removed]) {
       this.pending.add(clientId);
     }

@@ -1,3 +1,4 @@
+import type { ServerNotice } from '@draftroom/shared';
 import type { Logger } from '../logger';
 import type { DocumentStorage } from './documentStorage';
 import { PresenceClaims } from './presenceClaims';
@@ -30,10 +31,19 @@ export class RoomRegistry {
     this.hooks = new RoomHookSet(logger);
   }
 
-  /** The room of a document, loading it from storage (synchronously) if it is not open. */
+  /**
+   * The room of a document, opened if it is not: a new room starts loading
+   * from storage at once, and every open of a loading document shares that
+   * one load (its operations wait in the room's queue meanwhile). A room that
+   * broke down (its document could not be loaded) is replaced.
+   */
   open(documentId: string): Room {
     this.cancelUnload(documentId);
     let room = this.rooms.get(documentId);
+    if (room?.broken) {
+      this.forget(room);
+      room = undefined;
+    }
     if (!room) {
       const started = performance.now();
       room = new Room(documentId, this.storage, this.logger, {
@@ -44,9 +54,48 @@ export class RoomRegistry {
       for (const clauseId of this.options.lockedClausesOf?.(documentId) ?? [])
         room.lockedClauses.add(clauseId);
       this.rooms.set(documentId, room);
-      this.logger.debug({ documentId, ms: Math.round(performance.now() - started) }, 'document loaded');
+      const opened = room;
+      opened.loaded.then(
+        () =>
+          this.logger.debug({ documentId, ms: Math.round(performance.now() - started) }, 'document loaded'),
+        () => this.forget(opened),
+      );
     }
     return room;
+  }
+
+  /**
+   * Sends a notice to every client of the document: this instance's (when
+   * the document is open here) and, over the bus, every other instance's.
+   */
+  broadcastNotice(documentId: string, notice: ServerNotice): void {
+    this.rooms.get(documentId)?.broadcastNotice(notice);
+    this.options.bus?.publish({ type: 'notice', documentId, notice });
+  }
+
+  /**
+   * A clause was agreed (locked) or reopened: the document's room here and on
+   * every other instance refuses (or accepts again) edits to it.
+   */
+  clauseLockChanged(documentId: string, clauseId: string, locked: boolean): void {
+    const room = this.rooms.get(documentId);
+    if (locked) room?.lockedClauses.add(clauseId);
+    else room?.lockedClauses.delete(clauseId);
+    this.options.bus?.publish({ type: 'locks', documentId, clauseId, locked });
+  }
+
+  /**
+   * Runs `work` on a document's room with the room to itself (Room.exclusive:
+   * loaded, every earlier change stored, nothing else touching the Y.Doc until
+   * `work` settles), opening the room for the call if it is not open.
+   */
+  async withRoom<T>(documentId: string, work: (room: Room) => T | Promise<T>): Promise<T> {
+    const room = this.open(documentId);
+    try {
+      return await room.exclusive(() => work(room));
+    } finally {
+      this.released(room);
+    }
   }
 
   /** Called when a connection left: schedules unloading once nobody is connected. */
@@ -54,10 +103,10 @@ export class RoomRegistry {
     if (room.connections.size > 0) return;
     this.cancelUnload(room.documentId);
     if (this.options.unloadDelayMs === 0) {
-      this.unload(room.documentId);
+      void this.unload(room.documentId);
       return;
     }
-    const timer = setTimeout(() => this.unload(room.documentId), this.options.unloadDelayMs);
+    const timer = setTimeout(() => void this.unload(room.documentId), this.options.unloadDelayMs);
     timer.unref();
     this.unloadTimers.set(room.documentId, timer);
   }
@@ -74,29 +123,62 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
-  /** Compacts and forgets a room with no connections. Every update is already stored. */
-  unload(documentId: string): void {
+  /**
+   * Compacts and forgets a room with no connections, once everything it was
+   * asked to do before has run. Every update is already stored. A room that
+   * someone joined meanwhile stays.
+   */
+  async unload(documentId: string): Promise<void> {
     this.cancelUnload(documentId);
     const room = this.rooms.get(documentId);
     if (!room || room.connections.size > 0) return;
-    room.flushUnstored();
-    this.hooks.onLastLeft(room);
-    room.compact();
-    room.destroy();
-    this.rooms.delete(documentId);
+    if (room.broken) {
+      this.forget(room);
+      return;
+    }
+    try {
+      await room.exclusive(async () => {
+        if (room.connections.size > 0) return;
+        this.hooks.onLastLeft(room);
+        await room.compactStored();
+      });
+    } catch (error) {
+      this.logger.error({ err: error, documentId }, 'could not compact the document before unloading');
+    }
+    if (this.rooms.get(documentId) !== room || room.connections.size > 0) return;
+    if (room.queue.isBusy || room.queue.size > 0) {
+      // Something arrived meanwhile (a server command, another instance's commit): try again later.
+      this.released(room);
+      return;
+    }
+    this.forget(room);
     this.logger.debug({ documentId }, 'document unloaded');
   }
 
-  /** Closes every connection with `code` and unloads every room (shutdown). */
-  closeAll(code: number, reason: string): void {
-    for (const room of this.rooms.values()) {
-      room.closeAll(code, reason);
-      room.compact();
-      room.destroy();
-    }
-    this.rooms.clear();
+  /**
+   * Closes every connection with `code` and unloads every room (shutdown),
+   * each compacted first; resolves when all are.
+   */
+  async closeAll(code: number, reason: string): Promise<void> {
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
+    const rooms = [...this.rooms.values()];
+    for (const room of rooms) room.closeAll(code, reason);
+    await Promise.all(
+      rooms.map(async (room) => {
+        try {
+          if (!room.broken) await room.compact();
+        } catch (error) {
+          this.logger.error({ err: error, documentId: room.documentId }, 'could not compact on shutdown');
+        }
+        this.forget(room);
+      }),
+    );
+  }
+
+  private forget(room: Room): void {
+    if (this.rooms.get(room.documentId) === room) this.rooms.delete(room.documentId);
+    room.destroy();
   }
 
   private cancelUnload(documentId: string): void {

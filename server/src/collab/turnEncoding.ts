@@ -69,6 +69,12 @@ export class ChangeSpan {
     return this.clocks.size === 0 && this.deleted.size === 0;
   }
 
+  /** Lowers `vector` (client → clock) to where the span's structs begin: what came before them, not they. */
+  lowerVector(vector: Map<number, number>): void {
+    for (const [client, { from }] of this.clocks)
+      vector.set(client, Math.min(vector.get(client) ?? from, from));
+  }
+
   /**
    * The span as one Yjs v1 update, read from the document's struct store:
    * the structs of each client's [from, to) (the first written from an
@@ -255,6 +261,11 @@ export class TurnChanges<Sender> {
   /** How many client updates the turn holds. */
   get size(): number {
     return this.updateCount;
+  }
+
+  /** Lowers `vector` (client → clock) to where the turn's changes begin (ChangeSpan.lowerVector). */
+  lowerVector(vector: Map<number, number>): void {
+    for (const run of this.runs) run.span.lowerVector(vector);
   }
 
   /** Everyone whose changes the turn holds. */

@@ -30,11 +30,11 @@ export function commentRoutes({ documents, comments, events, clauses }: CommentR
     return thread;
   };
 
-  router.post('/api/documents/:id/threads', (request, response) => {
+  router.post('/api/documents/:id/threads', async (request, response) => {
     const { user, document } = access(request, response);
     authorize(document.role, 'comment');
     const input = parseBody(newThreadSchema, request.body);
-    clauses.requireClause(document.id, input.clauseId);
+    await clauses.requireClause(document.id, input.clauseId);
     const thread = comments.createThread(
       document.id,
       { ...input, mentions: mentionedCodes(input.body) },

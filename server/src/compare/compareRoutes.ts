@@ -48,9 +48,9 @@ interface CompareSide extends ComparedSide {
   lastUpdateId: number;
 }
 
-function sideOf(deps: CompareRouteDeps, document: DocumentSummary, id: string): CompareSide {
+async function sideOf(deps: CompareRouteDeps, document: DocumentSummary, id: string): Promise<CompareSide> {
   if (id === CURRENT_TEXT) {
-    const current = deps.versionService.current(document.id);
+    const current = await deps.versionService.current(document.id);
     return { label: 'Current text', version: null, ...current };
   }
   const version = deps.versionService.version(document.id, id);
@@ -78,11 +78,11 @@ function compareSides(deps: CompareRouteDeps, documentId: string, before: Compar
 /** `GET /api/documents/:id/compare?from&to` (JSON) and `…/compare.docx` (a redline to circulate). */
 export function compareRoutes(deps: CompareRouteDeps): Router {
   const router = Router();
-  const prepare = (request: Request, response: Response) => {
+  const prepare = async (request: Request, response: Response) => {
     const { document } = accessibleDocument(request, response, deps.documents);
     const query = parseBody(compareQuery, request.query);
-    const before = sideOf(deps, document, query.from);
-    const after = sideOf(deps, document, query.to);
+    const before = await sideOf(deps, document, query.from);
+    const after = await sideOf(deps, document, query.to);
     const comparison: DocumentComparison = compareSides(deps, document.id, before, after);
     return {
       document,
@@ -94,8 +94,8 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
     };
   };
 
-  router.get('/api/documents/:id/compare', (request, response) => {
-    const { document, before, after, comparison } = prepare(request, response);
+  router.get('/api/documents/:id/compare', async (request, response) => {
+    const { document, before, after, comparison } = await prepare(request, response);
     const result: CompareResult = {
       from: { label: before.label, version: before.version },
       to: { label: after.label, version: after.version },
@@ -106,7 +106,7 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
   });
 
   router.get('/api/documents/:id/compare.docx', async (request, response) => {
-    const { document, before, after, comparison, changedOnly, form } = prepare(request, response);
+    const { document, before, after, comparison, changedOnly, form } = await prepare(request, response);
     const now = new Date();
     const label = participantLabels(deps.participants.listForProcess(document.process.id));
     const range = {

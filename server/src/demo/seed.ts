@@ -56,6 +56,50 @@ function keepAdministratorsOff(repositories: Repositories, documentId: string): 
   }
 }
 
+/** Writes the demo records and the Action Plan's initial text (inside the seed's transaction). */
+function writeDemo(
+  db: SqliteDatabase,
+  repositories: Repositories,
+  passwordHash: string,
+  options: { negotiation: boolean },
+): void {
+  const process = repositories.processes.create(
+    PRAGUE_PROCESS_NAME,
+    'Migration partnerships among the states of the EU, Schengen, Eastern Europe, the Western Balkans, Central Asia and Turkey ("Building Migration Partnerships").',
+  );
+  for (const participant of demoParticipants) {
+    const created = repositories.participants.create({
+      code: participant.code,
+      name: participant.name,
+      kind: participant.kind,
+      color: participantColor(participant.code),
+    });
+    repositories.processes.setParticipant(process.id, created.id, participant.role);
+  }
+  for (const user of demoUsers) {
+    const participant = repositories.participants.findByCode(user.participantCode);
+    if (!participant) throw new Error(`demo participant ${user.participantCode} missing`);
+    repositories.users.create({ ...user, participantId: participant.id, passwordHash });
+  }
+  const versions = new VersionStore(db);
+  const meetings = workPlan2011.map((meeting) => versions.addMeeting(process.id, meeting));
+  const draft = new Y.Doc();
+  writeOutline(draft, actionPlanDraft);
+  if (options.negotiation) bracketDemoPassage(draft);
+  const initialState = Y.encodeStateAsUpdate(draft);
+  const documentId = repositories.documents.create(process.id, ACTION_PLAN_TITLE, initialState);
+  keepAdministratorsOff(repositories, documentId);
+  if (options.negotiation) seedDemoNegotiation(db, repositories, documentId, draft);
+  draft.destroy();
+  const presidency = repositories.users.findByEmail(demoUsers[0]?.email ?? '');
+  const budapestSom = meetings.find((meeting) => meeting.place === 'Budapest');
+  versions.create(
+    firstRevision(documentId, initialState, budapestSom?.id ?? null, presidency?.profile.id ?? null),
+  );
+  // Tabled against Rev. 1, so after it.
+  if (options.negotiation) seedDemoAmendments(db, repositories, documentId, initialState);
+}
+
 /**
  * Seeds the demo (the Prague Process, its participants, demo users and a
  * draft Action Plan) when the database holds no process yet. Runs once: a
@@ -69,43 +113,14 @@ export async function seedDemoIfEmpty(
 ): Promise<boolean> {
   if (repositories.processes.count() > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  db.transaction(() => {
-    const process = repositories.processes.create(
-      PRAGUE_PROCESS_NAME,
-      'Migration partnerships among the states of the EU, Schengen, Eastern Europe, the Western Balkans, Central Asia and Turkey ("Building Migration Partnerships").',
-    );
-    for (const participant of demoParticipants) {
-      const created = repositories.participants.create({
-        code: participant.code,
-        name: participant.name,
-        kind: participant.kind,
-        color: participantColor(participant.code),
-      });
-      repositories.processes.setParticipant(process.id, created.id, participant.role);
-    }
-    for (const user of demoUsers) {
-      const participant = repositories.participants.findByCode(user.participantCode);
-      if (!participant) throw new Error(`demo participant ${user.participantCode} missing`);
-      repositories.users.create({ ...user, participantId: participant.id, passwordHash });
-    }
-    const versions = new VersionStore(db);
-    const meetings = workPlan2011.map((meeting) => versions.addMeeting(process.id, meeting));
-    const draft = new Y.Doc();
-    writeOutline(draft, actionPlanDraft);
-    if (options.negotiation) bracketDemoPassage(draft);
-    const initialState = Y.encodeStateAsUpdate(draft);
-    const documentId = repositories.documents.create(process.id, ACTION_PLAN_TITLE, initialState);
-    keepAdministratorsOff(repositories, documentId);
-    if (options.negotiation) seedDemoNegotiation(db, repositories, documentId, draft);
-    draft.destroy();
-    const presidency = repositories.users.findByEmail(demoUsers[0]?.email ?? '');
-    const budapestSom = meetings.find((meeting) => meeting.place === 'Budapest');
-    versions.create(
-      firstRevision(documentId, initialState, budapestSom?.id ?? null, presidency?.profile.id ?? null),
-    );
-    // Tabled against Rev. 1, so after it.
-    if (options.negotiation) seedDemoAmendments(db, repositories, documentId, initialState);
-  })();
+  // Checked again under the write lock (an immediate transaction): another process on the same
+  // file (several instances sharing DATA_DIR) may have seeded while the password was hashed.
+  const seed = db.transaction(() => {
+    if (repositories.processes.count() > 0) return false;
+    writeDemo(db, repositories, passwordHash, options);
+    return true;
+  });
+  if (!seed.immediate()) return false;
   logger.info('seeded the Prague Process demo');
   return true;
 }

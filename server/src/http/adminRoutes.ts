@@ -22,7 +22,8 @@ export interface AccessChangeListener {
     exceptSessionToken?: string;
   }): void;
   /** A session was signed out: its sockets close. */
-  sessionEnded(sessionToken: string): void;
+  /** `userId`, when known, lets the other instances close that session's sockets too. */
+  sessionEnded(sessionToken: string, userId?: string): void;
 }
 
 export interface AdminRouteDeps {

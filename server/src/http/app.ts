@@ -12,7 +12,7 @@ import type { SignInThrottle } from '../auth/signInThrottle';
 import { commentRoutes } from '../comments/commentRoutes';
 import type { CommentStore } from '../comments/commentStore';
 import { compareRoutes } from '../compare/compareRoutes';
-import { HttpError } from '../errors';
+import { ClauseLockedError, HttpError } from '../errors';
 import { exportRoutes } from '../export/exportRoutes';
 import type { ZipLimits } from '../export/zipLimits';
 import type { Logger } from '../logger';
@@ -22,6 +22,7 @@ import type { ClauseDirectory } from '../negotiation/clauseDirectory';
 import type { DocumentEvents } from '../negotiation/documentEvents';
 import { negotiationRoutes } from '../negotiation/negotiationRoutes';
 import type { NegotiationStore } from '../negotiation/negotiationStore';
+import type { HealthCheck } from '../sharedServices';
 import type { Repositories } from '../store/repositories';
 import type { DocxReadLimits } from '../verify/docxParagraphs';
 import { verifyRoutes } from '../verify/verifyRoutes';
@@ -39,6 +40,8 @@ export interface HttpAppDeps {
   repositories: Repositories;
   sessions: SessionService;
   throttle: SignInThrottle;
+  /** Dependencies `/healthz` reports besides the SQLite file (PostgreSQL, Redis); none when alone. */
+  healthChecks?: readonly HealthCheck[];
   audit: AuditLog;
   access: AccessChangeListener;
   negotiation: NegotiationStore;
@@ -92,6 +95,16 @@ function clientErrorOf(status: number, type: string | undefined): HttpError {
   return new HttpError(status, 'bad_request', 'The request could not be read.');
 }
 
+/** True when the SQLite file answers a read. */
+function sqliteAnswers(repositories: Repositories): boolean {
+  try {
+    repositories.processes.count();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The Express app: JSON API under /api, /healthz, and the built client with history-API fallback. */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
   const { repositories, sessions, audit, logger } = deps;
@@ -100,9 +113,18 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders(deps.publicOrigin));
 
-  app.get('/healthz', (_request, response) => {
-    if (deps.isReady()) response.json({ status: 'ok' });
-    else response.status(503).json({ status: 'starting' });
+  app.get('/healthz', async (_request, response) => {
+    if (!deps.isReady()) {
+      response.status(503).json({ status: 'unavailable' });
+      return;
+    }
+    const dependencies: Record<string, 'up' | 'down'> = {
+      sqlite: sqliteAnswers(repositories) ? 'up' : 'down',
+    };
+    for (const check of deps.healthChecks ?? [])
+      dependencies[check.name] = (await check.check()) ? 'up' : 'down';
+    const down = Object.values(dependencies).includes('down');
+    response.status(down ? 503 : 200).json({ status: down ? 'degraded' : 'ok', dependencies });
   });
 
   app.use('/api', express.json({ limit: deps.maxRequestBodyBytes }));
@@ -196,6 +218,17 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
         );
       }
       return sendError(response, error);
+    }
+    if (error instanceof ClauseLockedError) {
+      // A server change refused inside its commit: the clause was agreed (through another instance) meanwhile.
+      return sendError(
+        response,
+        new HttpError(
+          409,
+          'clause_locked',
+          'The clause is agreed and locked. The pen-holder reopens it first.',
+        ),
+      );
     }
     const { status, type } = error as { status?: number; type?: string };
     if (typeof status === 'number' && status >= 400 && status < 500) {

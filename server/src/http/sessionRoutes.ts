@@ -52,7 +52,7 @@ export function sessionRoutes({
     if (!parsed.success) throw new BadRequestError('Enter an email address and a password.');
     const { email, password } = parsed.data;
     const ip = request.ip ?? '';
-    const waitSeconds = throttle.retryAfterSeconds(email, ip);
+    const waitSeconds = await throttle.retryAfterSeconds(email, ip);
     if (waitSeconds > 0) {
       audit.recordThrottled('sign-in-locked', { email, ip }, email, { retryAfterSeconds: waitSeconds });
       throw lockedOut(waitSeconds);
@@ -60,15 +60,15 @@ export function sessionRoutes({
     const account = users.findByEmail(email);
     const valid = await verifyPassword(account?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!account || !valid) {
-      throttle.recordFailure(email, ip);
+      await throttle.recordFailure(email, ip);
       // Anyone can repeat this from many addresses: aggregated per network like other refusals.
       audit.recordThrottled('sign-in-refused', { email, ip }, email);
       logger.info({ email, ip }, 'sign-in refused');
-      const nowLocked = throttle.retryAfterSeconds(email, ip);
+      const nowLocked = await throttle.retryAfterSeconds(email, ip);
       if (nowLocked > 0) throw lockedOut(nowLocked);
       throw new UnauthenticatedError('The email address or password is not correct.');
     }
-    throttle.recordSuccess(email);
+    await throttle.recordSuccess(email);
     const session = sessions.open(account.profile.id);
     const common = {
       sameSite: 'lax' as const,
@@ -89,7 +89,7 @@ export function sessionRoutes({
     const user = response.locals.user as MeResponse['user'] | undefined;
     if (token) {
       sessions.close(token);
-      access.sessionEnded(token);
+      access.sessionEnded(token, user?.id);
     }
     if (user) audit.record('sign-out', { userId: user.id, email: user.email, ip: request.ip }, user.email);
     response.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -50,21 +50,21 @@ export class BracketCommands {
    * conflict (id taken), clause_locked, passage_changed, bracket_overlap,
    * 503 storage_unavailable (nothing changed).
    */
-  create(documentId: string, input: NewBracket, user: UserProfile): Bracket {
+  async create(documentId: string, input: NewBracket, user: UserProfile): Promise<Bracket> {
     if (input.alternatives[0] !== input.anchor.quote) {
       throw new BadRequestError('alternatives: the first alternative is the bracketed passage itself.');
     }
-    if (this.negotiation.bracketIdTaken(documentId, input.id)) {
-      throw new HttpError(409, 'conflict', 'That bracket id is taken.');
-    }
     let bracket: Bracket | undefined;
-    this.inRoom(documentId, (room) => {
+    await this.inRoom(documentId, async (room) => {
+      if (this.negotiation.bracketIdTaken(documentId, input.id)) {
+        throw new HttpError(409, 'conflict', 'That bracket id is taken.');
+      }
       if (!hasClause(room.doc, input.clauseId)) throw new NotFoundError('No such clause in this document.');
       if (room.lockedClauses.has(input.clauseId)) throw clauseLocked([input.clauseId]);
       // Checked before anything changes, so a refusal leaves the text as it was; checked again on the
       // document the change is made to (the room may have reloaded in between).
       locatePassage(room.doc, input.clauseId, input.anchor);
-      const changed = this.commit(
+      const changed = await this.commit(
         room,
         (doc) => markPassage(locatePassage(doc, input.clauseId, input.anchor), input.id),
         authorOf(user, [input.clauseId]),
@@ -93,17 +93,23 @@ export class BracketCommands {
    * clause_locked, passage_missing (keep, but the passage is gone), 503
    * storage_unavailable (nothing changed).
    */
-  resolve(documentId: string, bracketId: string, resolution: BracketResolution, user: UserProfile): Bracket {
-    const existing = this.negotiation.bracket(documentId, bracketId);
-    if (!existing) throw new NotFoundError('No such bracket.');
-    if (existing.resolution) throw new HttpError(409, 'bracket_resolved', 'That bracket is resolved.');
+  async resolve(
+    documentId: string,
+    bracketId: string,
+    resolution: BracketResolution,
+    user: UserProfile,
+  ): Promise<Bracket> {
     const keep = 'keep' in resolution ? resolution.keep : null;
-    const kept = keep === null ? null : existing.alternatives.find((option) => option.index === keep);
-    if (kept === undefined) throw new NotFoundError('No such alternative.');
-    const wording = kept?.text ?? null;
     const record = () => this.negotiation.resolveBracket(documentId, bracketId, keep, user.id);
     let bracket: Bracket | undefined;
-    this.inRoom(documentId, (room) => {
+    await this.inRoom(documentId, async (room) => {
+      // Read with the room to itself: of two resolutions at once, the second finds the first.
+      const existing = this.negotiation.bracket(documentId, bracketId);
+      if (!existing) throw new NotFoundError('No such bracket.');
+      if (existing.resolution) throw new HttpError(409, 'bracket_resolved', 'That bracket is resolved.');
+      const kept = keep === null ? null : existing.alternatives.find((option) => option.index === keep);
+      if (kept === undefined) throw new NotFoundError('No such alternative.');
+      const wording = kept?.text ?? null;
       const spans = bracketSpans(room.doc, bracketId);
       const clauses = [
         ...new Set([existing.clauseId, ...spans.flatMap((span) => (span.clauseId ? [span.clauseId] : []))]),
@@ -121,7 +127,7 @@ export class BracketCommands {
         bracket = record();
         return;
       }
-      const changed = this.commit(
+      const changed = await this.commit(
         room,
         (doc) => resolveSpans(bracketSpans(doc, bracketId), bracketId, wording),
         authorOf(user, clauses),
@@ -137,16 +143,13 @@ export class BracketCommands {
     return bracket;
   }
 
-  /** Runs `work` on the document's room (opened if it is not), releasing it after. */
-  private inRoom(documentId: string, work: (room: Room) => void): void {
-    const room = this.rooms.open(documentId);
-    try {
-      // The turn's client changes are stored first, so the checks see what the change will be made to.
-      room.flushUnstored();
-      work(room);
-    } finally {
-      this.rooms.released(room);
-    }
+  /**
+   * Runs `work` on the document's room with the room to itself (opened if it
+   * is not, released after): the turn's client changes are stored first, so
+   * the checks see what the change will be made to.
+   */
+  private inRoom(documentId: string, work: (room: Room) => Promise<void>): Promise<void> {
+    return this.rooms.withRoom(documentId, work);
   }
 
   /**
@@ -154,14 +157,14 @@ export class BracketCommands {
    * the record (a SQLite error from `alongside`) — is answered 503: the room
    * has reloaded from storage and the transaction rolled back, nothing changed.
    */
-  private commit(
+  private async commit(
     room: Room,
     change: (doc: Y.Doc) => void,
     author: UpdateAuthor,
     alongside: () => void,
-  ): boolean {
+  ): Promise<boolean> {
     try {
-      return room.applyServerChange(change, author, alongside);
+      return await room.applyServerChange(change, author, alongside);
     } catch (error) {
       if (!(error instanceof CollabRefusal || error instanceof Database.SqliteError)) throw error;
       this.logger.error({ err: error, documentId: room.documentId }, 'bracket command not stored');

@@ -33,11 +33,11 @@ export function bracketRoutes({ documents, negotiation, events, brackets }: Brac
   const router = Router();
   const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
 
-  router.post('/api/documents/:id/brackets', (request, response) => {
+  router.post('/api/documents/:id/brackets', async (request, response) => {
     const { user, document } = access(request, response);
     authorize(document.role, 'bracket');
     const input = parseBody(newBracketSchema, request.body);
-    response.status(201).json(brackets.create(document.id, input, user));
+    response.status(201).json(await brackets.create(document.id, input, user));
   });
 
   router.post('/api/documents/:id/brackets/:bracketId/alternatives', (request, response) => {
@@ -59,11 +59,11 @@ export function bracketRoutes({ documents, negotiation, events, brackets }: Brac
     response.status(201).json(bracket);
   });
 
-  router.post('/api/documents/:id/brackets/:bracketId/resolution', (request, response) => {
+  router.post('/api/documents/:id/brackets/:bracketId/resolution', async (request, response) => {
     const { user, document } = access(request, response);
     authorize(document.role, 'resolve-bracket');
     const resolution = parseBody(bracketResolutionSchema, request.body);
-    response.json(brackets.resolve(document.id, routeParam(request, 'bracketId'), resolution, user));
+    response.json(await brackets.resolve(document.id, routeParam(request, 'bracketId'), resolution, user));
   });
 
   return router;

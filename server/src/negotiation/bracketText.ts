@@ -8,13 +8,13 @@
  *
  * Indexes are Yjs text indexes: UTF-16 code units, an embedded element counts 1.
  */
-import { CONTENT_FIELD, ID_ATTR, NodeName, type RangeAnchor } from '@draftroom/shared';
+import { BRACKET_MARK, CONTENT_FIELD, ID_ATTR, NodeName, type RangeAnchor } from '@draftroom/shared';
 import * as Y from 'yjs';
 import { readClauses } from '../content/outline';
 import { BadRequestError, HttpError } from '../errors';
 
-/** The formatting attribute key of a bracket (the editor's mark name). */
-export const BRACKET_ATTRIBUTE = 'bracket';
+/** The formatting attribute key of a bracket (the editor's mark name; clients may not write it). */
+export const BRACKET_ATTRIBUTE = BRACKET_MARK;
 
 interface DeltaOp {
   insert: unknown;

@@ -3,27 +3,39 @@ import { type DocumentStorage, docFromStoredState } from '../collab/documentStor
 import type { RoomRegistry } from '../collab/roomRegistry';
 import { readClauses } from '../content/outline';
 import { NotFoundError } from '../errors';
+import type { ClauseLocks } from '../sharedServices';
 
 /** Answers whether a clause exists in a document's current text (the open room's, or the stored one). */
 export class ClauseDirectory {
+  /**
+   * @param clauseLocks where an agreed clause is written so that every
+   *   commit, on any instance, checks it (PostgreSQL); absent with the
+   *   embedded store, whose one instance checks its rooms' locks.
+   */
   constructor(
     private readonly rooms: RoomRegistry,
     private readonly storage: DocumentStorage,
+    private readonly clauseLocks?: ClauseLocks,
   ) {}
 
-  clauseIds(documentId: string): Set<string> {
+  /** Writes a clause's lock where every commit checks it (no-op with the embedded store). */
+  async setLocked(documentId: string, clauseId: string, locked: boolean): Promise<void> {
+    await this.clauseLocks?.lockClause(documentId, clauseId, locked);
+  }
+
+  clauseIds(documentId: string): Promise<Set<string>> {
     return this.readLive(documentId, (doc) => new Set(readClauses(doc).map((clause) => clause.id)));
   }
 
   /**
-   * Reads a document's current text with `reader`: the open room's Y.Doc, or
-   * one loaded from storage for the call (do not keep it). Returns what
-   * `reader` returns.
+   * Reads a document's current text with `reader`: the open room's Y.Doc
+   * (as stored: Room.exclusive), or one loaded from storage for the call (do
+   * not keep it). Resolves with what `reader` returns.
    */
-  readLive<T>(documentId: string, reader: (doc: Y.Doc) => T): T {
+  async readLive<T>(documentId: string, reader: (doc: Y.Doc) => T): Promise<T> {
     const open = this.rooms.get(documentId);
-    if (open) return reader(open.doc);
-    const doc = docFromStoredState(this.storage.load(documentId));
+    if (open) return open.exclusive(() => reader(open.doc));
+    const doc = docFromStoredState(await this.storage.load(documentId));
     try {
       return reader(doc);
     } finally {
@@ -31,9 +43,25 @@ export class ClauseDirectory {
     }
   }
 
+  /**
+   * Runs `work` with the document's room to itself (Room.exclusive, opening
+   * the room if needed) once the clause is known to be there (404 otherwise):
+   * a record change that must take effect in order with the edits — agreeing
+   * a clause — is then ordered with them: what a client sent before it is
+   * applied first, what it sent after it finds it done.
+   */
+  withClause<T>(documentId: string, clauseId: string, work: () => T | Promise<T>): Promise<T> {
+    return this.rooms.withRoom(documentId, (room) => {
+      if (!readClauses(room.doc).some((clause) => clause.id === clauseId)) {
+        throw new NotFoundError('No such clause in this document.');
+      }
+      return work();
+    });
+  }
+
   /** Throws a 404 when the clause is not in the document. */
-  requireClause(documentId: string, clauseId: string): void {
-    if (!this.clauseIds(documentId).has(clauseId))
+  async requireClause(documentId: string, clauseId: string): Promise<void> {
+    if (!(await this.clauseIds(documentId)).has(clauseId))
       throw new NotFoundError('No such clause in this document.');
   }
 }

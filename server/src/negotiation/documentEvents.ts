@@ -4,8 +4,9 @@ import type { NegotiationStore } from './negotiationStore';
 
 /**
  * Pushes negotiation changes (comments, statuses, brackets, positions) to
- * every open client of the document over its collaboration socket, numbered
- * so that everyone applies them in the order they happened.
+ * every open client of the document over its collaboration socket — on this
+ * instance and, over the bus, the others — numbered so that everyone applies
+ * them in the order they happened.
  */
 export class DocumentEvents {
   constructor(
@@ -15,12 +16,10 @@ export class DocumentEvents {
 
   publish(documentId: string, event: NegotiationEvent): number {
     const seq = this.store.nextEventSeq(documentId);
-    const room = this.rooms.get(documentId);
-    if (event.type === 'status' && room) {
-      if (event.entry.status === 'agreed') room.lockedClauses.add(event.entry.clauseId);
-      else room.lockedClauses.delete(event.entry.clauseId);
+    if (event.type === 'status') {
+      this.rooms.clauseLockChanged(documentId, event.entry.clauseId, event.entry.status === 'agreed');
     }
-    room?.broadcastNotice({ kind: 'negotiation', seq, event });
+    this.rooms.broadcastNotice(documentId, { kind: 'negotiation', seq, event });
     return seq;
   }
 }

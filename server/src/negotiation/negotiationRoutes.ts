@@ -44,13 +44,27 @@ export function negotiationRoutes({
     response.json(state);
   });
 
-  router.put('/api/documents/:id/clauses/:clauseId/status', (request, response) => {
+  router.put('/api/documents/:id/clauses/:clauseId/status', async (request, response) => {
     const { user, document } = access(request, response);
     authorize(document.role, 'set-clause-status');
     const { status } = parseBody(clauseStatusSchema, request.body);
-    clauses.requireClause(document.id, routeParam(request, 'clauseId'));
-    const entry = negotiation.setStatus(document.id, routeParam(request, 'clauseId'), status, user.id);
-    events.publish(document.id, { type: 'status', entry });
+    const clauseId = routeParam(request, 'clauseId');
+    // In order with the edits: a keystroke sent after "agreed" finds the clause locked (4423).
+    const entry = await clauses.withClause(document.id, clauseId, async () => {
+      const wasAgreed = negotiation.agreedClauses(document.id).includes(clauseId);
+      // The lock first, where every instance's commits check it; undone if the status cannot be stored.
+      if (wasAgreed !== (status === 'agreed'))
+        await clauses.setLocked(document.id, clauseId, status === 'agreed');
+      let changed: ReturnType<typeof negotiation.setStatus>;
+      try {
+        changed = negotiation.setStatus(document.id, clauseId, status, user.id);
+      } catch (error) {
+        if (wasAgreed !== (status === 'agreed')) await clauses.setLocked(document.id, clauseId, wasAgreed);
+        throw error;
+      }
+      events.publish(document.id, { type: 'status', entry: changed });
+      return changed;
+    });
     response.json(entry);
   });
 
@@ -63,12 +77,12 @@ export function negotiationRoutes({
     });
   });
 
-  router.put('/api/documents/:id/clauses/:clauseId/position', (request, response) => {
+  router.put('/api/documents/:id/clauses/:clauseId/position', async (request, response) => {
     const { user, document } = access(request, response);
     authorize(document.role, 'record-position');
     const input = parseBody(positionSchema, request.body);
     const clauseId = routeParam(request, 'clauseId');
-    clauses.requireClause(document.id, clauseId);
+    await clauses.requireClause(document.id, clauseId);
     const entry = negotiation.setPosition(document.id, clauseId, user.participant.id, input, user.id);
     events.publish(document.id, { type: 'position', entry });
     response.json(entry);

@@ -2,13 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../logger';
-import { migrations } from './migrations';
+import { backfillClientIds } from './clientIdBackfill';
+import { CLIENT_IDS_SCHEMA_VERSION, migrations } from './migrations';
+import { WalCheckpointer, type WalCheckpointOptions, walCheckpointerOf } from './walCheckpointer';
 
 export type SqliteDatabase = Database.Database;
 
 export interface DatabaseOptions {
   /** `NORMAL` survives a crash of the process; `FULL` also a power loss (see README). */
   synchronous: 'NORMAL' | 'FULL';
+  /** When WAL checkpoints run (walCheckpointer.ts; defaults: every 4,000 pages, at least every 30 s). */
+  walCheckpoints?: WalCheckpointOptions;
 }
 
 /** The database file inside a data directory. */
@@ -28,10 +32,31 @@ export function openDatabase(dataDir: string, options: DatabaseOptions, logger: 
   // After a burst of writes, a checkpoint shrinks the WAL file back to this size.
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   migrate(db, logger);
+  checkpointOffTheEventLoop(db, options, logger);
   return db;
 }
 
-const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Room for the WAL a checkpoint is asked for at (4,000 pages of 4 KiB plus frame headers), reused, not regrown. */
+const WAL_SIZE_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/**
+ * WAL checkpoints run in a worker thread (walCheckpointer.ts), not inside the
+ * commit that crosses SQLite's threshold; `db.close()` ends the worker first.
+ */
+function checkpointOffTheEventLoop(db: SqliteDatabase, options: DatabaseOptions, logger: Logger): void {
+  const checkpointer = new WalCheckpointer(db, options.synchronous, logger, options.walCheckpoints);
+  const closeConnection = db.close.bind(db);
+  db.close = () => {
+    checkpointer.stop();
+    return closeConnection();
+  };
+}
+
+/** After a commit on `db` that wrote about `pages` pages: lets its checkpointer decide (no-op without one). */
+export function notePagesWritten(db: SqliteDatabase, pages: number): void {
+  walCheckpointerOf(db)?.wrote(pages);
+}
+
 const AUTO_VACUUM_INCREMENTAL = 2;
 
 /**
@@ -58,7 +83,8 @@ const releasing = new WeakSet<SqliteDatabase>();
 /**
  * Gives the free pages (left by a compaction that deleted update rows) back
  * to the file system, PAGES_PER_TURN at a time, one event-loop turn after
- * another, so a large release never blocks editing for long.
+ * another and starting on the next turn (not in the compaction's), so a large
+ * release never blocks editing for long.
  */
 export function releaseFreePages(db: SqliteDatabase): void {
   if (releasing.has(db)) return;
@@ -66,15 +92,18 @@ export function releaseFreePages(db: SqliteDatabase): void {
   const step = () => {
     try {
       if (!db.open) return void releasing.delete(db);
+      const free = db.pragma('freelist_count', { simple: true }) as number;
       db.pragma(`incremental_vacuum(${PAGES_PER_TURN})`);
-      if ((db.pragma('freelist_count', { simple: true }) as number) > 0) setImmediate(step);
+      // The pages it moves and their pointer-map pages: about as many as it releases.
+      notePagesWritten(db, Math.min(free, PAGES_PER_TURN));
+      if (free > PAGES_PER_TURN) setImmediate(step);
       else releasing.delete(db);
     } catch {
       // Space is reclaimed at the next compaction.
       releasing.delete(db);
     }
   };
-  step();
+  setImmediate(step);
 }
 
 const versionsAtOpen = new WeakMap<SqliteDatabase, number>();
@@ -84,17 +113,24 @@ export function schemaVersionAtOpen(db: SqliteDatabase): number {
   return versionsAtOpen.get(db) ?? (db.pragma('user_version', { simple: true }) as number);
 }
 
+/**
+ * Applies the pending migrations one by one. Each step reads `user_version`
+ * and applies the next migration in one immediate transaction (the write
+ * lock first): several processes opening one file at once (instances
+ * sharing DATA_DIR) apply each step once, the others find it done.
+ */
 function migrate(db: SqliteDatabase, logger: Logger): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  versionsAtOpen.set(db, current);
-  for (let version = current; version < migrations.length; version++) {
-    const apply = db.transaction(() => {
-      db.exec(migrations[version] ?? '');
-      db.pragma(`user_version = ${version + 1}`);
-    });
-    apply();
-    logger.info({ version: version + 1 }, 'applied database migration');
-  }
+  versionsAtOpen.set(db, db.pragma('user_version', { simple: true }) as number);
+  const step = db.transaction((): number | undefined => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= migrations.length) return undefined;
+    db.exec(migrations[version] ?? '');
+    if (version + 1 === CLIENT_IDS_SCHEMA_VERSION) backfillClientIds(db, logger);
+    db.pragma(`user_version = ${version + 1}`);
+    return version + 1;
+  });
+  for (let applied = step.immediate(); applied !== undefined; applied = step.immediate())
+    logger.info({ version: applied }, 'applied database migration');
 }
 
 /** The current time as stored in the database (ISO 8601, UTC). */

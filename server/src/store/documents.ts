@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type DocumentSummary, ROLES, type Role } from '@draftroom/shared';
+import { contentClientIdsOf, SERVER_CLIENT_OWNER } from '../collab/clientIdOwners';
+import { type AsyncOf, asyncOf } from './asyncOf';
+import { ClientIdTable } from './clientIdTable';
 import { nowIso, type SqliteDatabase } from './database';
 
-interface DocumentAccessRow {
+/** A document with the user's explicit and default roles, as both stores read it for `*Accessible`. */
+export interface DocumentAccessRow {
   id: string;
   title: string;
   updated_at: string;
@@ -25,12 +29,21 @@ export interface DocumentUserRole {
 }
 
 /**
+ * When a document last changed (an SQL expression over `documents d`): the
+ * newest appended update's time, or `d.updated_at` (its creation, or the
+ * newest update a compaction folded into the state) when none is newer. A
+ * commit of updates writes no `documents` row (SqliteDocumentStorage).
+ */
+const UPDATED_AT = `max(d.updated_at, coalesce((SELECT u.created_at FROM document_updates u
+    WHERE u.document_id = d.id ORDER BY u.id DESC LIMIT 1), d.updated_at))`;
+
+/**
  * A user's role on a document: an explicit per-document role wins; otherwise
  * the default role of the user's participant in the document's process.
  * `none` (explicit) or no membership means no access.
  */
 const SELECT_ACCESSIBLE = `
-  SELECT d.id, d.title, d.updated_at, pr.id AS process_id, pr.name AS process_name,
+  SELECT d.id, d.title, ${UPDATED_AT} AS updated_at, pr.id AS process_id, pr.name AS process_name,
          pr.description AS process_description, dr.role AS explicit_role, pp.default_role
   FROM documents d
   JOIN processes pr ON pr.id = d.process_id
@@ -38,12 +51,14 @@ const SELECT_ACCESSIBLE = `
   LEFT JOIN document_roles dr ON dr.document_id = d.id AND dr.user_id = u.id
   LEFT JOIN process_participants pp ON pp.process_id = d.process_id AND pp.participant_id = u.participant_id`;
 
-function roleOf(row: DocumentAccessRow): Role | undefined {
+/** The user's role in an access row (explicit wins; `none` or no membership: undefined). */
+export function roleOf(row: DocumentAccessRow): Role | undefined {
   const role = row.explicit_role ?? row.default_role;
   return (ROLES as readonly string[]).includes(role ?? '') ? (role as Role) : undefined;
 }
 
-function toSummary(row: DocumentAccessRow, role: Role): DocumentSummary {
+/** The summary of an access row for a user with `role`. */
+export function toSummary(row: DocumentAccessRow, role: Role): DocumentSummary {
   return {
     id: row.id,
     title: row.title,
@@ -57,7 +72,11 @@ function toSummary(row: DocumentAccessRow, role: Role): DocumentSummary {
 export class DocumentRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
-  /** Creates the document row with its initial Yjs state, in one transaction. */
+  /**
+   * Creates the document row with its initial Yjs state, in one transaction;
+   * the state's client ids are recorded as the server's (document_client_ids),
+   * so no client may write under them.
+   */
   create(processId: string, title: string, initialState: Uint8Array): string {
     const id = randomBytes(9).toString('base64url');
     const now = nowIso();
@@ -72,6 +91,9 @@ export class DocumentRepository {
           'INSERT INTO document_states (document_id, state, last_update_id, compacted_at) VALUES (?, ?, 0, ?)',
         )
         .run(id, Buffer.from(initialState), now);
+      const serverIds = new Map<number, string>();
+      for (const clientId of contentClientIdsOf(initialState)) serverIds.set(clientId, SERVER_CLIENT_OWNER);
+      new ClientIdTable(this.db).record(id, serverIds, now);
     })();
     return id;
   }
@@ -105,7 +127,7 @@ export class DocumentRepository {
   listAll(): { id: string; title: string; processId: string; processName: string; updatedAt: string }[] {
     return this.db
       .prepare<[], { id: string; title: string; processId: string; processName: string; updatedAt: string }>(
-        `SELECT d.id, d.title, d.process_id AS processId, pr.name AS processName, d.updated_at AS updatedAt
+        `SELECT d.id, d.title, d.process_id AS processId, pr.name AS processName, ${UPDATED_AT} AS updatedAt
          FROM documents d JOIN processes pr ON pr.id = d.process_id ORDER BY pr.name, d.title`,
       )
       .all();
@@ -147,4 +169,24 @@ export class DocumentRepository {
       )
       .run(documentId, userId, role);
   }
+}
+
+const DOCUMENT_METHODS = [
+  'create',
+  'findAccessible',
+  'listAccessible',
+  'exists',
+  'listAll',
+  'findProcessId',
+  'listUserRoles',
+  'clearUserRole',
+  'setUserRole',
+] as const;
+
+/** Documents' records and roles behind the asynchronous interface (SQLite: sqliteDocumentRepository; PostgreSQL: PgDocumentRepository). */
+export type AsyncDocumentRepository = AsyncOf<Pick<DocumentRepository, (typeof DOCUMENT_METHODS)[number]>>;
+
+/** The SQLite store as an AsyncDocumentRepository (each call runs at once; its result comes as a settled promise). */
+export function sqliteDocumentRepository(store: DocumentRepository): AsyncDocumentRepository {
+  return asyncOf(store, DOCUMENT_METHODS);
 }

@@ -300,8 +300,24 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (amendment_id, participant_id)
   );
   `,
+  `
+  -- Who owns each Yjs client id that has content in a document (collab/clientIdOwners.ts): the user who first wrote
+  -- under it, 'server' for the server's own changes, 'unknown' for content stored before this table whose author is
+  -- no longer known. Rows for existing documents are filled from their stored updates (store/clientIdBackfill.ts).
+  CREATE TABLE document_client_ids (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    client_id INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, client_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version from which audit entries carry MACs (a database opened below it is upgraded now). */
 export const AUDIT_KEYED_SCHEMA_VERSION =
   migrations.findIndex((migration) => migration.includes('ALTER TABLE audit_log ADD COLUMN mac')) + 1;
+
+/** The schema version that creates document_client_ids; migrating to it also backfills it (clientIdBackfill.ts). */
+export const CLIENT_IDS_SCHEMA_VERSION =
+  migrations.findIndex((migration) => migration.includes('CREATE TABLE document_client_ids')) + 1;

@@ -1,11 +1,13 @@
+import type { ClientIdClaims } from '../collab/clientIdOwners';
 import type {
   AuthoredUpdates,
-  DocumentStorage,
   StoredDocumentState,
+  SyncDocumentStorage,
   UpdateAuthor,
 } from '../collab/documentStorage';
 import { StorageWriteError } from '../errors';
-import { nowIso, releaseFreePages, type SqliteDatabase } from './database';
+import { ClientIdTable } from './clientIdTable';
+import { notePagesWritten, nowIso, releaseFreePages, type SqliteDatabase } from './database';
 import { packState, unpackState } from './stateEncoding';
 
 interface UpdateRow {
@@ -13,19 +15,39 @@ interface UpdateRow {
   update_bytes: Buffer;
 }
 
+/** SQLite's page size (bytes) as the server creates its database. */
+const PAGE_BYTES = 4096;
+/** Pages a commit of update rows writes besides their bytes: table leaf, index leaf, `sqlite_sequence`. */
+const PAGES_PER_COMMIT = 3;
+/** Deleted update rows per page they touch (table and index), for the WAL estimate of a compaction. */
+const DELETED_ROWS_PER_PAGE = 16;
+
+/** About how many pages a commit of `batch` writes to the WAL (for the checkpointer, walCheckpointer.ts). */
+function pagesWritten(batch: readonly AuthoredUpdates[]): number {
+  let bytes = 0;
+  let clauseEdits = false;
+  for (const { updates, author } of batch) {
+    for (const update of updates) bytes += update.byteLength;
+    clauseEdits ||= (author.touchedClauses?.length ?? 0) > 0;
+  }
+  return PAGES_PER_COMMIT + (clauseEdits ? 2 : 0) + Math.ceil(bytes / PAGE_BYTES);
+}
+
 /** Document states in SQLite: `document_states` (compacted) + `document_updates` (appended). */
-export class SqliteDocumentStorage implements DocumentStorage {
+export class SqliteDocumentStorage implements SyncDocumentStorage {
   private readonly selectState;
   private readonly selectUpdates;
   private readonly insertUpdate;
   private readonly upsertState;
   private readonly deleteUpdatesUpTo;
   private readonly countUpdatesStatement;
-  private readonly touchDocument;
+  private readonly settleUpdatedAt;
   private readonly insertClauseEdit;
   private readonly appendRows;
+  private readonly clientIds: ClientIdTable;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.clientIds = new ClientIdTable(db);
     this.selectState = db.prepare<
       [string],
       { state: Buffer; state_encoding: string; last_update_id: number }
@@ -47,7 +69,13 @@ export class SqliteDocumentStorage implements DocumentStorage {
     this.countUpdatesStatement = db.prepare<[string], { n: number }>(
       'SELECT count(*) AS n FROM document_updates WHERE document_id = ?',
     );
-    this.touchDocument = db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?');
+    // `documents.updated_at` is the time of the newest edit folded into the state; newer edits are the
+    // appended rows' `created_at` (DocumentRepository reads the newer of the two): a commit writes no row of `documents`.
+    this.settleUpdatedAt = db.prepare<{ documentId: string; upTo: number }>(
+      `UPDATE documents SET updated_at = max(updated_at, coalesce((SELECT created_at FROM document_updates
+         WHERE document_id = @documentId AND id <= @upTo ORDER BY id DESC LIMIT 1), updated_at))
+       WHERE id = @documentId`,
+    );
     this.insertClauseEdit = db.prepare(
       `INSERT INTO clause_edits (document_id, update_id, clause_id, participant_id, user_id, edited_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
@@ -56,15 +84,22 @@ export class SqliteDocumentStorage implements DocumentStorage {
   }
 
   /**
-   * One commit: `alongside` (if any), the batch's rows and their clause
-   * edits. Built once: better-sqlite3 builds four wrapper functions for every
+   * One commit: `alongside` (if any), the client ids the batch is the first
+   * to use, the batch's rows and their clause edits. Built once: better-sqlite3 builds four wrapper functions for every
    * `db.transaction`, a quarter of a light-load commit's JavaScript time when
    * it was built per commit (issue 16).
    */
   private buildAppendRows(db: SqliteDatabase) {
     return db.transaction(
-      (documentId: string, batch: readonly AuthoredUpdates[], createdAt: string, alongside?: () => void) => {
+      (
+        documentId: string,
+        batch: readonly AuthoredUpdates[],
+        createdAt: string,
+        alongside?: () => void,
+        clientIds?: ClientIdClaims,
+      ) => {
         alongside?.();
+        if (clientIds) this.clientIds.record(documentId, clientIds, createdAt);
         let lastId = 0;
         for (const { updates, author } of batch) {
           for (const update of updates) {
@@ -88,7 +123,6 @@ export class SqliteDocumentStorage implements DocumentStorage {
             );
           }
         }
-        this.touchDocument.run(createdAt, documentId);
         return lastId;
       },
     );
@@ -105,21 +139,34 @@ export class SqliteDocumentStorage implements DocumentStorage {
     };
   }
 
+  loadClientIds(documentId: string): ClientIdClaims {
+    return this.clientIds.owners(documentId);
+  }
+
   appendUpdates(
     documentId: string,
     updates: readonly Uint8Array[],
     author: UpdateAuthor,
     alongside?: () => void,
+    clientIds?: ClientIdClaims,
   ): number {
-    return this.append(documentId, [{ updates, author }], alongside);
+    return this.append(documentId, [{ updates, author }], alongside, clientIds);
   }
 
-  appendBatch(documentId: string, batch: readonly AuthoredUpdates[]): number {
-    return this.append(documentId, batch);
+  appendBatch(documentId: string, batch: readonly AuthoredUpdates[], clientIds?: ClientIdClaims): number {
+    return this.append(documentId, batch, undefined, clientIds);
   }
 
-  /** One commit: the batch's rows, their clause edits, and `alongside` (whose own error is rethrown as it is). */
-  private append(documentId: string, batch: readonly AuthoredUpdates[], alongside?: () => void): number {
+  /**
+   * One commit: the batch's rows, their clause edits, the client ids they
+   * first use, and `alongside` (whose own error is rethrown as it is).
+   */
+  private append(
+    documentId: string,
+    batch: readonly AuthoredUpdates[],
+    alongside?: () => void,
+    clientIds?: ClientIdClaims,
+  ): number {
     let alongsideFailure: { error: unknown } | null = null;
     const guarded =
       alongside &&
@@ -132,7 +179,9 @@ export class SqliteDocumentStorage implements DocumentStorage {
         }
       });
     try {
-      return this.appendRows(documentId, batch, nowIso(), guarded);
+      const lastId = this.appendRows(documentId, batch, nowIso(), guarded, clientIds);
+      notePagesWritten(this.db, pagesWritten(batch));
+      return lastId;
     } catch (error) {
       const failure = alongsideFailure as { error: unknown } | null;
       if (failure) throw failure.error;
@@ -140,14 +189,26 @@ export class SqliteDocumentStorage implements DocumentStorage {
     }
   }
 
+  /**
+   * Replaces the state and the updates up to `upToUpdateId` by `state`, in
+   * one commit; the document's `updated_at` takes the time of the newest
+   * update folded in.
+   */
   compact(documentId: string, state: Uint8Array, upToUpdateId: number): void {
     const packed = packState(state, 1);
     const replace = this.db.transaction(() => {
       this.upsertState.run(documentId, packed.bytes, packed.encoding, upToUpdateId, nowIso());
-      this.deleteUpdatesUpTo.run(documentId, upToUpdateId);
+      this.settleUpdatedAt.run({ documentId, upTo: upToUpdateId });
+      return this.deleteUpdatesUpTo.run(documentId, upToUpdateId).changes;
     });
     try {
-      replace();
+      const deleted = replace();
+      notePagesWritten(
+        this.db,
+        PAGES_PER_COMMIT +
+          Math.ceil(packed.bytes.byteLength / PAGE_BYTES) +
+          Math.ceil(deleted / DELETED_ROWS_PER_PAGE),
+      );
       releaseFreePages(this.db);
     } catch (error) {
       throw new StorageWriteError(`could not compact document ${documentId}`, error);

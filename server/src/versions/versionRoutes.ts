@@ -40,14 +40,14 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
     response.json(versionService.history(document.id));
   });
 
-  router.post('/api/documents/:id/versions', (request, response) => {
+  router.post('/api/documents/:id/versions', async (request, response) => {
     const { user, document } = access(request, response);
     authorize(document.role, 'save-version');
     const input = parseBody(newVersionSchema, request.body);
     if (input.meetingId && !versions.meetingOfProcess(document.process.id, input.meetingId)) {
       throw new BadRequestError('meetingId: no such meeting in this process');
     }
-    response.status(201).json(versionService.saveNamed(document.id, input, user));
+    response.status(201).json(await versionService.saveNamed(document.id, input, user));
   });
 
   router.get('/api/documents/:id/versions/:versionId', (request, response) => {
@@ -63,10 +63,10 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
     response.json(detail);
   });
 
-  router.post('/api/documents/:id/versions/:versionId/restore', (request, response) => {
+  router.post('/api/documents/:id/versions/:versionId/restore', async (request, response) => {
     const { user, document } = access(request, response);
     authorize(document.role, 'restore-version');
-    versionService.restore(document.id, versionOf(document.id, request), user);
+    await versionService.restore(document.id, versionOf(document.id, request), user);
     response.status(204).end();
   });
 

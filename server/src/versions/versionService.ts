@@ -49,13 +49,6 @@ function changedClauseIds(live: DocumentStructure, version: DocumentStructure): 
   return changed;
 }
 
-/** The live text of a document with the id of the newest update it includes. */
-interface LiveText {
-  doc: Y.Doc;
-  lastUpdateId: number;
-  release(): void;
-}
-
 /**
  * Named versions, automatic checkpoints (at most one per interval of
  * editing, and one when the last person leaves; thinned over time), and
@@ -110,31 +103,18 @@ export class VersionService {
     documentId: string,
     input: { label: string; note: string; meetingId: string | null },
     user: UserProfile,
-  ): VersionSummary {
-    const live = this.liveText(documentId);
-    try {
-      return this.create(documentId, live.doc, live.lastUpdateId, {
-        kind: 'named',
-        ...input,
-        createdBy: user.id,
-      });
-    } finally {
-      live.release();
-    }
+  ): Promise<VersionSummary> {
+    return this.readLive(documentId, (doc, lastUpdateId) =>
+      this.create(documentId, doc, lastUpdateId, { kind: 'named', ...input, createdBy: user.id }),
+    );
   }
 
   /** The live text as a structure, with its negotiation state, for compare with "current". */
-  current(documentId: string): { comparable: ComparableDocument; lastUpdateId: number } {
-    const live = this.liveText(documentId);
-    try {
-      const structure = readDocumentStructure(live.doc);
-      return {
-        comparable: { structure, ...this.negotiationSnapshot(documentId) },
-        lastUpdateId: live.lastUpdateId,
-      };
-    } finally {
-      live.release();
-    }
+  current(documentId: string): Promise<{ comparable: ComparableDocument; lastUpdateId: number }> {
+    return this.readLive(documentId, (doc, lastUpdateId) => ({
+      comparable: { structure: readDocumentStructure(doc), ...this.negotiationSnapshot(documentId) },
+      lastUpdateId,
+    }));
   }
 
   comparableOf(version: StoredVersion): ComparableDocument {
@@ -146,36 +126,37 @@ export class VersionService {
    * is replaced by copies of the version's elements (clause ids kept), stored
    * and broadcast like any edit. Everything after stays in the history.
    */
-  restore(documentId: string, version: StoredVersion, user: UserProfile): void {
+  async restore(documentId: string, version: StoredVersion, user: UserProfile): Promise<void> {
     const source = new Y.Doc();
     Y.applyUpdate(source, version.state);
-    const room = this.rooms.open(documentId);
-    try {
-      const changed = changedClauseIds(readDocumentStructure(room.doc), this.comparableOf(version).structure);
-      const locked = [...changed].filter((clauseId) => room.lockedClauses.has(clauseId));
-      if (locked.length > 0) {
-        throw new HttpError(
-          409,
-          'clause_locked',
-          `Restoring this version would change ${locked.length} agreed clause(s). Reopen them first.`,
+    await this.rooms
+      .withRoom(documentId, async (room) => {
+        const changed = changedClauseIds(
+          readDocumentStructure(room.doc),
+          this.comparableOf(version).structure,
         );
-      }
-      room.applyServerChange(
-        (doc) => {
-          const content = doc.getXmlFragment('content');
-          const copies = source
-            .getXmlFragment('content')
-            .toArray()
-            .map((node) => (node as Y.XmlElement | Y.XmlText).clone());
-          content.delete(0, content.length);
-          content.insert(0, copies);
-        },
-        { userId: user.id, participantId: user.participant.id, touchedClauses: [...changed] },
-      );
-    } finally {
-      source.destroy();
-      this.rooms.released(room);
-    }
+        const locked = [...changed].filter((clauseId) => room.lockedClauses.has(clauseId));
+        if (locked.length > 0) {
+          throw new HttpError(
+            409,
+            'clause_locked',
+            `Restoring this version would change ${locked.length} agreed clause(s). Reopen them first.`,
+          );
+        }
+        await room.applyServerChange(
+          (doc) => {
+            const content = doc.getXmlFragment('content');
+            const copies = source
+              .getXmlFragment('content')
+              .toArray()
+              .map((node) => (node as Y.XmlElement | Y.XmlText).clone());
+            content.delete(0, content.length);
+            content.insert(0, copies);
+          },
+          { userId: user.id, participantId: user.participant.id, touchedClauses: [...changed] },
+        );
+      })
+      .finally(() => source.destroy());
     this.logger.info({ documentId, versionId: version.id, userId: user.id }, 'version restored');
   }
 
@@ -289,14 +270,20 @@ export class VersionService {
     return { statuses, positions, brackets };
   }
 
-  private liveText(documentId: string): LiveText {
+  /**
+   * Reads the live text with `read(doc, lastUpdateId)`: the open room's Y.Doc
+   * as stored (Room.exclusive), or one loaded from storage for the call (do
+   * not keep it). Resolves with what `read` returns.
+   */
+  private async readLive<T>(documentId: string, read: (doc: Y.Doc, lastUpdateId: number) => T): Promise<T> {
     const open = this.rooms.get(documentId);
-    if (open) {
-      open.flushUnstored();
-      return { doc: open.doc, lastUpdateId: open.storedUpToUpdateId, release: () => undefined };
-    }
-    const stored = this.storage.load(documentId);
+    if (open) return open.exclusive(() => read(open.doc, open.storedUpToUpdateId));
+    const stored = await this.storage.load(documentId);
     const doc = docFromStoredState(stored);
-    return { doc, lastUpdateId: stored.lastUpdateId, release: () => doc.destroy() };
+    try {
+      return read(doc, stored.lastUpdateId);
+    } finally {
+      doc.destroy();
+    }
   }
 }

@@ -1,13 +1,12 @@
 /**
  * Shows each bracketed passage as `[ … ]`: an opening bracket before it, and
  * after it a widget (rendered by React) with the other alternatives, the
- * proponents and the closing bracket. Pasted text never brings bracket marks
- * along: a bracket exists once, where it was made.
+ * proponents and the closing bracket. (Pasted text never brings bracket marks
+ * along: bracketIntegrity.ts, part of the mark.)
  */
-import { Fragment, type Node as ProseMirrorNode, Slice } from '@tiptap/pm/model';
+import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
-import { BRACKET_MARK } from './bracketMark';
 import { bracketRanges } from './clauseRanges';
 import type { WidgetHost } from './widgetHost';
 
@@ -40,15 +39,6 @@ function buildDecorations(doc: ProseMirrorNode, widgets: WidgetHost): Decoration
   return DecorationSet.create(doc, decorations);
 }
 
-function withoutBrackets(fragment: Fragment): Fragment {
-  const children: ProseMirrorNode[] = [];
-  fragment.forEach((node) => {
-    if (node.isText) children.push(node.mark(node.marks.filter((mark) => mark.type.name !== BRACKET_MARK)));
-    else children.push(node.copy(withoutBrackets(node.content)));
-  });
-  return Fragment.from(children);
-}
-
 export function bracketViewPlugin(widgets: WidgetHost): Plugin<DecorationSet> {
   return new Plugin<DecorationSet>({
     key: bracketViewKey,
@@ -59,7 +49,6 @@ export function bracketViewPlugin(widgets: WidgetHost): Plugin<DecorationSet> {
     },
     props: {
       decorations: (state) => bracketViewKey.getState(state),
-      transformPasted: (slice) => new Slice(withoutBrackets(slice.content), slice.openStart, slice.openEnd),
     },
   });
 }

@@ -2,12 +2,16 @@
  * The `bracket` mark: a passage of a clause put in square brackets while
  * delegations disagree on it. Stored in the Y.Doc as the formatting attribute
  * `bracket: { id }` (the server reads it), so the name and the attribute must
- * not change. Non-inclusive: typing at its edges does not extend it. The mark
- * excludes itself, so brackets never nest or overlap.
+ * not change. Only the server's bracket commands write it: the Yjs binding
+ * never does (`serverMarks`), and pasted text never brings it along
+ * (bracketIntegrity.ts). Non-inclusive: typing at its edges does not extend
+ * it. The mark excludes itself, so brackets never nest or overlap.
  */
+import { BRACKET_MARK } from '@draftroom/shared';
 import { Mark, mergeAttributes } from '@tiptap/core';
+import { bracketIntegrityPlugin } from './bracketIntegrity';
 
-export const BRACKET_MARK = 'bracket';
+export { BRACKET_MARK };
 
 export const BracketMark = Mark.create({
   name: BRACKET_MARK,
@@ -31,6 +35,11 @@ export const BracketMark = Mark.create({
 
   renderHTML({ HTMLAttributes }) {
     return ['span', mergeAttributes(HTMLAttributes, { class: 'draft-bracket' }), 0];
+  },
+
+  // Pastes, drops and undo never write the mark: only the server does.
+  addProseMirrorPlugins() {
+    return [bracketIntegrityPlugin()];
   },
 });
 

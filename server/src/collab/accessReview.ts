@@ -1,0 +1,119 @@
+import { CloseCode, canEditText, ROLE_LABEL } from '@draftroom/shared';
+import type { SessionService } from '../auth/sessionService';
+import type { DocumentRepository } from '../store/documents';
+import type { AccessMessage, Delivered, DocumentBus } from './bus';
+import type { Connection } from './connection';
+import type { RoomRegistry } from './roomRegistry';
+
+/** Whose sockets to re-decide: a user's (or everyone's), on one document (or all), after a sign-out or not. */
+export interface AccessScope {
+  userId?: string;
+  documentId?: string;
+  signedOut?: boolean;
+  /** A session whose sockets stay (the one that changed its own password). */
+  exceptSessionToken?: string;
+}
+
+/**
+ * Re-decides open collaboration sockets when roles, accounts or sessions
+ * change — on this instance, and (over the bus's global channel) on every
+ * other: each instance re-reads the store for its own sockets of the user
+ * named, so a sign-out or role removal on one instance closes the user's
+ * sockets everywhere.
+ */
+export class AccessReview {
+  private readonly subscription: { unsubscribe(): void } | undefined;
+
+  constructor(
+    private readonly rooms: RoomRegistry,
+    private readonly documents: DocumentRepository,
+    private readonly sessions: SessionService,
+    private readonly bus: DocumentBus | undefined,
+  ) {
+    this.subscription = bus?.subscribeGlobal((message) => this.changedElsewhere(message));
+  }
+
+  /**
+   * Re-decides the access of open connections after roles or accounts
+   * changed: a removed user is disconnected (4410), a signed-out one too
+   * (4401), a changed role takes effect at once and the client is told.
+   */
+  changed(scope: AccessScope): void {
+    this.publishAccess(
+      scope.userId ?? null,
+      scope.documentId ?? null,
+      scope.signedOut ? 'signed-out' : 'role-changed',
+    );
+    for (const room of this.rooms.openRooms) {
+      if (scope.documentId && room.documentId !== scope.documentId) continue;
+      for (const connection of room.connections) {
+        if (scope.userId && connection.user.id !== scope.userId) continue;
+        if (scope.exceptSessionToken && connection.sessionToken === scope.exceptSessionToken) continue;
+        this.reviewAccess(connection, room.documentId, scope.signedOut === true);
+      }
+    }
+  }
+
+  /** Closes the sockets opened with a session that was just signed out (here and, over the bus, elsewhere). */
+  sessionEnded(sessionToken: string, userId?: string): void {
+    if (userId) this.publishAccess(userId, null, 'signed-out');
+    for (const room of this.rooms.openRooms) {
+      for (const connection of room.connections) {
+        if (connection.sessionToken === sessionToken)
+          connection.close(CloseCode.Unauthenticated, 'signed out');
+      }
+    }
+  }
+
+  /**
+   * Tells the other instances to re-decide a user's sockets (every user's,
+   * per user, when `userId` is null: one message per user with a socket
+   * here would not reach users connected only elsewhere, so each instance
+   * re-decides all its sockets).
+   */
+  private publishAccess(userId: string | null, documentId: string | null, kind: AccessMessage['kind']): void {
+    this.bus?.publish({ type: 'access', userId: userId ?? '*', documentId, kind });
+  }
+
+  private reviewAccess(connection: Connection, documentId: string, signedOut: boolean): void {
+    if (signedOut) {
+      connection.close(CloseCode.Unauthenticated, 'signed out by an administrator');
+      return;
+    }
+    const access = this.documents.findAccessible(documentId, connection.user.id);
+    if (!access) {
+      connection.close(CloseCode.AccessRevoked, 'access to this document was removed');
+      return;
+    }
+    if (access.role === connection.role) return;
+    connection.role = access.role;
+    const label = ROLE_LABEL[access.role];
+    const article = /^[AEIOU]/.test(label) ? 'an' : 'a';
+    const message = canEditText(access.role)
+      ? `You are now ${article} ${label} on this document: you can edit the text.`
+      : `You are now ${article} ${label} on this document: the text is read-only for you.`;
+    connection.sendNotice({ kind: 'role-changed', role: access.role, message });
+    connection.logger.info({ connection: connection.id, role: access.role }, 'role changed while connected');
+  }
+
+  /**
+   * Another instance signed a user out or changed their roles: this
+   * instance's sockets of that user are re-decided from the store — a socket
+   * whose session is no longer valid is closed (4401), a removed role closes
+   * it (4410), a changed one takes effect.
+   */
+  private changedElsewhere(message: Delivered<AccessMessage>): void {
+    for (const room of this.rooms.openRooms) {
+      if (message.documentId && room.documentId !== message.documentId) continue;
+      for (const connection of room.connections) {
+        if (message.userId !== '*' && connection.user.id !== message.userId) continue;
+        const signedOut = this.sessions.resolveSession(connection.sessionToken) === undefined;
+        this.reviewAccess(connection, room.documentId, signedOut);
+      }
+    }
+  }
+
+  close(): void {
+    this.subscription?.unsubscribe();
+  }
+}
