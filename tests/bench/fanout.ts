@@ -18,6 +18,7 @@ import { modelText } from '../support/modelText';
 import { type LoadGeneratorStats, LoadMeter, pause, waitUntil } from './loadMeter';
 import { machineBusyMs } from './machineLoad';
 import { openClients, ProtocolClient } from './protocolClient';
+import type { CommitStats } from './servers/commitLog';
 import { wallClockMs } from './servers/probe';
 import type { ServerUnderTest } from './serverUnderTest';
 import { LatencyHistogram } from './stats';
@@ -54,6 +55,8 @@ export interface FanoutResult {
   updateMessagesPerClientPerSecond: number;
   presenceMessagesPerClientPerSecond: number;
   loadGenerator: LoadGeneratorStats;
+  /** Our server's SQLite commits in the window (undefined for the reference, which stores nothing). */
+  commits: CommitStats | undefined;
 }
 
 interface SentInsert {
@@ -201,6 +204,10 @@ export async function runFanout(
   await waitUntil(() => ledger.pendingMeasured === 0, config.drainMs);
   const cpuUntilDrained = server.cpuMs() - cpuAtWindowStart;
   const window = await server.windowStats(wallAtWindowStart, wallAtWindowEnd);
+  const commits =
+    server.kind === 'draftroom'
+      ? await server.request<CommitStats>('commits', { from: wallAtWindowStart, to: wallAtWindowEnd })
+      : undefined;
   const dropped = editors.filter((editor) => editor.dropped).length;
   ledger.close();
   for (const editor of editors) editor.terminate();
@@ -225,5 +232,6 @@ export async function runFanout(
     presenceMessagesPerClientPerSecond:
       (atWindowEnd.presence - atWindowStart.presence) / config.editors / seconds,
     loadGenerator,
+    commits,
   };
 }

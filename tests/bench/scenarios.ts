@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { oneParagraphState } from '../support/modelText';
 import { bytesOnDisk, runColdLoad, runReferenceLoad, timeProviderSync } from './coldLoad';
-import { type FanoutConfig, type FanoutResult, runFanout } from './fanout';
+import type { FanoutConfig } from './fanout';
 import { runManyDocuments } from './manyDocuments';
 import { type ResultRow, resultRow } from './report';
 import { type ServerKind, ServerUnderTest } from './serverUnderTest';
@@ -13,6 +13,8 @@ import { type EditingTrace, editCount, loadTrace, measureFloor, updatesOfTrace }
 export interface BenchPlan {
   fanout: { editors: number; rate: number }[];
   fanoutTiming: Omit<FanoutConfig, 'editors' | 'rate'>;
+  /** Alternating runs of each fan-out configuration; the report gives their medians (BENCH_REPEAT). */
+  fanoutRepeats: number;
   /** Transactions of each trace to replay (undefined: all). */
   traceLimit: number | undefined;
   concurrentLimit: number | undefined;
@@ -38,107 +40,6 @@ export function compare(ours: number, reference: number, format: (value: number)
 }
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'NO');
-const percent = (value: number) => `${value.toFixed(1)} %`;
-const micros = (value: number) => `${Math.round(value)} µs`;
-const loopDelay = (value: number) =>
-  value === Number.POSITIVE_INFINITY ? 'starved (no timer ran)' : formatMs(value);
-
-function fanoutRows(editors: number, rate: number, r: Record<ServerKind, FanoutResult>): ResultRow[] {
-  const name = `1. fan-out N=${editors}, R=${rate}/s`;
-  const [ours, ref] = [r.draftroom, r.reference];
-  const isTargetA = editors === 200 && rate === 500;
-  const isTargetB = editors === 500 && rate === 200;
-  const p99Target = isTargetA
-    ? {
-        label: '< 50 ms and ≤ 1.0× ref',
-        met: ours.deliveryP99Ms < 50 && ours.deliveryP99Ms <= ref.deliveryP99Ms,
-      }
-    : isTargetB
-      ? { label: '< 100 ms', met: ours.deliveryP99Ms < 100 }
-      : undefined;
-  const cpuTarget = isTargetA
-    ? { label: '≤ 1.0× ref', met: ours.serverCpuPerInsertUs <= ref.serverCpuPerInsertUs }
-    : undefined;
-  const messages = (f: FanoutResult) =>
-    `${Math.round(f.updateMessagesPerClientPerSecond)} + ${Math.round(f.presenceMessagesPerClientPerSecond)}`;
-  const generator = (f: FanoutResult) =>
-    `${Math.round(f.loadGenerator.cpuPercent)} % / ${formatMs(f.loadGenerator.eventLoopP99Ms)}`;
-  return [
-    resultRow(
-      name,
-      'latency p50, send → each other client',
-      compare(ours.deliveryP50Ms, ref.deliveryP50Ms, formatMs),
-    ),
-    resultRow(
-      name,
-      'latency p99, send → each other client',
-      compare(ours.deliveryP99Ms, ref.deliveryP99Ms, formatMs),
-      p99Target,
-    ),
-    resultRow(
-      name,
-      'latency p99, send → last other client',
-      compare(ours.allReceivedP99Ms, ref.allReceivedP99Ms, formatMs),
-    ),
-    resultRow(
-      name,
-      'receipts missing after drain',
-      compare(ours.undeliveredPercent, ref.undeliveredPercent, percent),
-    ),
-    resultRow(
-      name,
-      'server CPU (% of one core)',
-      compare(ours.serverCpuPercent, ref.serverCpuPercent, percent),
-    ),
-    resultRow(
-      name,
-      'server CPU per insert (all work)',
-      compare(ours.serverCpuPerInsertUs, ref.serverCpuPerInsertUs, micros),
-      cpuTarget,
-    ),
-    resultRow(name, 'server peak RSS', compare(ours.serverPeakRssBytes, ref.serverPeakRssBytes, formatBytes)),
-    resultRow(
-      name,
-      'server event-loop delay p99',
-      compare(ours.serverEventLoopP99Ms, ref.serverEventLoopP99Ms, loopDelay),
-    ),
-    resultRow(name, 'dropped connections', {
-      ours: `${ours.droppedConnections}`,
-      reference: `${ref.droppedConnections}`,
-    }),
-    resultRow(name, 'messages per client per s (updates + presence)', {
-      ours: messages(ours),
-      reference: messages(ref),
-    }),
-    resultRow(name, 'load generator CPU / event-loop p99', {
-      ours: generator(ours),
-      reference: generator(ref),
-    }),
-    resultRow(name, 'other processes on the machine (CPU, % of one core)', {
-      ours: percent(ours.otherProcessesCpuPercent),
-      reference: percent(ref.otherProcessesCpuPercent),
-    }),
-  ];
-}
-
-export async function fanoutScenario(plan: BenchPlan): Promise<ResultRow[]> {
-  const rows: ResultRow[] = [];
-  for (const [turn, { editors, rate }] of plan.fanout.entries()) {
-    // One initial state for both servers: the editors type into its paragraph.
-    const initialState = oneParagraphState();
-    const results = await bothServers(turn, async (kind) => {
-      const server = await ServerUnderTest.start(kind);
-      try {
-        const [documentId] = await server.createDocuments(1, 'Fan-out', initialState);
-        return await runFanout(server, documentId!, initialState, { editors, rate, ...plan.fanoutTiming });
-      } finally {
-        await server.dispose();
-      }
-    });
-    rows.push(...fanoutRows(editors, rate, results));
-  }
-  return rows;
-}
 
 export interface ReplayOutcome {
   replay: ReplayResult;

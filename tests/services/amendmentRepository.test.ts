@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migratePostgres } from '../../server/src/store/postgres/migrations';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { PgAmendmentRepository } from '../../server/src/store/postgres/pgAmendmentRepository';
 import { inTransaction } from '../../server/src/store/postgres/queryable';
 import {
@@ -10,26 +9,11 @@ import {
   describeAmendmentRepositoryContract,
   tabling,
 } from '../support/amendmentRepositoryContract';
-import { createDatabase } from '../support/services/postgres';
+import { migratedDatabase } from '../support/services/migratedDatabase';
 import { waitFor } from '../support/waitFor';
 
-let databaseUrl: string;
-const pools: pg.Pool[] = [];
-
 /** A pool of its own on the file's database: as one server instance would hold. */
-function instancePool(max = 4): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max });
-  pools.push(pool);
-  return pool;
-}
-
-beforeAll(async () => {
-  databaseUrl = await createDatabase(inject('postgresUrl'), `amendments_${process.pid}`);
-  await migratePostgres(instancePool(1));
-});
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-});
+const { instancePool } = migratedDatabase('amendments', { poolSize: 4 });
 
 let fixtures = 0;
 

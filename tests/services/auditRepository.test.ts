@@ -1,32 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../server/src/audit/auditChain';
 import type { AuditFields } from '../../server/src/audit/auditStore';
-import { migratePostgres } from '../../server/src/store/postgres/migrations';
 import { PgAuditRepository } from '../../server/src/store/postgres/pgAuditRepository';
 import { inTransaction } from '../../server/src/store/postgres/queryable';
 import { describeAuditRepositoryContract } from '../support/auditRepositoryContract';
-import { createDatabase } from '../support/services/postgres';
+import { migratedDatabase } from '../support/services/migratedDatabase';
 import { waitFor } from '../support/waitFor';
 
-let databaseUrl: string;
-const pools: pg.Pool[] = [];
-
 /** A pool of its own on the file's database: as one server instance would hold. */
-function instancePool(max = 4): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max });
-  pools.push(pool);
-  return pool;
-}
-
-beforeAll(async () => {
-  databaseUrl = await createDatabase(inject('postgresUrl'), `audit_${process.pid}`);
-  await migratePostgres(instancePool(1));
-});
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-});
+const { instancePool } = migratedDatabase('audit', { poolSize: 4 });
 
 describeAuditRepositoryContract('PostgreSQL (PgAuditRepository)', async () => {
   const pool = instancePool(4);

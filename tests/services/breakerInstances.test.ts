@@ -1,14 +1,11 @@
 import { CloseCode } from '@draftroom/shared';
 import pg from 'pg';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
 import { type BusMessage, type Delivered, RedisBus } from '../../server/src/collab/bus';
 import { docFromStoredState } from '../../server/src/collab/documentStorage';
-import { receiveMessage } from '../../server/src/collab/messageReceiver';
 import { DEFAULT_ROOM_QUEUE_LIMITS } from '../../server/src/collab/roomQueue';
 import { RoomRegistry } from '../../server/src/collab/roomRegistry';
-import { CollabRefusal } from '../../server/src/errors';
-import { migratePostgres } from '../../server/src/store/postgres/migrations';
 import { PgDocumentStorage } from '../../server/src/store/postgres/pgDocumentStorage';
 import { handmadeUpdate } from '../support/handmadeUpdate';
 import {
@@ -16,11 +13,12 @@ import {
   type Instance,
   InstanceClient,
   instanceLogger,
-  stopInstance,
+  instancesStoppedAfterEach,
+  receiveAsSocket,
   typeInto,
 } from '../support/instances';
 import { awarenessMessage, syncUpdateMessage } from '../support/rawCollab';
-import { createDatabase } from '../support/services/postgres';
+import { migratedDatabase } from '../support/services/migratedDatabase';
 import { waitFor } from '../support/waitFor';
 
 /**
@@ -28,20 +26,9 @@ import { waitFor } from '../support/waitFor';
  * cores over one PostgreSQL and one Redis, a hostile delegate on one of them.
  */
 
-let databaseUrl: string;
-let running: Instance[] = [];
+const database = migratedDatabase('breaker_instances');
+const running = instancesStoppedAfterEach();
 let testNumber = 0;
-
-beforeAll(async () => {
-  databaseUrl = await createDatabase(inject('postgresUrl'), `breaker_instances_${process.pid}`);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  await migratePostgres(pool);
-  await pool.end();
-});
-afterEach(async () => {
-  await Promise.all(running.map((instance) => stopInstance(instance)));
-  running = [];
-});
 
 /**
  * An instance as tests/support/instances.ts starts one, but whose periodic
@@ -55,7 +42,11 @@ async function instance(
   compactAfterUpdates = 1000,
 ): Promise<Instance> {
   // Named, so a test can tell this instance's sessions apart in PostgreSQL (pg_stat_activity, triggers).
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: `${prefix}-${name}` });
+  const pool = new pg.Pool({
+    connectionString: database.url(),
+    max: 4,
+    application_name: `${prefix}-${name}`,
+  });
   const storage = new PgDocumentStorage(pool);
   const bus = new RedisBus({
     url: inject('redisUrl'),
@@ -81,14 +72,7 @@ async function instance(
 function sendMessage(client: InstanceClient, message: Uint8Array): void {
   const { connection, room } = client;
   if (!connection || !room) throw new Error('not connected');
-  room.queue.run(() => {
-    try {
-      receiveMessage(message, connection, room);
-    } catch (error) {
-      if (!(error instanceof CollabRefusal)) throw error;
-      connection.refuse(error.closeCode, error.message);
-    }
-  }, message.byteLength);
+  receiveAsSocket(message, connection, room);
 }
 
 /** Sends `update` on `client`'s connection as a sync update. */
@@ -249,7 +233,7 @@ describe('breaker: presence across instances', () => {
 
 /** An administrative connection to the test database (to stall and break it the way an outage would). */
 async function adminClient(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client({ connectionString: database.url() });
   await client.connect();
   return client;
 }

@@ -1,38 +1,25 @@
 import { CloseCode, MessageType } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
-import pg from 'pg';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
 import { docFromStoredState } from '../../server/src/collab/documentStorage';
-import { migratePostgres } from '../../server/src/store/postgres/migrations';
 import {
   clauseIdOf,
   documentText,
   type Instance,
   InstanceClient,
+  instancesStoppedAfterEach,
   killInstance,
   startInstance,
-  stopInstance,
   typeInto,
 } from '../support/instances';
 import { awarenessMessage } from '../support/rawCollab';
-import { createDatabase } from '../support/services/postgres';
+import { migratedDatabase } from '../support/services/migratedDatabase';
 import { waitFor } from '../support/waitFor';
 
-let databaseUrl: string;
-let running: Instance[] = [];
+const database = migratedDatabase('instances');
+const running = instancesStoppedAfterEach();
 let testNumber = 0;
-
-beforeAll(async () => {
-  databaseUrl = await createDatabase(inject('postgresUrl'), `instances_${process.pid}`);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  await migratePostgres(pool);
-  await pool.end();
-});
-afterEach(async () => {
-  await Promise.all(running.map((instance) => stopInstance(instance)));
-  running = [];
-});
 
 /** `count` instances on the file's database and the run's Redis, on channels of this test's own. */
 async function instances(
@@ -44,7 +31,7 @@ async function instances(
     Array.from({ length: count }, (_, index) =>
       startInstance(
         `instance-${index}`,
-        databaseUrl,
+        database.url(),
         inject('redisUrl'),
         prefix,
         index === 1 ? dropInbound : {},
@@ -161,7 +148,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     try {
       const prefix = `restart-${process.pid}-${++testNumber}`;
       const [a, b] = await Promise.all(
-        ['a', 'b'].map((name) => startInstance(name, databaseUrl, redis.url, prefix)),
+        ['a', 'b'].map((name) => startInstance(name, database.url(), redis.url, prefix)),
       );
       running.push(a as Instance, b as Instance);
       const documentId = `doc-${testNumber}`;

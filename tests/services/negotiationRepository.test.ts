@@ -1,30 +1,14 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migratePostgres } from '../../server/src/store/postgres/migrations';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { PgNegotiationRepository } from '../../server/src/store/postgres/pgNegotiationRepository';
 import { inTransaction } from '../../server/src/store/postgres/queryable';
 import { describeNegotiationRepositoryContract } from '../support/negotiationRepositoryContract';
 import { pgRecordWorld, uniqueTag } from '../support/recordWorld';
 import { waitUntilBlocked } from '../support/services/lockWait';
-import { createDatabase } from '../support/services/postgres';
-
-let databaseUrl: string;
-const pools: pg.Pool[] = [];
+import { migratedDatabase } from '../support/services/migratedDatabase';
 
 /** A pool of its own on the file's database: as one server instance would hold. */
-function instancePool(max = 3): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max });
-  pools.push(pool);
-  return pool;
-}
-
-beforeAll(async () => {
-  databaseUrl = await createDatabase(inject('postgresUrl'), `negotiation_${process.pid}`);
-  await migratePostgres(instancePool(1));
-});
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-});
+const { instancePool } = migratedDatabase('negotiation', { poolSize: 3 });
 
 describeNegotiationRepositoryContract('PostgreSQL (PgNegotiationRepository)', () => {
   const instances = [instancePool(), instancePool(), instancePool()];

@@ -1,31 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ClauseLockedError } from '../../server/src/errors';
-import { migratePostgres } from '../../server/src/store/postgres/migrations';
 import { PgDocumentStorage } from '../../server/src/store/postgres/pgDocumentStorage';
 import { describeDocumentStorageContract } from '../support/documentStorageContract';
-import { createDatabase } from '../support/services/postgres';
-
-let databaseUrl: string;
-const pools: pg.Pool[] = [];
+import { migratedDatabase } from '../support/services/migratedDatabase';
 
 /** A pool of its own on the file's database: as one server instance would hold. */
-function instancePool(max = 4): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max });
-  pools.push(pool);
-  return pool;
-}
-
-beforeAll(async () => {
-  databaseUrl = await createDatabase(inject('postgresUrl'), `documents_${process.pid}`);
-  // Two instances migrating at once: each migration runs once.
-  await Promise.all([migratePostgres(instancePool()), migratePostgres(instancePool())]);
-});
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-});
+const { instancePool } = migratedDatabase('documents', { poolSize: 4, migrators: 2 });
 
 describeDocumentStorageContract('PgDocumentStorage', () => ({
   storage: new PgDocumentStorage(instancePool(2)),

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { migratePostgres } from '../../server/src/store/postgres/migrations';
 import { PgDocumentRepository } from '../../server/src/store/postgres/pgDocumentRepository';
 import { PgDocumentStorage } from '../../server/src/store/postgres/pgDocumentStorage';
 import { PgParticipantRepository } from '../../server/src/store/postgres/pgParticipantRepository';
@@ -10,7 +9,7 @@ import { PgProcessRepository } from '../../server/src/store/postgres/pgProcessRe
 import { PgUserRepository } from '../../server/src/store/postgres/pgUserRepository';
 import { PgVersionRepository } from '../../server/src/store/postgres/pgVersionRepository';
 import { inTransaction } from '../../server/src/store/postgres/queryable';
-import { createDatabase } from '../support/services/postgres';
+import { migratedDatabase } from '../support/services/migratedDatabase';
 import {
   at,
   describeVersionRepositoryContract,
@@ -18,16 +17,12 @@ import {
   type VersionRepositoryFixture,
 } from '../support/versionRepositoryContract';
 
-let databaseUrl: string;
+/** A pool of its own on the file's database: as one server instance would hold. */
+const { instancePool } = migratedDatabase('versions', { poolSize: 6 });
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  databaseUrl = await createDatabase(inject('postgresUrl'), `versions_${process.pid}`);
-  pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
-  await migratePostgres(pool);
-});
-afterAll(async () => {
-  await pool?.end();
+beforeAll(() => {
+  pool = instancePool();
 });
 
 /** The PostgreSQL repository on the file's database (each test's rows are its own: fresh ids and codes). */
@@ -98,31 +93,26 @@ describe('PgVersionRepository on PostgreSQL', () => {
   it('three instances saving checkpoints of one document at once: every one stored once, one order for all', async () => {
     const { documentId } = await pgFixture().createDocument();
     // A pool each, as three server instances would hold.
-    const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: databaseUrl, max: 3 }));
-    const instances = pools.map((instancePool) => new PgVersionRepository(instancePool));
-    try {
-      const created = await Promise.all(
-        instances.flatMap((versions, instance) =>
-          Array.from({ length: 15 }, (_, index) =>
-            versions.create(
-              newVersion(documentId, {
-                kind: 'automatic',
-                label: `${instance}/${index}`,
-                createdAt: at(index % 4),
-              }),
-            ),
+    const instances = [0, 1, 2].map(() => new PgVersionRepository(instancePool(3)));
+    const created = await Promise.all(
+      instances.flatMap((versions, instance) =>
+        Array.from({ length: 15 }, (_, index) =>
+          versions.create(
+            newVersion(documentId, {
+              kind: 'automatic',
+              label: `${instance}/${index}`,
+              createdAt: at(index % 4),
+            }),
           ),
         ),
-      );
-      const lists = await Promise.all(instances.map((versions) => versions.list(documentId)));
-      const ids = (lists[0] ?? []).map((version) => version.id);
-      expect(new Set(ids)).toEqual(new Set(created.map((version) => version.id)));
-      expect(ids).toHaveLength(45);
-      for (const list of lists) expect(list.map((version) => version.id)).toEqual(ids);
-      const times = (lists[0] ?? []).map((version) => version.createdAt);
-      expect(times).toEqual([...times].sort().reverse());
-    } finally {
-      await Promise.all(pools.map((instancePool) => instancePool.end()));
-    }
+      ),
+    );
+    const lists = await Promise.all(instances.map((versions) => versions.list(documentId)));
+    const ids = (lists[0] ?? []).map((version) => version.id);
+    expect(new Set(ids)).toEqual(new Set(created.map((version) => version.id)));
+    expect(ids).toHaveLength(45);
+    for (const list of lists) expect(list.map((version) => version.id)).toEqual(ids);
+    const times = (lists[0] ?? []).map((version) => version.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
   });
 });

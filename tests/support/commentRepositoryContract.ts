@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CommentRepository } from '../../server/src/comments/commentStore';
+import { fixturePerTest } from './fixturePerTest';
 import { actorOf, type Delegate, pinClock, type RecordWorld, uniqueTag } from './recordWorld';
 
 /** A store under test. */
@@ -26,16 +27,15 @@ export function describeCommentRepositoryContract(
   makeFixture: () => CommentRepositoryFixture | Promise<CommentRepositoryFixture>,
 ): void {
   describe(`CommentRepository contract: ${name}`, () => {
-    let fixture: CommentRepositoryFixture | undefined;
-    afterEach(async () => {
+    const fresh = fixturePerTest(makeFixture);
+    // Registered after fixturePerTest's, so it runs before the fixture is disposed (after-hooks run in reverse).
+    afterEach(() => {
       vi.useRealTimers();
-      await fixture?.dispose();
-      fixture = undefined;
     });
 
     /** A fresh store with two documents and three delegations (`HU`, `CZ`, `UA`: codes of one tag). */
     async function setUp() {
-      fixture = await makeFixture();
+      const fixture = await fresh();
       const repo = fixture.instances[0] as CommentRepository;
       const tag = uniqueTag();
       const documentId = await fixture.world.createDocument();

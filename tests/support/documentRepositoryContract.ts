@@ -5,11 +5,12 @@
  * (tests/services/documentRepository.test.ts).
  */
 import type { Role } from '@draftroom/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docFromStoredState } from '../../server/src/collab/documentStorage';
 import { isForeignKeyViolation } from '../../server/src/store/constraintErrors';
 import { nowIso } from '../../server/src/store/database';
+import { fixturePerTest } from './fixturePerTest';
 import {
   addParticipant,
   addUser,
@@ -40,15 +41,7 @@ async function negotiation(store: IdentityFixture) {
 /** The contract every AsyncDocumentRepository implementation must meet. */
 export function describeDocumentRepositoryContract(name: string, makeFixture: MakeIdentityFixture): void {
   describe(`DocumentRepository contract: ${name}`, () => {
-    let fixture: IdentityFixture | undefined;
-    const fresh = async () => {
-      fixture = await makeFixture();
-      return fixture;
-    };
-    afterEach(async () => {
-      await fixture?.dispose();
-      fixture = undefined;
-    });
+    const fresh = fixturePerTest(makeFixture);
     const listedAt = async (store: IdentityFixture, documentId: string) =>
       (await store.documents.listAll()).find((document) => document.id === documentId)?.updatedAt;
 

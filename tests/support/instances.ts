@@ -10,6 +10,7 @@ import { ID_ATTR, MessageType, NodeName, SyncMessageType } from '@draftroom/shar
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { type BusOptions, RedisBus } from '../../server/src/collab/bus';
@@ -64,6 +65,19 @@ export async function stopInstance(instance: Instance): Promise<void> {
   await instance.rooms.closeAll(1001, 'test over');
   await instance.bus.close();
   await instance.pool.end();
+}
+
+/**
+ * The instances a test file's tests start: push each one started; after each
+ * test every one still alive is stopped ({@link stopInstance}) and the list
+ * emptied. Call at the file's top level (it registers an `afterEach`).
+ */
+export function instancesStoppedAfterEach(): Instance[] {
+  const running: Instance[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((instance) => stopInstance(instance)));
+  });
+  return running;
 }
 
 /**
@@ -154,14 +168,7 @@ export class InstanceClient {
     if (!connection || !room || !instance?.alive) return;
     setImmediate(() => {
       if (!connection.isOpen || !instance.alive) return;
-      room.queue.run(() => {
-        try {
-          receiveMessage(message, connection, room);
-        } catch (error) {
-          if (!(error instanceof CollabRefusal)) throw error;
-          connection.refuse(error.closeCode, error.message);
-        }
-      }, message.byteLength);
+      receiveAsSocket(message, connection, room);
     });
   }
 
@@ -232,4 +239,19 @@ export function documentText(doc: Y.Doc): string {
     }
   }
   return texts.join('\n');
+}
+
+/**
+ * Hands `message` to the room as a client's socket would: in the room's
+ * queue, and a refusal (CollabRefusal) closes the connection with its code.
+ */
+export function receiveAsSocket(message: Uint8Array, connection: Connection, room: Room): void {
+  room.queue.run(() => {
+    try {
+      receiveMessage(message, connection, room);
+    } catch (error) {
+      if (!(error instanceof CollabRefusal)) throw error;
+      connection.refuse(error.closeCode, error.message);
+    }
+  }, message.byteLength);
 }

@@ -8,6 +8,7 @@
 import type { ClauseStatus } from '@draftroom/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NegotiationRepository } from '../../server/src/negotiation/negotiationStore';
+import { fixturePerTest } from './fixturePerTest';
 import { actorOf, pinClock, type RecordWorld, uniqueTag } from './recordWorld';
 
 /** A store under test. */
@@ -24,16 +25,15 @@ export function describeNegotiationRepositoryContract(
   makeFixture: () => NegotiationRepositoryFixture | Promise<NegotiationRepositoryFixture>,
 ): void {
   describe(`NegotiationRepository contract: ${name}`, () => {
-    let fixture: NegotiationRepositoryFixture | undefined;
-    afterEach(async () => {
+    const fresh = fixturePerTest(makeFixture);
+    // Registered after fixturePerTest's, so it runs before the fixture is disposed (after-hooks run in reverse).
+    afterEach(() => {
       vi.useRealTimers();
-      await fixture?.dispose();
-      fixture = undefined;
     });
 
     /** A fresh store with one document and two delegations, `AT` and `HU` (codes of one tag). */
     async function setUp() {
-      fixture = await makeFixture();
+      const fixture = await fresh();
       const repo = fixture.instances[0] as NegotiationRepository;
       const tag = uniqueTag();
       const documentId = await fixture.world.createDocument();

@@ -5,24 +5,17 @@
  * (tests/services/processRepository.test.ts).
  */
 import type { Role } from '@draftroom/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isForeignKeyViolation, isUniqueViolation } from '../../server/src/store/constraintErrors';
-import { addParticipant, type IdentityFixture, type MakeIdentityFixture } from './identityRepositories';
+import { fixturePerTest } from './fixturePerTest';
+import { addParticipant, type MakeIdentityFixture } from './identityRepositories';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The contract every AsyncProcessRepository implementation must meet. */
 export function describeProcessRepositoryContract(name: string, makeFixture: MakeIdentityFixture): void {
   describe(`ProcessRepository contract: ${name}`, () => {
-    let fixture: IdentityFixture | undefined;
-    const fresh = async () => {
-      fixture = await makeFixture();
-      return fixture;
-    };
-    afterEach(async () => {
-      await fixture?.dispose();
-      fixture = undefined;
-    });
+    const fresh = fixturePerTest(makeFixture);
 
     it('creates processes, counts them and finds one by its exact name', async () => {
       const store = await fresh();

@@ -3,14 +3,10 @@
  * run against SQLite (tests/integration/sessionRepository.contract.test.ts)
  * and PostgreSQL (tests/services/sessionRepository.test.ts).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isForeignKeyViolation, isUniqueViolation } from '../../server/src/store/constraintErrors';
-import {
-  addParticipant,
-  addUser,
-  type IdentityFixture,
-  type MakeIdentityFixture,
-} from './identityRepositories';
+import { fixturePerTest } from './fixturePerTest';
+import { addParticipant, addUser, type MakeIdentityFixture } from './identityRepositories';
 
 const T0 = new Date('2026-11-30T08:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -19,18 +15,14 @@ const HOUR = 3_600_000;
 /** The contract every AsyncSessionRepository implementation must meet. */
 export function describeSessionRepositoryContract(name: string, makeFixture: MakeIdentityFixture): void {
   describe(`SessionRepository contract: ${name}`, () => {
-    let fixture: IdentityFixture | undefined;
+    const freshStore = fixturePerTest(makeFixture);
     const fresh = async () => {
-      fixture = await makeFixture();
-      const delegation = await addParticipant(fixture, 'AT');
-      const alice = await addUser(fixture, delegation.id, 'alice@example.org');
-      const bruno = await addUser(fixture, delegation.id, 'bruno@example.org');
-      return { store: fixture, alice, bruno };
+      const store = await freshStore();
+      const delegation = await addParticipant(store, 'AT');
+      const alice = await addUser(store, delegation.id, 'alice@example.org');
+      const bruno = await addUser(store, delegation.id, 'bruno@example.org');
+      return { store, alice, bruno };
     };
-    afterEach(async () => {
-      await fixture?.dispose();
-      fixture = undefined;
-    });
 
     it('finds a session until it expires, with its expiry to the millisecond; not at or after expiry', async () => {
       const { store, alice } = await fresh();

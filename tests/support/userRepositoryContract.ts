@@ -3,29 +3,17 @@
  * run against SQLite (tests/integration/userRepository.contract.test.ts) and
  * PostgreSQL (tests/services/userRepository.test.ts).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isForeignKeyViolation, isUniqueViolation } from '../../server/src/store/constraintErrors';
-import {
-  addParticipant,
-  addUser,
-  type IdentityFixture,
-  type MakeIdentityFixture,
-} from './identityRepositories';
+import { fixturePerTest } from './fixturePerTest';
+import { addParticipant, addUser, type MakeIdentityFixture } from './identityRepositories';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The contract every AsyncUserRepository implementation must meet. */
 export function describeUserRepositoryContract(name: string, makeFixture: MakeIdentityFixture): void {
   describe(`UserRepository contract: ${name}`, () => {
-    let fixture: IdentityFixture | undefined;
-    const fresh = async () => {
-      fixture = await makeFixture();
-      return fixture;
-    };
-    afterEach(async () => {
-      await fixture?.dispose();
-      fixture = undefined;
-    });
+    const fresh = fixturePerTest(makeFixture);
 
     it('creates an account with its participant, lower-casing the address', async () => {
       const store = await fresh();

@@ -6,10 +6,11 @@
  * versionAttributionContract.ts.
  */
 import type { ChangeCounts, SummaryBaseline } from '@draftroom/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DocumentStorage } from '../../server/src/collab/documentStorage';
 import type { NewVersion, VersionRepository } from '../../server/src/versions/versionStore';
+import { fixturePerTest } from './fixturePerTest';
 import { describeVersionAttributionContract, uniqueCode } from './versionAttributionContract';
 
 /** A repository under test, the document storage of the same database, and how to make rows it refers to. */
@@ -73,15 +74,7 @@ const budapest = {
 /** The contract every VersionRepository implementation must meet. */
 export function describeVersionRepositoryContract(name: string, makeFixture: MakeVersionFixture): void {
   describe(`VersionRepository contract: ${name}`, () => {
-    let fixture: VersionRepositoryFixture | undefined;
-    const fresh = async () => {
-      fixture = await makeFixture();
-      return fixture;
-    };
-    afterEach(async () => {
-      await fixture?.dispose();
-      fixture = undefined;
-    });
+    const fresh = fixturePerTest(makeFixture);
 
     it('meetings: by start date, of their process only; meetingOfProcess refuses another process and unknown ids', async () => {
       const { versions, createDocument } = await fresh();

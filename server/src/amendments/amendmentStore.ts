@@ -5,7 +5,8 @@ import { type AsyncOf, asyncOf } from '../store/asyncOf';
 import { nowIso, type SqliteDatabase } from '../store/database';
 import { sqliteSavepoint, sqliteTransaction } from '../store/sqliteAsyncTransaction';
 
-interface AmendmentRow {
+/** The columns of SELECT_AMENDMENTS that read the same on every store. */
+interface AmendmentRowColumns {
   id: string;
   document_id: string;
   number: number;
@@ -22,14 +23,31 @@ interface AmendmentRow {
   decided_at: string | null;
   accepted_text: string | null;
   fallen_reason: FallenReason | null;
-  compromise: number;
-  covers: string;
   covered_by: number | null;
   created_clause_id: string | null;
   [key: string]: unknown;
 }
 
-interface CosponsorRow {
+/**
+ * An amendment row as {@link toAmendment} reads it, from either store: the
+ * columns of SELECT_AMENDMENTS (times as ISO 8601 UTC text), the tabler's
+ * and decider's actor columns (`actorColumns(…, 'tabler' | 'decider')`), and
+ * `compromise` and `covers` decoded (PostgreSQL's boolean and jsonb as they
+ * come; SQLite's 0/1 and JSON text by {@link decodeSqliteRow}).
+ */
+export interface AmendmentRow extends AmendmentRowColumns {
+  compromise: boolean;
+  covers: number[];
+}
+
+/** SQLite's amendment row: `compromise` 0 or 1, `covers` JSON text. */
+interface SqliteAmendmentRow extends AmendmentRowColumns {
+  compromise: number;
+  covers: string;
+}
+
+/** A co-signature row: its amendment, the delegation's code, the ISO time and the signer's actor columns (`by`). */
+export interface CosponsorRow {
   amendment_id: string;
   code: string;
   at: string;
@@ -70,7 +88,8 @@ const SELECT_AMENDMENTS = `
          ${actorColumns('a.tabled_by', 'tabler')}, ${actorColumns('a.decided_by', 'decider')}
   FROM amendments a JOIN participants p ON p.id = a.proponent_participant_id`;
 
-function toAmendment(row: AmendmentRow, cosponsors: Cosponsor[]): Amendment {
+/** An amendment row and its co-signatures (in signing order) as the record the services and API use. */
+export function toAmendment(row: AmendmentRow, cosponsors: Cosponsor[]): Amendment {
   return {
     id: row.id,
     documentId: row.document_id,
@@ -91,11 +110,31 @@ function toAmendment(row: AmendmentRow, cosponsors: Cosponsor[]): Amendment {
     decidedAt: row.decided_at,
     acceptedText: row.accepted_text,
     fallenReason: row.fallen_reason,
-    compromise: row.compromise === 1,
-    covers: JSON.parse(row.covers) as number[],
+    compromise: row.compromise,
+    covers: row.covers,
     coveredBy: row.covered_by,
     createdClauseId: row.created_clause_id,
   };
+}
+
+/**
+ * The amendments of `rows` (in their order), each with its co-signatures
+ * from `cosponsorRows` (rows of other amendments are ignored; each
+ * amendment's in the order given, which is signing order).
+ */
+export function amendmentsWithCosponsors(rows: AmendmentRow[], cosponsorRows: CosponsorRow[]): Amendment[] {
+  const byAmendment = new Map<string, Cosponsor[]>();
+  for (const row of cosponsorRows) {
+    const list = byAmendment.get(row.amendment_id) ?? [];
+    list.push({ participantCode: row.code, by: actorFrom(row, 'by'), at: row.at });
+    byAmendment.set(row.amendment_id, list);
+  }
+  return rows.map((row) => toAmendment(row, byAmendment.get(row.id) ?? []));
+}
+
+/** SQLite's `compromise` (0/1) and `covers` (JSON text) as {@link AmendmentRow} has them. */
+function decodeSqliteRow(row: SqliteAmendmentRow): AmendmentRow {
+  return { ...row, compromise: row.compromise === 1, covers: JSON.parse(row.covers) as number[] };
 }
 
 /**
@@ -108,9 +147,13 @@ function toAmendment(row: AmendmentRow, cosponsors: Cosponsor[]): Amendment {
 export class AmendmentStore {
   constructor(private readonly db: SqliteDatabase) {}
 
-  /** Runs `work` in one SQLite transaction (nested calls join the outer one). */
+  /**
+   * Runs `work` in one SQLite transaction (nested calls join the outer one). Immediate: `work` reads
+   * then writes, and with several processes on one file a deferred transaction that read before
+   * another process wrote could not write (SQLITE_BUSY_SNAPSHOT); this one takes the write lock first.
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.db.transaction(work).immediate();
   }
 
   /**
@@ -125,7 +168,7 @@ export class AmendmentStore {
   /** Every amendment of a document, in number order, with co-sponsors in the order they signed. */
   list(documentId: string): Amendment[] {
     const rows = this.db
-      .prepare<[string], AmendmentRow>(`${SELECT_AMENDMENTS} WHERE a.document_id = ? ORDER BY a.number`)
+      .prepare<[string], SqliteAmendmentRow>(`${SELECT_AMENDMENTS} WHERE a.document_id = ? ORDER BY a.number`)
       .all(documentId);
     return this.withCosponsors(documentId, rows);
   }
@@ -133,7 +176,9 @@ export class AmendmentStore {
   /** One amendment of a document; undefined when the document has none with this id. */
   get(documentId: string, amendmentId: string): Amendment | undefined {
     const rows = this.db
-      .prepare<[string, string], AmendmentRow>(`${SELECT_AMENDMENTS} WHERE a.document_id = ? AND a.id = ?`)
+      .prepare<[string, string], SqliteAmendmentRow>(
+        `${SELECT_AMENDMENTS} WHERE a.document_id = ? AND a.id = ?`,
+      )
       .all(documentId, amendmentId);
     return this.withCosponsors(documentId, rows)[0];
   }
@@ -141,7 +186,7 @@ export class AmendmentStore {
   /** The tabled amendments of a document on the given clauses (all clauses when `clauseIds` is omitted), in number order. */
   open(documentId: string, clauseIds?: readonly string[]): Amendment[] {
     const rows = this.db
-      .prepare<[string], AmendmentRow>(
+      .prepare<[string], SqliteAmendmentRow>(
         `${SELECT_AMENDMENTS} WHERE a.document_id = ? AND a.status = 'tabled' ORDER BY a.number`,
       )
       .all(documentId);
@@ -310,7 +355,7 @@ export class AmendmentStore {
     return rows.map((row) => row.id);
   }
 
-  private withCosponsors(documentId: string, rows: AmendmentRow[]): Amendment[] {
+  private withCosponsors(documentId: string, rows: SqliteAmendmentRow[]): Amendment[] {
     if (rows.length === 0) return [];
     const cosponsorRows = this.db
       .prepare<[string], CosponsorRow>(
@@ -321,13 +366,7 @@ export class AmendmentStore {
          WHERE a.document_id = ? ORDER BY c.at, c.rowid`,
       )
       .all(documentId);
-    const byAmendment = new Map<string, Cosponsor[]>();
-    for (const row of cosponsorRows) {
-      const list = byAmendment.get(row.amendment_id) ?? [];
-      list.push({ participantCode: row.code, by: actorFrom(row, 'by'), at: row.at });
-      byAmendment.set(row.amendment_id, list);
-    }
-    return rows.map((row) => toAmendment(row, byAmendment.get(row.id) ?? []));
+    return amendmentsWithCosponsors(rows.map(decodeSqliteRow), cosponsorRows);
   }
 }
 

@@ -108,10 +108,25 @@ export class RoomPresence {
         if (this.safely('check', false, () => this.claims.heldByAnotherUser(clientId, userId))) continue;
         this.remoteOwners.set(clientId, userId);
       }
-      kept.push(encodePresenceEntry({ clientId, clock, state }));
+      kept.push(encodePresenceEntry({ clientId, clock: this.remoteClock(clientId, clock), state }));
     }
     if (kept.length > 0)
       awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresenceUpdate(kept), origin);
+  }
+
+  /**
+   * The clock under which another instance's entry for `clientId` is applied
+   * here. `sendAllTo` renumbers every state, remote ones too, with this
+   * instance's clock; the publisher stamped the entry with its own, which can
+   * be lower (stamped before a join here renumbered it, or a clock behind this
+   * host's) and would be ignored as stale. The bus delivers each publisher's
+   * messages in order, so what arrives is newer: it gets a clock above the one
+   * held. An id a connection here speaks for keeps the publisher's clock (a
+   * removal from the instance it left must not override its presence here).
+   */
+  private remoteClock(clientId: number, clock: number): number {
+    if ([...this.connections].some((connection) => connection.awarenessClientId === clientId)) return clock;
+    return Math.max(clock, (this.awareness.meta.get(clientId)?.clock ?? 0) + 1);
   }
 
   /**

@@ -120,7 +120,9 @@ export function schemaVersionAtOpen(db: SqliteDatabase): number {
  * sharing DATA_DIR) apply each step once, the others find it done.
  */
 function migrate(db: SqliteDatabase, logger: Logger): void {
-  versionsAtOpen.set(db, db.pragma('user_version', { simple: true }) as number);
+  const atOpen = db.pragma('user_version', { simple: true }) as number;
+  versionsAtOpen.set(db, atOpen);
+  if (atOpen >= migrations.length) return;
   const step = db.transaction((): number | undefined => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version >= migrations.length) return undefined;

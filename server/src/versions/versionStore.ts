@@ -70,6 +70,34 @@ interface StoredSummary extends ChangeCounts {
   baseline?: SummaryBaseline | null;
 }
 
+/** The `summary` column's JSON text: the counts and the baseline they were counted against (null for none). */
+export function summaryJson(summary: ChangeCounts, baseline: SummaryBaseline | null): string {
+  return JSON.stringify({ ...summary, baseline } satisfies StoredSummary);
+}
+
+/** Clause-edit rows (clause id, participant code; in code order) as clause id → codes, each in row order. */
+export function editorsFromRows(
+  rows: readonly { clause_id: string; code: string }[],
+): Record<string, string[]> {
+  const editors: Record<string, string[]> = {};
+  for (const row of rows) editors[row.clause_id] = [...(editors[row.clause_id] ?? []), row.code];
+  return editors;
+}
+
+/**
+ * Clause-edit rows (clause id, participant code, ISO time of the last edit
+ * or null; in code order) as clause id → editors, each in row order.
+ */
+export function clauseEditsFromRows(
+  rows: readonly { clause_id: string; code: string; at: string | null }[],
+): Record<string, { code: string; lastEditedAt: string | null }[]> {
+  const edits: Record<string, { code: string; lastEditedAt: string | null }[]> = {};
+  for (const row of rows) {
+    edits[row.clause_id] = [...(edits[row.clause_id] ?? []), { code: row.code, lastEditedAt: row.at }];
+  }
+  return edits;
+}
+
 /** A summary row as the history panel's entry; `summary` is the column's JSON text. */
 export function toSummary(row: VersionRow): VersionSummary {
   const { added, changed, removed, moved, baseline } = JSON.parse(row.summary) as StoredSummary;
@@ -161,7 +189,7 @@ export class VersionStore {
         version.negotiationJson,
         version.fingerprint,
         version.lastUpdateId,
-        JSON.stringify({ ...version.summary, baseline: version.baseline } satisfies StoredSummary),
+        summaryJson(version.summary, version.baseline),
         version.createdBy,
         version.createdAt,
         version.amendmentsJson ?? null,
@@ -271,8 +299,9 @@ export class VersionStore {
   }
 
   setSummary(versionId: string, summary: ChangeCounts, baseline: SummaryBaseline | null): void {
-    const stored: StoredSummary = { ...summary, baseline };
-    this.db.prepare('UPDATE versions SET summary = ? WHERE id = ?').run(JSON.stringify(stored), versionId);
+    this.db
+      .prepare('UPDATE versions SET summary = ? WHERE id = ?')
+      .run(summaryJson(summary, baseline), versionId);
   }
 
   /** Deletes automatic checkpoints (never named versions) by id. */
@@ -291,13 +320,7 @@ export class VersionStore {
          WHERE e.document_id = ? AND e.update_id > ? AND e.update_id <= ? ORDER BY p.code`,
       )
       .all(documentId, afterUpdateId, upToUpdateId);
-    const editors: Record<string, string[]> = {};
-    for (const row of rows) {
-      const codes = editors[row.clause_id] ?? [];
-      codes.push(row.code);
-      editors[row.clause_id] = codes;
-    }
-    return editors;
+    return editorsFromRows(rows);
   }
 
   /**
@@ -319,11 +342,7 @@ export class VersionStore {
          GROUP BY e.clause_id, p.code ORDER BY p.code`,
       )
       .all(documentId, afterUpdateId, upToUpdateId);
-    const edits: Record<string, { code: string; lastEditedAt: string | null }[]> = {};
-    for (const row of rows) {
-      edits[row.clause_id] = [...(edits[row.clause_id] ?? []), { code: row.code, lastEditedAt: row.at }];
-    }
-    return edits;
+    return clauseEditsFromRows(rows);
   }
 }
 

@@ -8,6 +8,7 @@ import { createLogger } from '../../../server/src/logger';
 import { startServer } from '../../../server/src/server';
 import { oneParagraphState } from '../../support/modelText';
 import { loadTrace, type TraceName, updatesOfTrace } from '../traces';
+import { CommitLog } from './commitLog';
 import { announceReady, serveProbe } from './probe';
 
 export interface DraftroomChildOptions {
@@ -15,6 +16,10 @@ export interface DraftroomChildOptions {
   compactAfterUpdates?: number;
   roomUnloadDelayMs?: number;
   logLevel?: string;
+  /** DATABASE_URL: the documents' text in PostgreSQL (the scale-out scenario; default: the SQLite file). */
+  databaseUrl?: string;
+  /** REDIS_URL: the bus to the other instances (the scale-out scenario; default: alone). */
+  redisUrl?: string;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as DraftroomChildOptions;
@@ -29,6 +34,8 @@ const server = await startServer(
     maxConnectionsPerUser: 1_000_000,
     compactAfterUpdates: options.compactAfterUpdates ?? 500,
     roomUnloadDelayMs: options.roomUnloadDelayMs ?? 10_000,
+    databaseUrl: options.databaseUrl ?? '',
+    redisUrl: options.redisUrl ?? '',
     // The bench measures throughput: a trace-replay writer sends as fast as the
     // server takes it, far past the per-connection budgets (4429). Production
     // keeps the defaults (COLLAB_MESSAGES_PER_SECOND and the others).
@@ -100,7 +107,15 @@ function storeTraceHistory(args: unknown): { documentId: string; updates: number
   return { documentId: documentId!, updates: updates.length };
 }
 
+const commitLog = new CommitLog(server.db);
+commitLog.watch(server.repositories.documentStorage);
+
 serveProbe(() => server.collab.rooms.size, {
+  /** The commits of document updates between two wall-clock moments (CommitLog). */
+  commits: (args) => {
+    const { from, to } = args as { from: number; to: number };
+    return commitLog.window(from, to);
+  },
   createDocuments,
   storeTraceHistory,
   demoDocumentId: () =>

@@ -117,6 +117,9 @@ class CpuProfiler {
   async start(): Promise<void> {
     this.session.connect();
     await this.session.post('Profiler.enable');
+    // BENCH_CPU_PROF_US: the sampling interval in µs (V8's default 1,000 hides stalls of a few ms).
+    const interval = Number(process.env.BENCH_CPU_PROF_US);
+    if (interval > 0) await this.session.post('Profiler.setSamplingInterval', { interval });
     await this.session.post('Profiler.start');
   }
 

@@ -1,12 +1,4 @@
-import {
-  BusCore,
-  type BusOptions,
-  type BusStats,
-  type BusSubscription,
-  CLOSED_SUBSCRIPTION,
-  type DocumentBus,
-} from './busCore';
-import type { BusMessage, DocumentHandler, GlobalHandler } from './messages';
+import { type BusOptions, TransportBus } from './busCore';
 
 /**
  * The instances of one process that hear each other: every LocalBus made on
@@ -54,49 +46,30 @@ export interface LocalBusOptions extends BusOptions {
  * never inside the publisher's call. Always healthy until closed; never
  * resubscribes (nothing is lost in between).
  */
-export class LocalBus implements DocumentBus {
-  private readonly core: BusCore;
+export class LocalBus extends TransportBus {
   private readonly hub: LocalBusHub;
-  private closed = false;
 
   /** Joins `options.hub` (or a hub of its own). Throws RangeError for a `maxFrameBytes` below the minimum. */
   constructor(options: LocalBusOptions) {
-    this.core = new BusCore(options, {
-      listen: async () => !this.closed,
-      unlisten: () => {},
-      connected: () => !this.closed,
-    });
+    super(options);
     this.hub = options.hub ?? new LocalBusHub();
     this.hub.join(this);
   }
 
-  get instanceId(): string {
-    return this.core.instanceId;
-  }
-
-  publish(message: BusMessage): void {
-    if (this.closed) {
-      this.core.countPublishDropped();
-      return;
-    }
-    const encoded = this.core.encode(message);
-    if (!encoded) return;
+  protected send(channel: string, frame: Uint8Array): void {
     this.core.countPublished();
-    this.hub.deliver(this, encoded.channel, encoded.frame);
+    this.hub.deliver(this, channel, frame);
   }
 
-  subscribeDocument(documentId: string, handler: DocumentHandler): BusSubscription {
-    if (this.closed) return CLOSED_SUBSCRIPTION;
-    return this.core.subscribe(documentId, handler);
+  /** Listening is immediate while open. */
+  protected async listen(): Promise<boolean> {
+    return !this.closed;
   }
 
-  subscribeGlobal(handler: GlobalHandler): BusSubscription {
-    if (this.closed) return CLOSED_SUBSCRIPTION;
-    return this.core.subscribe(null, handler);
-  }
+  protected unlisten(): void {}
 
-  onResubscribed(handler: () => void): () => void {
-    return this.core.addResubscribedHandler(handler);
+  protected connected(): boolean {
+    return !this.closed;
   }
 
   isHealthy(): boolean {
@@ -105,10 +78,6 @@ export class LocalBus implements DocumentBus {
 
   async ping(): Promise<boolean> {
     return !this.closed;
-  }
-
-  stats(): BusStats {
-    return this.core.stats();
   }
 
   /** Leaves the hub and forgets every subscription. */
@@ -121,15 +90,5 @@ export class LocalBus implements DocumentBus {
   /** A frame from the hub (another member's, or a test's hand-made one). Never throws. */
   receive(channel: string, frame: Uint8Array): void {
     if (!this.closed) this.core.receive(channel, frame);
-  }
-
-  /** The channel of a document's messages (for tests that send hand-made frames). */
-  documentChannel(documentId: string): string {
-    return this.core.documentChannel(documentId);
-  }
-
-  /** The channel of access changes. */
-  get globalChannel(): string {
-    return this.core.globalChannel;
   }
 }

@@ -1,14 +1,6 @@
 import { Redis, type RedisOptions, type RedisStatus } from 'ioredis';
 import type { Logger } from '../../logger';
-import {
-  BusCore,
-  type BusOptions,
-  type BusStats,
-  type BusSubscription,
-  CLOSED_SUBSCRIPTION,
-  type DocumentBus,
-} from './busCore';
-import type { BusMessage, DocumentHandler, GlobalHandler } from './messages';
+import { type BusOptions, TransportBus } from './busCore';
 
 /** Publishes in flight at once by default; past it messages are dropped (Redis is not keeping up). */
 export const DEFAULT_MAX_PENDING_PUBLISHES = 1024;
@@ -52,8 +44,7 @@ type Role = 'publisher' | 'subscriber';
  * on every reconnection the subscriber subscribes every channel again and
  * then the `onResubscribed` handlers run, so rooms catch up from the store.
  */
-export class RedisBus implements DocumentBus {
-  private readonly core: BusCore;
+export class RedisBus extends TransportBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly maxPending: number;
@@ -62,7 +53,6 @@ export class RedisBus implements DocumentBus {
   private pending = 0;
   private pendingBytes = 0;
   private subscriberEverReady = false;
-  private closed = false;
   private lastBackloggedLog = Number.NEGATIVE_INFINITY;
 
   /**
@@ -71,11 +61,7 @@ export class RedisBus implements DocumentBus {
    * error for a URL it cannot parse.
    */
   constructor(options: RedisBusOptions) {
-    this.core = new BusCore(options, {
-      listen: (channel) => this.listen(channel),
-      unlisten: (channel) => this.unlisten(channel),
-      connected: () => this.subscriber.status === 'ready',
-    });
+    super(options);
     this.maxPending = options.maxPendingPublishes ?? DEFAULT_MAX_PENDING_PUBLISHES;
     this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_PUBLISH_BYTES;
     const connection = connectionOptions(options);
@@ -92,18 +78,8 @@ export class RedisBus implements DocumentBus {
     this.subscriber.on('ready', () => this.resubscribe());
   }
 
-  get instanceId(): string {
-    return this.core.instanceId;
-  }
-
-  publish(message: BusMessage): void {
-    if (this.closed) {
-      this.core.countPublishDropped();
-      return;
-    }
-    const encoded = this.core.encode(message);
-    if (!encoded) return;
-    const { channel, frame } = encoded;
+  /** Publishes on the publishing connection; dropped while it is not ready or too many publishes await Redis. */
+  protected send(channel: string, frame: Uint8Array): void {
     if (this.publisher.status !== 'ready') {
       this.core.countPublishDropped();
       this.watches.publisher.dropped();
@@ -127,20 +103,6 @@ export class RedisBus implements DocumentBus {
       this.core.countPublishDropped();
       this.watches.publisher.dropped();
     });
-  }
-
-  subscribeDocument(documentId: string, handler: DocumentHandler): BusSubscription {
-    if (this.closed) return CLOSED_SUBSCRIPTION;
-    return this.core.subscribe(documentId, handler);
-  }
-
-  subscribeGlobal(handler: GlobalHandler): BusSubscription {
-    if (this.closed) return CLOSED_SUBSCRIPTION;
-    return this.core.subscribe(null, handler);
-  }
-
-  onResubscribed(handler: () => void): () => void {
-    return this.core.addResubscribedHandler(handler);
   }
 
   /** True while both connections are ready (connected and past ioredis's ready check). */
@@ -178,10 +140,6 @@ export class RedisBus implements DocumentBus {
     return !this.closed;
   }
 
-  stats(): BusStats {
-    return this.core.stats();
-  }
-
   /** Commands ioredis holds for the publishing connection (offline queue and awaiting answers): bounded. */
   queuedCommands(): number {
     return (
@@ -198,18 +156,8 @@ export class RedisBus implements DocumentBus {
     await Promise.all([closeConnection(this.publisher), closeConnection(this.subscriber)]);
   }
 
-  /** The channel of a document's messages (for tests that publish hand-made frames). */
-  documentChannel(documentId: string): string {
-    return this.core.documentChannel(documentId);
-  }
-
-  /** The channel of access changes. */
-  get globalChannel(): string {
-    return this.core.globalChannel;
-  }
-
   /** SUBSCRIBE now if connected (otherwise the next `ready` does); true once Redis confirmed it. */
-  private listen(channel: string): Promise<boolean> {
+  protected listen(channel: string): Promise<boolean> {
     if (this.subscriber.status !== 'ready') return Promise.resolve(false);
     return this.subscriber.subscribe(channel).then(
       () => true,
@@ -221,11 +169,17 @@ export class RedisBus implements DocumentBus {
     );
   }
 
-  private unlisten(channel: string): void {
+  /** UNSUBSCRIBE when connected (a later reconnection subscribes only the channels still wanted). */
+  protected unlisten(channel: string): void {
     if (this.subscriber.status !== 'ready') return;
     this.subscriber.unsubscribe(channel).catch(() => {
       // A later reconnection subscribes only the channels still wanted.
     });
+  }
+
+  /** Whether the subscribing connection is ready. */
+  protected connected(): boolean {
+    return this.subscriber.status === 'ready';
   }
 
   /** Subscribes every wanted channel on a (re)connected subscriber, then tells the subscribers to catch up. */

@@ -1,45 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Amendment, AmendmentKind, AmendmentStatus, Cosponsor, FallenReason } from '@draftroom/shared';
-import type {
-  AmendmentOutcome,
-  AmendmentRepository,
-  NewAmendmentRecord,
+import type { Amendment } from '@draftroom/shared';
+import {
+  type AmendmentOutcome,
+  type AmendmentRepository,
+  type AmendmentRow,
+  amendmentsWithCosponsors,
+  type CosponsorRow,
+  type NewAmendmentRecord,
 } from '../../amendments/amendmentStore';
-import { actorColumns, actorFrom } from '../../negotiation/negotiationStore';
+import { actorColumns } from '../../negotiation/negotiationStore';
 import { isoText } from './isoTime';
 import { bigintOf, type Queryable } from './queryable';
 import { transactionOn } from './transactionOn';
-
-interface AmendmentRow {
-  id: string;
-  document_id: string;
-  number: number;
-  kind: AmendmentKind;
-  clause_id: string;
-  clause_number: string;
-  base_text: string;
-  proposed_text: string;
-  base_version_label: string | null;
-  justification: string;
-  proponent_code: string;
-  tabled_at: string;
-  status: AmendmentStatus;
-  decided_at: string | null;
-  accepted_text: string | null;
-  fallen_reason: FallenReason | null;
-  compromise: boolean;
-  covers: number[];
-  covered_by: number | null;
-  created_clause_id: string | null;
-  [key: string]: unknown;
-}
-
-interface CosponsorRow {
-  amendment_id: string;
-  code: string;
-  at: string;
-  [key: string]: unknown;
-}
 
 const SELECT_AMENDMENTS = `
   SELECT a.id, a.document_id, a.number, a.kind, a.clause_id, a.clause_number, a.base_text, a.proposed_text,
@@ -69,34 +41,6 @@ const INSERT_AMENDMENT = `
     (SELECT label FROM versions WHERE document_id = $2 AND kind = 'named' ORDER BY created_at DESC, seq DESC LIMIT 1),
     $8, $9, $10, clock_timestamp(), $11, $12::jsonb
   FROM numbered`;
-
-function toAmendment(row: AmendmentRow, cosponsors: Cosponsor[]): Amendment {
-  return {
-    id: row.id,
-    documentId: row.document_id,
-    number: row.number,
-    kind: row.kind,
-    clauseId: row.clause_id,
-    clauseNumber: row.clause_number,
-    baseText: row.base_text,
-    proposedText: row.proposed_text,
-    baseVersionLabel: row.base_version_label,
-    justification: row.justification,
-    proponentCode: row.proponent_code,
-    tabledBy: actorFrom(row, 'tabler'),
-    tabledAt: row.tabled_at,
-    cosponsors,
-    status: row.status,
-    decidedBy: row.decider_id ? actorFrom(row, 'decider') : null,
-    decidedAt: row.decided_at,
-    acceptedText: row.accepted_text,
-    fallenReason: row.fallen_reason,
-    compromise: row.compromise,
-    covers: row.covers,
-    coveredBy: row.covered_by,
-    createdClauseId: row.created_clause_id,
-  };
-}
 
 /**
  * Amendments in PostgreSQL (schema: schema/amendments.ts), the same records
@@ -291,12 +235,6 @@ export class PgAmendmentRepository implements AmendmentRepository {
        WHERE c.amendment_id = ANY($1::text[]) ORDER BY c.at, c.seq`,
       [rows.map((row) => row.id)],
     );
-    const byAmendment = new Map<string, Cosponsor[]>();
-    for (const row of result.rows) {
-      const list = byAmendment.get(row.amendment_id) ?? [];
-      list.push({ participantCode: row.code, by: actorFrom(row, 'by'), at: row.at });
-      byAmendment.set(row.amendment_id, list);
-    }
-    return rows.map((row) => toAmendment(row, byAmendment.get(row.id) ?? []));
+    return amendmentsWithCosponsors(rows, result.rows);
   }
 }

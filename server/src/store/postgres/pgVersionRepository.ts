@@ -9,8 +9,11 @@ import type {
 } from '@draftroom/shared';
 import { actorColumns } from '../../negotiation/negotiationStore';
 import {
+  clauseEditsFromRows,
+  editorsFromRows,
   type NewVersion,
   type StoredVersion,
+  summaryJson,
   toSummary,
   type VersionRepository,
   type VersionRow,
@@ -38,11 +41,6 @@ interface FrozenRow extends VersionRow {
   state_encoding: string;
   structure: string;
   negotiation: string;
-}
-
-/** The `summary` column as VersionStore writes it: the counts and the baseline (null for none). */
-function summaryJson(summary: ChangeCounts, baseline: SummaryBaseline | null): string {
-  return JSON.stringify({ ...summary, baseline });
 }
 
 function toStoredVersion(row: FrozenRow): StoredVersion {
@@ -258,9 +256,7 @@ export class PgVersionRepository implements VersionRepository {
        WHERE e.document_id = $1 AND e.update_id > $2 AND e.update_id <= $3 ORDER BY code`,
       [documentId, afterUpdateId, upToUpdateId],
     );
-    const editors: Record<string, string[]> = {};
-    for (const row of result.rows) editors[row.clause_id] = [...(editors[row.clause_id] ?? []), row.code];
-    return editors;
+    return editorsFromRows(result.rows);
   }
 
   /**
@@ -281,10 +277,6 @@ export class PgVersionRepository implements VersionRepository {
        GROUP BY e.clause_id, p.code ORDER BY code`,
       [documentId, afterUpdateId, upToUpdateId],
     );
-    const edits: Record<string, { code: string; lastEditedAt: string | null }[]> = {};
-    for (const row of result.rows) {
-      edits[row.clause_id] = [...(edits[row.clause_id] ?? []), { code: row.code, lastEditedAt: row.at }];
-    }
-    return edits;
+    return clauseEditsFromRows(result.rows);
   }
 }
