@@ -83,24 +83,27 @@ const QUIET_OTHER_CPU_PERCENT = 25;
  */
 function perRunRow(name: string, runs: readonly Record<ServerKind, FanoutResult>[]): ResultRow[] {
   if (runs.length < 2) return [];
+  // A side that lost receipts has an infinite p99: its ratio is left out of the medians.
   const ratioOf = (run: Record<ServerKind, FanoutResult>) =>
     run.draftroom.deliveryP99Ms / run.reference.deliveryP99Ms;
+  const finite = (ratios: number[]) => ratios.filter((ratio) => Number.isFinite(ratio) && ratio > 0);
   const quiet = runs.filter(
     (run) =>
       run.draftroom.otherProcessesCpuPercent < QUIET_OTHER_CPU_PERCENT &&
       run.reference.otherProcessesCpuPercent < QUIET_OTHER_CPU_PERCENT,
   );
-  const quietMedian = quiet.length ? `${median(quiet.map(ratioOf)).toFixed(2)}×` : 'none';
+  const quietRatios = finite(quiet.map(ratioOf));
+  const quietMedian = quietRatios.length ? `${median(quietRatios).toFixed(2)}×` : 'none';
   return [
     resultRow(name, `latency p99 ratio in each of ${runs.length} runs (ours ÷ ref; other processes' CPU)`, {
       ours: runs
         .map(
           (run) =>
-            `${ratioOf(run).toFixed(2)}× (${Math.round(run.draftroom.otherProcessesCpuPercent)}/${Math.round(run.reference.otherProcessesCpuPercent)} %)`,
+            `${formatRatio(run.draftroom.deliveryP99Ms, run.reference.deliveryP99Ms) || 'n/a'} (${Math.round(run.draftroom.otherProcessesCpuPercent)}/${Math.round(run.reference.otherProcessesCpuPercent)} %)`,
         )
         .join(', '),
       reference: '',
-      ratio: `median ${median(runs.map(ratioOf)).toFixed(2)}×; ${quiet.length} quiet runs: ${quietMedian}`,
+      ratio: `median ${median(finite(runs.map(ratioOf))).toFixed(2)}×; ${quiet.length} quiet runs: ${quietMedian}`,
     }),
   ];
 }
