@@ -308,6 +308,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultClientDir: string): Se
     // Instances sharing Redis but each writing its own SQLite text would diverge.
     throw new Error('Invalid configuration: REDIS_URL: several instances need DATABASE_URL (PostgreSQL) too');
   }
+  if (e.DATABASE_URL && !e.AUDIT_KEY) {
+    // A key file per instance would MAC one chain with several keys: no instance could verify it.
+    throw new Error(
+      'Invalid configuration: AUDIT_KEY: required with DATABASE_URL (every instance MACs the one audit chain with it)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,

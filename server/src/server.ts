@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AmendmentService } from './amendments/amendmentService';
-import { AmendmentStore } from './amendments/amendmentStore';
 import type { AuditLog } from './audit/auditLog';
 import { openAuditLog } from './audit/openAuditLog';
 import { SessionService } from './auth/sessionService';
 import { CollabServer } from './collab/collabServer';
 import { RoomRegistry } from './collab/roomRegistry';
-import { CommentStore } from './comments/commentStore';
+import type { CommentRepository } from './comments/commentStore';
 import type { ServerConfig } from './config';
 import { seedDemoIfEmpty } from './demo/seed';
 import { docxLimitsOf, uploadLimitsOf } from './export/uploadLimits';
@@ -16,21 +15,29 @@ import type { Logger } from './logger';
 import { BracketCommands } from './negotiation/bracketCommands';
 import { ClauseDirectory } from './negotiation/clauseDirectory';
 import { DocumentEvents } from './negotiation/documentEvents';
-import { NegotiationStore } from './negotiation/negotiationStore';
+import type { NegotiationRepository } from './negotiation/negotiationStore';
 import { collabServerOptionsOf, roomRegistryOptionsOf } from './serverOptions';
 import { openSharedServices, type SharedServices } from './sharedServices';
-import { openDatabase, type SqliteDatabase } from './store/database';
+import { openDatabase, openMemoryDatabase, type SqliteDatabase } from './store/database';
+import type { RecordStores } from './store/recordStores';
 import { createRepositories, type Repositories } from './store/repositories';
 import { VerifySlots } from './verify/verifySlots';
 import { VersionService } from './versions/versionService';
-import { VersionStore } from './versions/versionStore';
+import type { VersionRepository } from './versions/versionStore';
 
-/** A running Draftroom server: HTTP + WebSocket on one port, over one SQLite database. */
+/**
+ * A running Draftroom server: HTTP + WebSocket on one port, over the embedded
+ * SQLite file, or over PostgreSQL (and Redis) shared with other instances.
+ */
 export interface DraftroomServer {
   readonly port: number;
   readonly url: string;
+  /** The SQLite file; with DATABASE_URL an empty database in memory (PostgreSQL holds everything). */
   readonly db: SqliteDatabase;
+  /** The synchronous SQLite stores on `db` (for tests and tools; the services use `records`). */
   readonly repositories: Repositories;
+  /** Every record, as the services read and write them (SQLite or PostgreSQL). */
+  readonly records: RecordStores;
   readonly sessions: SessionService;
   readonly audit: AuditLog;
   readonly collab: CollabServer;
@@ -43,11 +50,12 @@ export interface DraftroomServer {
 
 /** What the server is made of besides its database, HTTP app and HTTP server. */
 interface ServerParts {
+  records: RecordStores;
   sessions: SessionService;
   audit: AuditLog;
-  negotiation: NegotiationStore;
-  comments: CommentStore;
-  versions: VersionStore;
+  negotiation: NegotiationRepository;
+  comments: CommentRepository;
+  versions: VersionRepository;
   rooms: RoomRegistry;
   events: DocumentEvents;
   clauses: ClauseDirectory;
@@ -60,25 +68,18 @@ interface ServerParts {
 /**
  * Builds the server's parts over an open database, each from parts built
  * before it, never the other way round: the stores; the room registry (it
- * reads the agreed clauses from the negotiation store); the capabilities that
+ * reads the agreed clauses from the negotiation records as a room loads); the capabilities that
  * use rooms (negotiation events, brackets, versions, amendments); then their
  * room hooks are added to the registry (automatic checkpoints, amendments
  * falling with their clause, after each stored change; a checkpoint when the
  * last person leaves); last the collaboration server over the rooms.
  */
-function buildParts(
-  config: ServerConfig,
-  db: SqliteDatabase,
-  repositories: Repositories,
-  shared: SharedServices,
-  logger: Logger,
-): ServerParts {
-  const { storage } = shared;
-  const negotiation = new NegotiationStore(db);
-  const versions = new VersionStore(db);
-  const amendmentStore = new AmendmentStore(db);
-  const audit = openAuditLog(db, config, logger);
-  const sessions = new SessionService(repositories.sessions, repositories.users, config.sessionTtlHours);
+function buildParts(config: ServerConfig, shared: SharedServices, logger: Logger): ServerParts {
+  const { storage, records } = shared;
+  const { negotiation } = records;
+  const { versions } = records;
+  const audit = openAuditLog(records.audit, shared.auditSchema, config, logger);
+  const sessions = new SessionService(records.sessions, records.users, config.sessionTtlHours);
   const agreedClauses = (documentId: string) => negotiation.agreedClauses(documentId);
   const rooms = new RoomRegistry(storage, logger, {
     ...roomRegistryOptionsOf(config, agreedClauses),
@@ -87,13 +88,13 @@ function buildParts(
   const events = new DocumentEvents(negotiation, rooms);
   const versionService = new VersionService(versions, negotiation, rooms, storage, logger, {
     checkpointIntervalMs: config.checkpointIntervalMinutes * 60_000,
-    amendments: amendmentStore,
+    amendments: records.amendments,
   });
   const amendments = new AmendmentService({
-    store: amendmentStore,
+    store: records.amendments,
     rooms,
     storage,
-    negotiation,
+    negotiation: records.negotiation,
     events,
     audit,
     logger,
@@ -101,10 +102,11 @@ function buildParts(
   rooms.hooks.add(versionService.hooks);
   rooms.hooks.add(amendments.hooks);
   return {
+    records,
     sessions,
     audit,
     negotiation,
-    comments: new CommentStore(db),
+    comments: records.comments,
     versions,
     rooms,
     events,
@@ -112,7 +114,7 @@ function buildParts(
     brackets: new BracketCommands(negotiation, rooms, events, logger),
     versionService,
     amendments,
-    collab: new CollabServer(sessions, repositories.documents, rooms, audit, logger, {
+    collab: new CollabServer(sessions, records.documents, rooms, audit, logger, {
       ...collabServerOptionsOf(config),
       bus: shared.bus,
       slots: shared.limits.slots,
@@ -132,6 +134,7 @@ function httpAppDeps(
 ): HttpAppDeps {
   return {
     repositories,
+    records: parts.records,
     sessions: parts.sessions,
     throttle: shared.limits.throttle,
     healthChecks: shared.checks,
@@ -173,13 +176,23 @@ async function listen(httpServer: Server, config: ServerConfig): Promise<number>
 
 /** Opens the database, seeds the demo if asked, and starts listening. */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<DraftroomServer> {
-  const db = openDatabase(config.dataDir, { synchronous: config.sqliteSynchronous }, logger);
+  // With DATABASE_URL everything is in PostgreSQL: no SQLite file is made or read.
+  const db = config.databaseUrl
+    ? openMemoryDatabase(logger)
+    : openDatabase(config.dataDir, { synchronous: config.sqliteSynchronous }, logger);
   const repositories = createRepositories(db);
+  const shared = await openSharedServices(config, db, repositories.documentStorage, logger);
   if (config.seedDemo) {
-    await seedDemoIfEmpty(db, repositories, logger, { negotiation: config.seedDemoNegotiation });
+    // Into the records every instance shares (PostgreSQL with DATABASE_URL): one instance seeds.
+    await seedDemoIfEmpty(shared.records, logger, {
+      negotiation: config.seedDemoNegotiation,
+      exclusive: shared.seedExclusive,
+    }).catch(async (error: unknown) => {
+      await shared.close();
+      throw error;
+    });
   }
-  const shared = await openSharedServices(config, repositories.documentStorage, logger);
-  const parts = buildParts(config, db, repositories, shared, logger);
+  const parts = buildParts(config, shared, logger);
   const { sessions, audit, collab } = parts;
   let ready = false;
   const verifySlots = new VerifySlots(config.verifyConcurrency);
@@ -206,13 +219,27 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await unloaded;
+      // Checkpoints the last hooks started, before the stores close.
+      await parts.versionService.settled();
+      await audit.close(); // its queued entries are stored while the stores (the PostgreSQL pool) are open
       await shared.close();
-      audit.close();
       db.close();
       logger.info('Draftroom stopped');
     })();
     return stopping;
   };
 
-  return { port, url, db, repositories, sessions, audit, collab, httpServer, verifySlots, stop };
+  return {
+    port,
+    url,
+    db,
+    repositories,
+    records: shared.records,
+    sessions,
+    audit,
+    collab,
+    httpServer,
+    verifySlots,
+    stop,
+  };
 }

@@ -11,12 +11,12 @@ import type { ServerConfig } from './config';
 
 /**
  * The room registry's options: compaction, presence batching and claims,
- * update bounds, parked updates, unload delay; `lockedClausesOf` gives the
- * agreed clauses a room starts with (the negotiation store's).
+ * update bounds, parked updates, unload delay; `lockedClausesOf` reads the
+ * agreed clauses a room starts with (the negotiation records'), once per load.
  */
 export function roomRegistryOptionsOf(
   config: ServerConfig,
-  lockedClausesOf: (documentId: string) => Iterable<string>,
+  lockedClausesOf: (documentId: string) => Promise<Iterable<string>>,
 ): RoomRegistryOptions {
   return {
     compactAfterUpdates: config.compactAfterUpdates,

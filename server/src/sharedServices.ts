@@ -1,13 +1,19 @@
 import pg from 'pg';
+import type { AuditSchema } from './audit/auditLog';
+import { sqliteAuditSchema } from './audit/openAuditLog';
 import { createDocumentBus, type DocumentBus } from './collab/bus';
 import { asyncStorage, type DocumentStorage, type SyncDocumentStorage } from './collab/documentStorage';
 import type { ServerConfig } from './config';
+import { postgresSeedExclusive, type SeedExclusive, sqliteSeedExclusive } from './demo/seedExclusive';
 import { createSharedLimits, type SharedLimits } from './limits';
 import type { Logger } from './logger';
 import { signInThrottleOptionsOf } from './serverOptions';
+import type { SqliteDatabase } from './store/database';
 import { migratePostgres } from './store/postgres/migrations';
+import { pgAuditSchema } from './store/postgres/pgAuditRepository';
 import { PgDocumentStorage } from './store/postgres/pgDocumentStorage';
-import { DOCUMENT_MIGRATIONS } from './store/postgres/schema/documents';
+import { postgresRecordStores, type RecordStores, sqliteRecordStores } from './store/recordStores';
+import { sqliteTransaction, untilSqliteIdle } from './store/sqliteAsyncTransaction';
 
 /** A dependency `/healthz` reports: its name and whether it answers now. */
 export interface HealthCheck {
@@ -24,20 +30,26 @@ export interface ClauseLocks {
 /**
  * What one server instance shares with the others, or keeps to itself when
  * it is alone:
- * - the documents' text: PostgreSQL when `DATABASE_URL` is set (several
- *   instances write it; the schema is brought up to date at start), otherwise
- *   the SQLite file;
+ * - everything stored — the documents' text and every record: PostgreSQL
+ *   when `DATABASE_URL` is set (several instances write it; the schema is
+ *   brought up to date at start), otherwise the SQLite file;
  * - the bus to the other instances when `REDIS_URL` is set (commits,
  *   presence, notices, clause locks, access changes);
  * - sign-in throttling and the per-user connection slots (Redis, or memory).
  */
 export interface SharedServices {
   storage: DocumentStorage;
+  /** Every record the services keep (users, sessions, negotiation, comments, versions, amendments, audit). */
+  records: RecordStores;
+  /** The record store's schema versions, as audit checkpoints record them. */
+  auditSchema: AuditSchema;
+  /** Runs the demo seed alone, in one transaction of `records`' database (seedDemoIfEmpty's `exclusive`). */
+  seedExclusive: SeedExclusive;
   /** Present with PostgreSQL: an agreed clause is written there, where every commit checks it. */
   clauseLocks: ClauseLocks | undefined;
   bus: DocumentBus | undefined;
   limits: SharedLimits;
-  /** The dependencies `/healthz` reports besides the SQLite file. */
+  /** The dependencies `/healthz` reports besides the record store (PostgreSQL, Redis). */
   checks: HealthCheck[];
   /** Closes the bus, the limits' Redis connection and the PostgreSQL pool (after the rooms are closed). */
   close(): Promise<void>;
@@ -53,15 +65,32 @@ function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   return Promise.race([promise.catch(() => fallback), timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The pool of one instance on `DATABASE_URL`: bounded statements and idle transactions; connection errors logged. */
+function openPool(config: ServerConfig, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: config.databasePoolSize,
+    // A stuck lock or statement fails its commit (the room's failure path) instead of keeping the room busy.
+    statement_timeout: 15_000,
+    idle_in_transaction_session_timeout: 30_000,
+    connectionTimeoutMillis: 10_000,
+  });
+  // A dropped idle connection is replaced by the pool; without a listener it would crash the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection error'));
+  return pool;
+}
+
 /**
- * Opens what the configuration asks for (see SharedServices). `sqlite` is the
- * SQLite document storage: the text when there is no `DATABASE_URL`, and the
- * initial text of a document PostgreSQL has never held (one created in the
- * SQLite file, e.g. the demo seed or `POST /api/admin/documents`). Throws
- * when PostgreSQL cannot be reached or migrated at start.
+ * Opens what the configuration asks for (see SharedServices). With
+ * `DATABASE_URL`, everything stored — the documents' text and every record —
+ * is in PostgreSQL (its schema brought up to date at start, safely when
+ * several instances start at once), and the SQLite file `db` is not used;
+ * otherwise both are in `db` (`sqlite` is its document storage). Throws when
+ * PostgreSQL cannot be reached or migrated at start.
  */
 export async function openSharedServices(
   config: ServerConfig,
+  db: SqliteDatabase,
   sqlite: SyncDocumentStorage,
   logger: Logger,
 ): Promise<SharedServices> {
@@ -75,41 +104,45 @@ export async function openSharedServices(
   const checks: HealthCheck[] = [];
   if (bus) checks.push({ name: 'redis', check: () => within(bus.ping(900), 1000, false) });
   let pool: pg.Pool | undefined;
-  let storage: DocumentStorage = asyncStorage(sqlite);
+  let records: RecordStores;
+  let auditSchema: AuditSchema;
+  let seedExclusive: SeedExclusive;
+  let storage: DocumentStorage;
   let clauseLocks: ClauseLocks | undefined;
   if (config.databaseUrl) {
-    const opened = new pg.Pool({
-      connectionString: config.databaseUrl,
-      max: config.databasePoolSize,
-      // A stuck lock or statement fails its commit (the room's failure path) instead of keeping the room busy.
-      statement_timeout: 15_000,
-      idle_in_transaction_session_timeout: 30_000,
-      connectionTimeoutMillis: 10_000,
-    });
-    // A dropped idle connection is replaced by the pool; without a listener it would crash the process.
-    opened.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection error'));
+    const opened = openPool(config, logger);
     pool = opened;
-    await migratePostgres(opened, DOCUMENT_MIGRATIONS);
-    const pgStorage = new PgDocumentStorage(opened, {
-      initialOf: (documentId) => ({
-        stored: sqlite.load(documentId),
-        owners: sqlite.loadClientIds(documentId),
-      }),
-    });
+    try {
+      await migratePostgres(opened);
+    } catch (error) {
+      await opened.end().catch(() => undefined);
+      await bus?.close();
+      await limits.close();
+      throw error;
+    }
+    const pgStorage = new PgDocumentStorage(opened);
+    records = postgresRecordStores(opened);
+    auditSchema = await pgAuditSchema(opened);
+    seedExclusive = postgresSeedExclusive(opened);
     storage = pgStorage;
     clauseLocks = pgStorage;
-    checks.push({
-      name: 'postgres',
-      check: () =>
-        within(
-          opened.query('SELECT 1').then(() => true),
-          1000,
-          false,
-        ),
+    const answers = () => opened.query('SELECT 1').then(() => true);
+    checks.push({ name: 'postgres', check: () => within(answers(), 1000, false) });
+  } else {
+    records = sqliteRecordStores(db);
+    auditSchema = sqliteAuditSchema(db);
+    seedExclusive = sqliteSeedExclusive(db);
+    storage = asyncStorage(sqlite, {
+      run: (work) => sqliteTransaction(db, work),
+      records,
+      idle: () => untilSqliteIdle(db),
     });
   }
   return {
     storage,
+    records,
+    auditSchema,
+    seedExclusive,
     clauseLocks,
     bus,
     limits,

@@ -122,6 +122,41 @@ describe('amendments under attack, in the text', () => {
     undo.destroy();
   });
 
+  it('a fall the records refuse is tried again after the next stored change; the server keeps serving', async () => {
+    const { documentId, clauseIds, ua, pl, drafter } = await scene();
+    const [returnId, trainingId] = clauseIds as [string, string];
+    const amendment = await tableOk(
+      ua,
+      modify(trainingId, TRAINING, TRAINING.replace('joint', 'regular joint')),
+    );
+    const { db } = attacked.server.server;
+    db.exec(
+      "CREATE TRIGGER refuse_fall BEFORE UPDATE ON amendments BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+    );
+    try {
+      const location = findClause(drafter.doc, trainingId);
+      location?.section.delete(location.index, 1);
+      await waitFor(() => !storedClauseTexts(attacked.server, documentId).has(trainingId), {
+        what: 'the deletion stored',
+      });
+      // The accept waits for the fallen check of the text it sees, whose write the records refuse.
+      const refused = await pl.decide(amendment.id, { decision: 'accept' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toBe('amendment_fallen');
+      expect((await statusOf(pl, amendment.id))?.status).toBe('tabled');
+    } finally {
+      db.exec('DROP TRIGGER refuse_fall');
+    }
+    typeInClause(drafter.doc, returnId, 0, 'Also: ');
+    await waitFor(async () => (await statusOf(pl, amendment.id))?.status === 'fallen', {
+      what: 'fallen after the next stored change',
+    });
+    expect((await statusOf(pl, amendment.id))?.fallenReason).toBe('clause-deleted');
+    await waitFor(() => drafter.amendmentEvents().at(-1)?.status === 'fallen', {
+      what: 'the fall pushed live',
+    });
+  });
+
   it('words an amendment adds right before or after a bracketed passage stay outside the bracket', async () => {
     const { documentId, clauseIds, ua, hu, pl, drafter } = await scene();
     const [returnId] = clauseIds as [string];

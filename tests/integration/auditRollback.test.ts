@@ -20,7 +20,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRow } from '../../server/src/audit/auditChain';
 import { hashAuditEntry } from '../../server/src/audit/auditLog';
 import { parseShippedCheckpoint } from '../../server/src/audit/auditShipped';
-import { openAuditLog, verifyStoredAudit } from '../../server/src/audit/openAuditLog';
+import { AuditStore, sqliteAuditRepository } from '../../server/src/audit/auditStore';
+import { openAuditLog, sqliteAuditSchema, verifyStoredAudit } from '../../server/src/audit/openAuditLog';
 import { configWith } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { databasePath } from '../../server/src/store/database';
@@ -31,6 +32,9 @@ import { DEMO, startTestServer, type TestServer } from '../support/testServer';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const AUDIT_KEY = 'a-test-audit-key-of-at-least-32-characters';
+
+/** The test server's audit chain, through the SQLite AuditRepository. */
+const auditStoreOf = (server: TestServer) => sqliteAuditRepository(new AuditStore(server.server.db));
 
 type Line = { seq: number; mac: string; prev?: string; v: number; schema?: number };
 
@@ -60,6 +64,7 @@ describe('rolling the audit log back without the key', () => {
     }
     await server.signIn(DEMO.admin);
     await server.signIn(DEMO.observer);
+    await server.server.audit.flushed();
     expect(anchorLines().at(-1)?.seq).toBe(8);
   }
 
@@ -94,7 +99,12 @@ describe('rolling the audit log back without the key', () => {
     const shipped = anchorText().trim().split('\n').at(-1) ?? '';
     const config = configWith({ dataDir: server.dataDir });
     const logger = createLogger('silent');
-    const intact = await verifyStoredAudit(server.server.db, config, logger, parseShippedCheckpoint(shipped));
+    const intact = await verifyStoredAudit(
+      auditStoreOf(server),
+      config,
+      logger,
+      parseShippedCheckpoint(shipped),
+    );
     expect(intact).toMatchObject({ ok: true, entries: 8 });
     await server.stop();
     writeFileSync(
@@ -107,8 +117,14 @@ describe('rolling the audit log back without the key', () => {
     forge((db) => db.prepare('DELETE FROM audit_log WHERE id > 4').run());
     await server.start();
     await server.signIn(DEMO.commenter);
+    await server.server.audit.flushed();
 
-    const result = await verifyStoredAudit(server.server.db, config, logger, parseShippedCheckpoint(shipped));
+    const result = await verifyStoredAudit(
+      auditStoreOf(server),
+      config,
+      logger,
+      parseShippedCheckpoint(shipped),
+    );
     expect(result).toMatchObject({ ok: false, why: expect.stringMatching(/^the anchor file was cut back/) });
 
     // The same from the command line, with the whole log line as shipped.
@@ -136,19 +152,26 @@ describe('rolling the audit log back without the key', () => {
       },
     });
     const logger = createLogger('warn', sink);
-    const inside = openAuditLog(server.server.db, configWith({ dataDir: server.dataDir }), logger, false);
-    inside.close();
+    const inside = openAuditLog(
+      auditStoreOf(server),
+      sqliteAuditSchema(server.server.db),
+      configWith({ dataDir: server.dataDir }),
+      logger,
+      { createKey: false },
+    );
+    await inside.close();
     expect(lines.join('')).toContain('the audit anchor file is inside DATA_DIR');
     lines.length = 0;
     const elsewhere = join(server.dataDir, '..', `anchor-elsewhere-${process.pid}.jsonl`);
     try {
       const outside = openAuditLog(
-        server.server.db,
+        auditStoreOf(server),
+        sqliteAuditSchema(server.server.db),
         configWith({ dataDir: server.dataDir, auditAnchorFile: elsewhere }),
         logger,
-        false,
+        { createKey: false },
       );
-      outside.close();
+      await outside.close();
       expect(lines.join('')).not.toContain('inside DATA_DIR');
     } finally {
       rmSync(elsewhere, { force: true });
@@ -202,7 +225,8 @@ describe('rolling the audit log back without the key', () => {
     const before = anchorText();
     await server.start();
     await server.signIn(DEMO.commenter);
-    server.server.audit.checkpoint();
+    await server.server.audit.flushed();
+    await server.server.audit.checkpoint();
     expect(anchorText()).toBe(before);
     expect(await verifyOverApi()).toMatchObject({ ok: false });
   });

@@ -39,6 +39,7 @@ describe('the audit chain against someone who can write the database but has not
     }
     admin = await server.signIn(DEMO.admin);
     await server.signIn(DEMO.observer);
+    await server.server.audit.flushed();
     const ids = auditIds(server.server.db);
     expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     await waitFor(() => lastCheckpoint(server).seq === 8, { what: 'the checkpoint of entry 8' });
@@ -68,6 +69,7 @@ describe('the audit chain against someone who can write the database but has not
       ),
     });
     await server.signIn(DEMO.commenter);
+    await server.server.audit.flushed();
     expect(auditIds(server.server.db)).toEqual([1, 2, 3, 4, 5, 9]);
     expect(await verify()).toMatchObject({ ok: false, firstBrokenId: 6, why: 'entries 6–8 are missing' });
   });

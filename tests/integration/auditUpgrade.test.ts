@@ -64,6 +64,7 @@ describe('upgrading an audit log written before it was keyed', () => {
       auditCheckpointSeconds: 0,
     }).start();
     admin = await server.signIn(DEMO.admin);
+    await server.server.audit.flushed();
   }
   const verify = async () => (await api(server, 'GET', '/api/admin/audit/verify', { session: admin })).body;
 
@@ -119,15 +120,17 @@ describe('a log trimmed while the server was stopped', () => {
 
     await server.start();
     const admin = await server.signIn(DEMO.admin);
+    await server.server.audit.flushed();
     expect(auditIds(server.server.db)).toEqual([1, 4]);
     const verify = async () => (await api(server, 'GET', '/api/admin/audit/verify', { session: admin })).body;
     expect(await verify()).toMatchObject({ ok: false, firstBrokenId: 2, why: 'entries 2–3 are missing' });
 
     // After restoring a backup the operator re-anchors on purpose; the note is kept in the anchor file.
     server.server.db.prepare('DELETE FROM audit_log WHERE id > 1').run();
-    server.server.audit.reanchor('restored the backup of entry 1');
+    await server.server.audit.reanchor('restored the backup of entry 1');
     expect(anchorLines(server).at(-1)).toMatchObject({ seq: 1, note: 'restored the backup of entry 1' });
     await server.signIn(DEMO.observer);
+    await server.server.audit.flushed();
     expect(auditIds(server.server.db)).toEqual([1, 2]);
     expect(await verify()).toMatchObject({ ok: true, entries: 2 });
   });

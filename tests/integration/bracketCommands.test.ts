@@ -212,6 +212,8 @@ describe('bracket commands: the text and the record change together', () => {
     // The words moved to the new paragraph leave the bracket: a client cannot write it there.
     splitParagraph(writer.doc, split.clauseId, 'of qualifications');
     await waitFor(() => stored((doc) => paragraph(doc, split.clauseId)).endsWith('recognition '));
+    // Stored before it is broadcast: the watcher has it once a change typed after it arrived.
+    await barrier();
     expect(bracketedText(watcher.doc, split.clauseId, split.id)).toBe('recognition ');
     expect((await pen.resolveBracket(split.id, { keep: 1 })).status).toBe(200);
     await waitFor(() => paragraph(watcher.doc, split.clauseId) === 'Facilitate the mutual recognition');

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { CollabServer } from '../../server/src/collab/collabServer';
 import { type ConnectionSlots, MemoryConnectionSlots } from '../../server/src/collab/connectionSlots';
 import { createLogger } from '../../server/src/logger';
+import { sqliteRecordStores } from '../../server/src/store/recordStores';
 import { attemptRefusedUpgrade, openRawSocket, type RawCollabSocket } from '../support/rawCollab';
 import { userIdOf } from '../support/securityHarness';
 import { DEMO, startTestServer, type TestServer } from '../support/testServer';
@@ -114,7 +115,7 @@ describe('connection slots of the collaboration server (maxConnectionsPerUser: 2
     const slots = new GatedSlots();
     const collab = new CollabServer(
       server.server.sessions,
-      server.server.repositories.documents,
+      sqliteRecordStores(server.server.db).documents,
       server.server.collab.rooms,
       server.server.audit,
       createLogger('silent'),

@@ -10,6 +10,7 @@ import { Connection } from '../../server/src/collab/connection';
 import { seedDemoIfEmpty } from '../../server/src/demo/seed';
 import { openDatabase, type SqliteDatabase } from '../../server/src/store/database';
 import { migratePostgres } from '../../server/src/store/postgres/migrations';
+import { type RecordStores, sqliteRecordStores } from '../../server/src/store/recordStores';
 import { createRepositories, type Repositories } from '../../server/src/store/repositories';
 import { type Instance, instanceLogger, startInstance, stopInstance } from '../support/instances';
 import { MemorySocket } from '../support/memorySocket';
@@ -25,6 +26,7 @@ import { waitFor } from '../support/waitFor';
 let dir: string;
 let db: SqliteDatabase;
 let repositories: Repositories;
+let records: RecordStores;
 let sessions: SessionService;
 let documentId: string;
 let instances: Instance[];
@@ -34,9 +36,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'draftroom-access-'));
   db = openDatabase(dir, { synchronous: 'NORMAL' }, instanceLogger);
   repositories = createRepositories(db);
-  await seedDemoIfEmpty(db, repositories, instanceLogger);
+  records = sqliteRecordStores(db);
+  await seedDemoIfEmpty(records, instanceLogger);
   documentId = (db.prepare('SELECT id FROM documents LIMIT 1').get() as { id: string }).id;
-  sessions = new SessionService(repositories.sessions, repositories.users, 12);
+  sessions = new SessionService(records.sessions, records.users, 12);
   const databaseUrl = await createDatabase(inject('postgresUrl'), `access_${process.pid}`);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   await migratePostgres(pool);
@@ -46,7 +49,7 @@ beforeAll(async () => {
     ['a', 'b'].map((name) => startInstance(name, databaseUrl, inject('redisUrl'), prefix)),
   );
   reviews = instances.map(
-    (instance) => new AccessReview(instance.rooms, repositories.documents, sessions, instance.bus),
+    (instance) => new AccessReview(instance.rooms, records.documents, sessions, instance.bus),
   );
 });
 afterAll(async () => {
@@ -68,7 +71,7 @@ async function openSocket(
   email: string,
 ): Promise<{ socket: MemorySocket; token: string }> {
   const user = profileOf(email);
-  const { token } = sessions.open(user.id);
+  const { token } = await sessions.open(user.id);
   const role = repositories.documents.findAccessible(documentId, user.id)?.role;
   if (!role) throw new Error('no role');
   const socket = new MemorySocket();
@@ -84,7 +87,7 @@ describe('access changes reach every instance', () => {
     const [a, b] = instances as [Instance, Instance];
     const signedOut = await openSocket(b, DEMO.hungarianDrafter);
     const other = await openSocket(b, DEMO.hungarianDrafter);
-    sessions.close(signedOut.token);
+    await sessions.close(signedOut.token);
     (reviews[0] as AccessReview).sessionEnded(signedOut.token, profileOf(DEMO.hungarianDrafter).id);
     await waitFor(() => signedOut.socket.closedWith === CloseCode.Unauthenticated, {
       what: 'the signed-out socket on B closed',

@@ -61,7 +61,7 @@ describe('kill -9 mid-edit with the text in PostgreSQL', () => {
       cycles: 10,
       clients: 6,
       seed: Date.now() % 100_000,
-      serverEnv: { DATABASE_URL: databaseUrl },
+      serverEnv: { DATABASE_URL: databaseUrl, AUDIT_KEY: 'k'.repeat(44) },
       readStored: async (_server, documentId) => {
         const doc = docFromStoredState(await storage.load(documentId));
         const text = modelTextString(doc);

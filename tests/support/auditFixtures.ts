@@ -8,21 +8,29 @@
 import type { AuditRow } from '../../server/src/audit/auditChain';
 import type { AuditLog } from '../../server/src/audit/auditLog';
 import { hashAuditEntry } from '../../server/src/audit/auditLog';
-import { openAuditLog } from '../../server/src/audit/openAuditLog';
+import type { AuditQueueOptions } from '../../server/src/audit/auditQueue';
+import { AuditStore, sqliteAuditRepository } from '../../server/src/audit/auditStore';
+import { openAuditLog, sqliteAuditSchema } from '../../server/src/audit/openAuditLog';
 import { configWith, type ServerConfig } from '../../server/src/config';
-import { createLogger } from '../../server/src/logger';
+import { createLogger, type Logger } from '../../server/src/logger';
 import type { SqliteDatabase } from '../../server/src/store/database';
 
-/** An audit log over `db` with its key and anchor in `dataDir` (a checkpoint after every entry unless overridden). */
+/**
+ * An audit log over `db` (through the SQLite AuditRepository) with its key and anchor in `dataDir`
+ * (a checkpoint after every entry unless overridden).
+ */
 export function auditLogIn(
   dataDir: string,
   db: SqliteDatabase,
   overrides: Partial<ServerConfig> = {},
+  { logger = createLogger('silent'), queue }: { logger?: Logger; queue?: AuditQueueOptions } = {},
 ): AuditLog {
   return openAuditLog(
-    db,
+    sqliteAuditRepository(new AuditStore(db)),
+    sqliteAuditSchema(db),
     configWith({ dataDir, auditCheckpointSeconds: 0, ...overrides }),
-    createLogger('silent'),
+    logger,
+    queue ? { queue } : {},
   );
 }
 

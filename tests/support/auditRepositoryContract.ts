@@ -56,7 +56,7 @@ async function allRows(audit: AuditRepository): Promise<AuditRow[]> {
 }
 
 /** The audit log's verification of `rows` against a checkpoint of their head. */
-function verified(rows: AuditRow[]): AuditVerification {
+function verified(rows: AuditRow[]): Promise<AuditVerification> {
   const last = rows.at(-1);
   const fieldsOf: UnsignedCheckpoint = {
     v: 2,
@@ -126,7 +126,7 @@ export function describeAuditRepositoryContract(
       for (let n = 1; n <= 7; n++) rows.push(await audit.append(fields(n), key, genesis));
       for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
       expect(await allRows(audit)).toEqual(rows);
-      expect(verified(rows)).toEqual({ ok: true, entries: 7, checkpoint: expect.any(Object) });
+      expect(await verified(rows)).toEqual({ ok: true, entries: 7, checkpoint: expect.any(Object) });
       expect((await audit.list(3)).map((row) => row.id)).toEqual([7, 6, 5]);
       expect((await audit.list(3, 5)).map((row) => row.id)).toEqual([4, 3, 2]);
       expect(await audit.list(3, 1)).toEqual([]);
@@ -181,7 +181,7 @@ export function describeAuditRepositoryContract(
         expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
         expect((rows[i]?.at ?? '') >= (rows[i - 1]?.at ?? '')).toBe(true);
       }
-      expect(verified(rows)).toMatchObject({ ok: true, entries: 40 });
+      expect(await verified(rows)).toMatchObject({ ok: true, entries: 40 });
     });
   });
 }

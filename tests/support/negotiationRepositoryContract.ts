@@ -5,7 +5,7 @@
  * tests/services/negotiationRepository.test.ts. Results must be the same
  * in shape and content on every store: ids, ISO 8601 UTC times, orders, nulls.
  */
-import type { ClauseStatus } from '@draftroom/shared';
+import type { Bracket, ClauseStatus } from '@draftroom/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NegotiationRepository } from '../../server/src/negotiation/negotiationStore';
 import { fixturePerTest } from './fixturePerTest';
@@ -383,7 +383,7 @@ export function describeNegotiationRepositoryContract(
         pinClock('2031-05-06T07:00:01.000Z');
         await repo.createBracket(documentId, { id: 'br-drop', clauseId: 'cl-2', alternatives: ['x'] }, user);
         pinClock('2031-05-06T07:08:09.010Z');
-        const kept = await repo.resolveBracket(documentId, 'br-keep', 1, at.userId);
+        const kept = (await repo.resolveBracket(documentId, 'br-keep', 1, at.userId)) as Bracket;
         expect(kept.resolution).toEqual({
           kind: 'kept',
           index: 1,
@@ -391,7 +391,7 @@ export function describeNegotiationRepositoryContract(
           by: actorOf(at),
           at: '2031-05-06T07:08:09.010Z',
         });
-        const dropped = await repo.resolveBracket(documentId, 'br-drop', null, at.userId);
+        const dropped = (await repo.resolveBracket(documentId, 'br-drop', null, at.userId)) as Bracket;
         expect(dropped.resolution).toEqual({
           kind: 'dropped',
           by: actorOf(at),
@@ -402,6 +402,10 @@ export function describeNegotiationRepositoryContract(
         expect(await repo.resolveBracket(documentId, 'br-none', null, at.userId)).toBeUndefined();
         expect(await repo.resolveBracket(otherDocumentId, 'br-keep', null, at.userId)).toBeUndefined();
         expect((await repo.bracket(documentId, 'br-keep'))?.resolution).toEqual(kept.resolution);
+        // Decided once: resolving a resolved bracket again (two instances racing) changes nothing.
+        pinClock('2031-05-06T07:09:00.000Z');
+        expect(await repo.resolveBracket(documentId, 'br-keep', null, at.userId)).toBeUndefined();
+        expect(await repo.bracket(documentId, 'br-keep')).toEqual(kept);
       });
     });
   });

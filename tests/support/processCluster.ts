@@ -1,16 +1,15 @@
 /**
- * Several real Draftroom server processes (`ServerProcess`) on one host, as
- * a deployment of issue 15's intermediate step runs them: one DATA_DIR (the
- * SQLite file of the records, shared through WAL), one PostgreSQL
- * (`DATABASE_URL`: the documents' text) and one Redis (`REDIS_URL`: the bus
- * and the shared limits). The first process starts alone, so it seeds the
- * demo; the others start after it. Clients are stock y-websocket providers
- * and plain HTTP requests, pointed at whichever instance a test chooses, as
- * a load balancer would.
+ * Several real Draftroom server processes (`ServerProcess`) as a production
+ * deployment runs them (issue 15): each with a DATA_DIR of its own, as on
+ * hosts of their own, sharing nothing but one PostgreSQL (`DATABASE_URL`:
+ * the text and every record), one Redis (`REDIS_URL`: the bus and the shared
+ * limits) and the audit key (`AUDIT_KEY`). The first process starts alone, so
+ * it seeds the demo into PostgreSQL; the others start after it (or all at
+ * once, `together`: one seeds, under a lock). Clients are stock y-websocket
+ * providers and plain HTTP requests, pointed at whichever instance a test
+ * chooses, as a load balancer would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { MessageType, type ServerNotice } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
 import type * as Y from 'yjs';
@@ -19,7 +18,7 @@ import { clauseIdAt, plain } from './negotiationLive';
 import { relayOnlyOwnPresence } from './ownPresence';
 import { ServerProcess } from './serverProcess';
 import type { SignedIn } from './testServer';
-import { notExactlyOnce, tokensIn } from './tokenTypist';
+import { notExactlyOnce, TokenTypist } from './tokenTypist';
 import { waitFor } from './waitFor';
 
 export interface ClusterOptions {
@@ -62,16 +61,17 @@ export async function call(
   return { status: response.status, body: parsed };
 }
 
-/** `count` processes on one DATA_DIR, PostgreSQL and Redis; `dispose` kills them and deletes the directory. */
+/** `count` processes on one PostgreSQL and Redis; `dispose` kills them and deletes their directories. */
 export class ProcessCluster {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'draftroom-cluster-'));
   readonly instances: ServerProcess[] = [];
+  /** The audit MAC key every instance shares (AUDIT_KEY), as a deployment's would: one chain, one key. */
+  private readonly auditKey = randomBytes(32).toString('base64');
 
   private constructor(private readonly options: ClusterOptions) {}
 
   /**
-   * Starts the first process alone (it seeds the demo into the SQLite file), then the others at once;
-   * with `together`, all at once on the empty directory (each may try to seed).
+   * Starts the first process alone (it seeds the demo into PostgreSQL), then the others at once;
+   * with `together`, all at once on the empty database (each tries to seed; one does).
    */
   static async start(
     count: number,
@@ -95,13 +95,14 @@ export class ProcessCluster {
     return {
       DATABASE_URL: this.options.databaseUrl,
       REDIS_URL: this.options.redisUrl,
+      AUDIT_KEY: this.auditKey,
       ...this.options.env,
     };
   }
 
-  /** Starts one more process on the cluster's directory and services; resolves once its /healthz answers 200. */
+  /** Starts one more process (a DATA_DIR of its own) on the cluster's services; resolves once its /healthz answers 200. */
   async add(): Promise<ServerProcess> {
-    const instance = await ServerProcess.start({ dataDir: this.dataDir, env: this.env });
+    const instance = await ServerProcess.start({ env: this.env });
     this.instances.push(instance);
     return instance;
   }
@@ -112,10 +113,9 @@ export class ProcessCluster {
     return instance;
   }
 
-  /** SIGKILLs every running process and deletes the shared directory (once, here, not per process). */
+  /** SIGKILLs every running process and deletes each one's directory. */
   async dispose(): Promise<void> {
-    await Promise.all(this.instances.filter((i) => i.running).map((instance) => instance.kill()));
-    rmSync(this.dataDir, { recursive: true, force: true });
+    await Promise.all(this.instances.map((instance) => instance.dispose()));
   }
 }
 
@@ -173,57 +173,27 @@ export function moveTo(client: ClusterClient, instance: ServerProcess, documentI
 /**
  * Types unique tokens `[c<n>-<k>]` into one clause's first paragraph, each at
  * a random token boundary, so every token stays contiguous and can be counted
- * in any copy of the clause.
+ * in any copy of the clause (a TokenTypist on that clause; `client` is
+ * replaced when the client moves to another instance).
  */
-export class ClauseTypist {
-  readonly typed: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
+export class ClauseTypist extends TokenTypist {
+  declare client: ClusterClient;
 
   constructor(
-    readonly name: string,
-    public client: ClusterClient,
+    name: string,
+    client: ClusterClient,
     readonly clauseIndex: number,
-    private readonly random: () => number,
-  ) {}
+    random: () => number,
+  ) {
+    super(name, client, random);
+  }
 
-  get text(): string {
+  override get text(): string {
     return plain(clauseParagraphText(this.client.doc, this.clauseIndex));
   }
 
-  typeOne(): string {
-    const token = `[${this.name}-${this.typed.length + 1}]`;
-    const current = this.text;
-    const boundaries = [0];
-    for (let i = current.indexOf(']'); i !== -1; i = current.indexOf(']', i + 1)) boundaries.push(i + 1);
-    const at = boundaries[Math.floor(this.random() * boundaries.length)] ?? 0;
-    clauseParagraphText(this.client.doc, this.clauseIndex).insert(at, token);
-    this.typed.push(token);
-    return token;
-  }
-
-  /** Keeps typing one token every `minMs`–`maxMs` until stopped (also while disconnected, as a person would). */
-  start(minMs = 15, maxMs = 45): void {
-    const next = () => {
-      this.timer = setTimeout(
-        () => {
-          this.typeOne();
-          next();
-        },
-        minMs + this.random() * (maxMs - minMs),
-      );
-    };
-    next();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  /** Tokens of others in this client's copy: it can only have received them from a server. */
-  receivedTokens(): string[] {
-    const own = `[${this.name}-`;
-    return tokensIn(this.text).filter((token) => !token.startsWith(own));
+  protected override target(): Y.XmlText {
+    return clauseParagraphText(this.client.doc, this.clauseIndex);
   }
 }
 

@@ -5,6 +5,7 @@
  * stays contiguous (nobody types inside another's) and can be counted in any
  * copy of the text: the clients', a fresh load, or the SQLite file.
  */
+import type * as Y from 'yjs';
 import type { CollabClient } from './collabClient';
 import { modelText, modelTextString } from './modelText';
 
@@ -49,29 +50,38 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** One person typing tokens into their own client's copy of the document, online or not. */
+/**
+ * One person typing tokens into their own client's copy of the document,
+ * online or not: into the model's first text node, or (a subclass) into the
+ * text `target` gives, read back as `text`.
+ */
 export class TokenTypist {
   readonly typed: string[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly name: string,
-    readonly client: CollabClient,
+    public client: CollabClient,
     private readonly random: () => number,
   ) {}
 
+  /** The plain text the tokens are typed into, as this client holds it. */
   get text(): string {
     return modelTextString(this.client.doc);
+  }
+
+  /** The Y.XmlText the tokens are typed into (the same text `text` reads). */
+  protected target(): Y.XmlText {
+    return modelText(this.client.doc);
   }
 
   /** Types the next token at a random token boundary; returns it. */
   typeOne(): string {
     const token = `[${this.name}-${this.typed.length + 1}]`;
-    const text = modelText(this.client.doc);
-    const current = modelTextString(this.client.doc);
+    const current = this.text;
     const boundaries = [0];
     for (let i = current.indexOf(']'); i !== -1; i = current.indexOf(']', i + 1)) boundaries.push(i + 1);
-    text.insert(boundaries[Math.floor(this.random() * boundaries.length)] ?? 0, token);
+    this.target().insert(boundaries[Math.floor(this.random() * boundaries.length)] ?? 0, token);
     this.typed.push(token);
     return token;
   }

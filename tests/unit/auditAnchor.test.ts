@@ -55,14 +55,15 @@ describe('the anchor file and the checkpoints', () => {
   const anchorPath = () => join(dir, 'audit-anchors.jsonl');
   const key = () => loadAuditKey({ auditKey: '', dataDir: dir }, logger, false);
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'draftroom-anchor-'));
     db = openDatabase(dir, { synchronous: 'NORMAL' }, logger);
     audit = auditLogIn(dir, db);
     for (let i = 0; i < 3; i++) audit.record('sign-in-refused', { email: `x${i}@x.example` });
+    await audit.flushed();
   });
-  afterEach(() => {
-    audit.close();
+  afterEach(async () => {
+    await audit.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -77,7 +78,7 @@ describe('the anchor file and the checkpoints', () => {
     expect(new AnchorFile(anchorPath()).read(key())).toMatchObject({ state: 'ok', checkpoint: { seq: 3 } });
   });
 
-  it('skips a last line cut short by a crash, but calls a complete line without the key’s MAC altered', () => {
+  it('skips a last line cut short by a crash, but calls a complete line without the key’s MAC altered', async () => {
     appendFileSync(anchorPath(), '{"v":1,"seq":9');
     expect(new AnchorFile(anchorPath()).read(key())).toMatchObject({ state: 'ok', checkpoint: { seq: 3 } });
     appendFileSync(
@@ -85,50 +86,55 @@ describe('the anchor file and the checkpoints', () => {
       `\n${JSON.stringify({ v: 1, seq: 1, head: 'x', at: 'now', legacyThrough: 0, legacyHead: 'x', mac: 'f'.repeat(64) })}\n`,
     );
     expect(new AnchorFile(anchorPath()).read(key()).state).toBe('altered');
-    expect(audit.verify()).toMatchObject({
+    expect(await audit.verify()).toMatchObject({
       ok: false,
       firstBrokenId: 4,
       why: expect.stringMatching(/not a checkpoint made with the audit key/),
     });
   });
 
-  it('when the anchor file is deleted: verification says so, a restart withholds checkpoints, re-anchoring restores it', () => {
-    audit.close();
+  it('when the anchor file is deleted: verification says so, a restart withholds checkpoints, re-anchoring restores it', async () => {
+    await audit.close();
     unlinkSync(anchorPath());
-    expect(audit.verify()).toMatchObject({
+    expect(await audit.verify()).toMatchObject({
       ok: false,
       firstBrokenId: 4,
       why: expect.stringMatching(/anchor file is missing/),
     });
     audit = auditLogIn(dir, db);
     audit.record('sign-out', { userId: 'u-1' });
+    await audit.flushed();
     expect(() => statSync(anchorPath())).toThrow();
-    expect(audit.verify()).toMatchObject({ ok: false, why: expect.stringMatching(/anchor file is missing/) });
-    audit.reanchor('the anchor file was lost with the old volume');
-    expect(audit.verify()).toMatchObject({ ok: true, entries: 4, checkpoint: { seq: 4 } });
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/anchor file is missing/),
+    });
+    expect(await audit.reanchor('the anchor file was lost with the old volume')).toMatchObject({ seq: 4 });
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 4, checkpoint: { seq: 4 } });
   });
 });
 
 describe('an anchor file removed together with every MAC', () => {
-  it('is not taken for an upgrade at the next start: checkpoints are withheld and verification says why', () => {
+  it('is not taken for an upgrade at the next start: checkpoints are withheld and verification says why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'draftroom-strip-'));
     let db = openDatabase(dir, { synchronous: 'NORMAL' }, logger);
     let audit = auditLogIn(dir, db);
     for (let i = 0; i < 3; i++) audit.record('sign-in-refused', { email: `x${i}@x.example` });
-    audit.close();
+    await audit.close();
     db.prepare('UPDATE audit_log SET mac = NULL').run();
     db.close();
     unlinkSync(join(dir, 'audit-anchors.jsonl'));
     try {
       db = openDatabase(dir, { synchronous: 'NORMAL' }, logger);
       audit = auditLogIn(dir, db);
+      await audit.flushed();
       expect(() => statSync(join(dir, 'audit-anchors.jsonl'))).toThrow();
-      expect(audit.verify()).toMatchObject({
+      expect(await audit.verify()).toMatchObject({
         ok: false,
         firstBrokenId: 4,
         why: expect.stringMatching(/anchor file is missing/),
       });
-      audit.close();
+      await audit.close();
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

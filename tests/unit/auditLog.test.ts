@@ -39,14 +39,15 @@ describe('AuditLog (hash chain over a real SQLite file)', () => {
     db = openDatabase(dir, { synchronous: 'NORMAL' }, logger);
     audit = auditLogIn(dir, db);
   });
-  afterEach(() => {
+  afterEach(async () => {
+    await audit.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const rows = () => db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Row[];
 
-  function recordThree(): Row[] {
+  async function recordThree(): Promise<Row[]> {
     audit.record('sign-in', { userId: 'u-1', email: 'anna@pl.example', ip: '192.0.2.1' }, 'anna@pl.example');
     audit.record('sign-in-refused', { email: 'eve@x.example', ip: '192.0.2.66' }, 'eve@x.example');
     audit.record(
@@ -58,27 +59,28 @@ describe('AuditLog (hash chain over a real SQLite file)', () => {
         role: 'observer',
       },
     );
+    await audit.flushed();
     return rows();
   }
 
-  it('an empty log verifies', () => {
-    expect(audit.verify()).toMatchObject({ ok: true, entries: 0 });
+  it('an empty log verifies', async () => {
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 0 });
   });
 
-  it('chains every entry to the previous one from the genesis hash, and verifies', () => {
-    const [first, second, third] = recordThree();
+  it('chains every entry to the previous one from the genesis hash, and verifies', async () => {
+    const [first, second, third] = await recordThree();
     expect(first?.prev_hash).toBe(GENESIS_HASH);
     expect(second?.prev_hash).toBe(first?.hash);
     expect(third?.prev_hash).toBe(second?.hash);
     for (const row of rows()) expect(row.hash).toBe(hashAuditEntry(row));
     expect(new Set(rows().map((row) => row.hash)).size).toBe(3);
-    expect(audit.verify()).toMatchObject({ ok: true, entries: 3 });
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 3 });
   });
 
-  it('stores who, what, when and where; a missing actor is null, a missing ip empty', () => {
+  it('stores who, what, when and where; a missing actor is null, a missing ip empty', async () => {
     const before = new Date().toISOString();
-    recordThree();
-    const [newest, middle] = audit.list(10);
+    await recordThree();
+    const [newest, middle] = await audit.list(10);
     expect(newest).toMatchObject({
       actorUserId: 'u-admin',
       actorEmail: 'admin@x.example',
@@ -90,26 +92,31 @@ describe('AuditLog (hash chain over a real SQLite file)', () => {
     expect(newest && newest.at >= before && newest.at <= new Date().toISOString()).toBe(true);
     expect(middle).toMatchObject({ actorUserId: null, actorEmail: 'eve@x.example', detail: {} });
     audit.record('refused', {});
-    expect(audit.list(1)[0]).toMatchObject({ actorUserId: null, actorEmail: null, ip: '', target: '' });
+    expect((await audit.list(1))[0]).toMatchObject({
+      actorUserId: null,
+      actorEmail: null,
+      ip: '',
+      target: '',
+    });
   });
 
-  it('lists newest first, with a limit and a cursor', () => {
-    recordThree();
-    expect(audit.list(10).map((entry) => entry.action)).toEqual([
+  it('lists newest first, with a limit and a cursor', async () => {
+    await recordThree();
+    expect((await audit.list(10)).map((entry) => entry.action)).toEqual([
       'role-changed',
       'sign-in-refused',
       'sign-in',
     ]);
-    expect(audit.list(1)).toHaveLength(1);
-    const [, middle] = audit.list(10);
-    expect(audit.list(10, middle?.id).map((entry) => entry.action)).toEqual(['sign-in']);
+    expect(await audit.list(1)).toHaveLength(1);
+    const [, middle] = await audit.list(10);
+    expect((await audit.list(10, middle?.id)).map((entry) => entry.action)).toEqual(['sign-in']);
   });
 
-  it.each(COLUMNS)('names the entry whose %s was changed', (column) => {
-    const [, second] = recordThree();
+  it.each(COLUMNS)('names the entry whose %s was changed', async (column) => {
+    const [, second] = await recordThree();
     const forged = column === 'detail' ? '{"forged":true}' : 'forged';
     db.prepare(`UPDATE audit_log SET ${column} = ? WHERE id = ?`).run(forged, second?.id);
-    expect(audit.verify()).toMatchObject({
+    expect(await audit.verify()).toMatchObject({
       ok: false,
       entries: 2,
       firstBrokenId: second?.id,
@@ -117,19 +124,19 @@ describe('AuditLog (hash chain over a real SQLite file)', () => {
     });
   });
 
-  it('names a forged entry that was re-hashed (its MAC gives it away), and a deleted entry as missing', () => {
-    const [first, second] = recordThree();
+  it('names a forged entry that was re-hashed (its MAC gives it away), and a deleted entry as missing', async () => {
+    const [first, second] = await recordThree();
     db.prepare('UPDATE audit_log SET target = ? WHERE id = ?').run('someone-else', second?.id);
     const forged = rows()[1] as Row;
     db.prepare('UPDATE audit_log SET hash = ? WHERE id = ?').run(hashAuditEntry(forged), second?.id);
-    expect(audit.verify()).toMatchObject({
+    expect(await audit.verify()).toMatchObject({
       ok: false,
       firstBrokenId: second?.id,
       why: expect.stringMatching(/MAC does not match/),
     });
 
     db.prepare('DELETE FROM audit_log WHERE id = ?').run(first?.id);
-    expect(audit.verify()).toMatchObject({
+    expect(await audit.verify()).toMatchObject({
       ok: false,
       entries: 1,
       firstBrokenId: first?.id,
@@ -137,23 +144,25 @@ describe('AuditLog (hash chain over a real SQLite file)', () => {
     });
   });
 
-  it('keeps naming the first broken entry while new entries are appended after it', () => {
-    const [first] = recordThree();
+  it('keeps naming the first broken entry while new entries are appended after it', async () => {
+    const [first] = await recordThree();
     db.prepare('UPDATE audit_log SET ip = ? WHERE id = ?').run('10.0.0.1', first?.id);
     audit.record('sign-out', { userId: 'u-1' });
-    expect(audit.verify()).toMatchObject({ ok: false, firstBrokenId: first?.id });
+    expect(await audit.verify()).toMatchObject({ ok: false, firstBrokenId: first?.id });
     // The new entry still links to the stored hash of the last one.
     expect(rows().at(-1)?.prev_hash).toBe(rows().at(-2)?.hash);
   });
 
-  it('continues the chain after the database is reopened', () => {
-    recordThree();
+  it('continues the chain after the database is reopened', async () => {
+    await recordThree();
+    await audit.close();
     db.close();
     db = openDatabase(dir, { synchronous: 'NORMAL' }, logger);
     audit = auditLogIn(dir, db);
     audit.record('sign-out', { userId: 'u-1' });
+    await audit.flushed();
     expect(rows().at(-1)?.prev_hash).toBe(rows().at(-2)?.hash);
-    expect(audit.verify()).toMatchObject({ ok: true, entries: 4 });
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 4 });
   });
 
   it('hashes fields unambiguously: moving text from one field to the next changes the hash', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../server/src/content/structure';
 import { exportVersionDocx } from '../../server/src/export';
 import { bodyParagraphs } from '../../server/src/verify/docxParagraphs';
-import { publicMatches, type ReadDocx } from '../../server/src/verify/verification';
+import { publicMatches, type ReadDocx, type VersionLookup } from '../../server/src/verify/verification';
 import { docxPart, richStructure } from '../support/verifyDocx';
 
 async function readExport() {
@@ -24,10 +24,10 @@ async function readExport() {
   return { read, print };
 }
 
-const lookupOf = (byFingerprint: (value: string) => VersionSummary[]) => ({
-  byFingerprint,
-  structureOf: () => richStructure(),
-  snapshotOf: () => ({}),
+const lookupOf = (byFingerprint: (value: string) => VersionSummary[]): VersionLookup => ({
+  byFingerprint: async (value) => byFingerprint(value),
+  structureOf: async () => richStructure(),
+  snapshotOf: async () => ({}),
 });
 
 const version = (kind: VersionSummary['kind'], id: string) => ({ kind, id }) as VersionSummary;
@@ -42,7 +42,7 @@ describe('public verification (publicMatches)', () => {
       looked.push(value);
       return [version('named', 'v')];
     };
-    expect(publicMatches(forged, lookupOf(byFingerprint))).toEqual([]);
+    expect(await publicMatches(forged, lookupOf(byFingerprint))).toEqual([]);
     expect(looked).toEqual([]);
   });
 
@@ -50,13 +50,13 @@ describe('public verification (publicMatches)', () => {
     const { read, print } = await readExport();
     const stored = [version('automatic', 'c'), version('named', 'n')];
     const lookup = lookupOf((value: string) => (value === print ? stored : []));
-    expect(publicMatches(read, lookup).map((found) => found.id)).toEqual(['n']);
+    expect((await publicMatches(read, lookup)).map((found) => found.id)).toEqual(['n']);
     expect(
-      publicMatches(
+      await publicMatches(
         read,
         lookupOf(() => [version('automatic', 'c')]),
       ),
     ).toEqual([]);
-    expect(publicMatches({ ...read, foreign: 'w:vanish' }, lookup)).toEqual([]);
+    expect(await publicMatches({ ...read, foreign: 'w:vanish' }, lookup)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { readClauses } from '../../server/src/content/outline';
 import { seedDemoIfEmpty } from '../../server/src/demo/seed';
 import { createLogger } from '../../server/src/logger';
 import { openDatabase, type SqliteDatabase } from '../../server/src/store/database';
+import { sqliteRecordStores } from '../../server/src/store/recordStores';
 import { createRepositories, type Repositories } from '../../server/src/store/repositories';
 import { DEMO } from '../support/testServer';
 import { appendToClause } from '../support/versionsDoc';
@@ -43,7 +44,7 @@ describe('RoomRegistry hooks', () => {
     dir = mkdtempSync(join(tmpdir(), 'draftroom-hooks-'));
     db = openDatabase(dir, { synchronous: 'NORMAL' }, logger);
     repositories = createRepositories(db);
-    await seedDemoIfEmpty(db, repositories, logger);
+    await seedDemoIfEmpty(sqliteRecordStores(db), logger);
     documentId = (db.prepare('SELECT id FROM documents').get() as { id: string }).id;
     rooms = new RoomRegistry(asyncStorage(repositories.documentStorage), logger, {
       compactAfterUpdates: 100,

@@ -3,12 +3,12 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import { authorize } from '../auth/policy';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
-import type { DocumentRepository } from '../store/documents';
+import type { AsyncDocumentRepository } from '../store/documents';
 import { DetailedHttpError } from './amendmentErrors';
 import type { AmendmentActor, AmendmentService } from './amendmentService';
 
 export interface AmendmentRouteDeps {
-  documents: DocumentRepository;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
   amendments: AmendmentService;
 }
 
@@ -26,49 +26,51 @@ export interface AmendmentRouteDeps {
  */
 export function amendmentRoutes({ documents, amendments }: AmendmentRouteDeps): Router {
   const router = Router();
-  const context = (request: Request, response: Response) => {
-    const { user, document } = accessibleDocument(request, response, documents);
+  const context = async (request: Request, response: Response) => {
+    const { user, document } = await accessibleDocument(request, response, documents);
     const actor: AmendmentActor = { user, role: document.role, ip: request.ip };
     return { documentId: document.id, actor };
   };
   const base = '/api/documents/:id/amendments';
 
-  router.get(base, (request, response) => {
-    const { documentId } = context(request, response);
-    response.json(amendments.list(documentId));
+  router.get(base, async (request, response) => {
+    const { documentId } = await context(request, response);
+    response.json(await amendments.list(documentId));
   });
 
   router.post(base, async (request, response) => {
-    const { documentId, actor } = context(request, response);
+    const { documentId, actor } = await context(request, response);
     authorize(actor.role, 'table-amendment');
     const input = parseBody(newAmendmentSchema, request.body);
     response.status(201).json(await amendments.table(documentId, input, actor));
   });
 
   router.post(`${base}/compromise`, async (request, response) => {
-    const { documentId, actor } = context(request, response);
+    const { documentId, actor } = await context(request, response);
     authorize(actor.role, 'table-compromise');
     const input = parseBody(compromiseSchema, request.body);
     response.status(201).json(await amendments.compromise(documentId, input, actor));
   });
 
-  router.post(`${base}/:amendmentId/cosponsors`, (request, response) => {
-    const { documentId, actor } = context(request, response);
-    response.json(amendments.cosponsor(documentId, routeParam(request, 'amendmentId'), actor));
+  router.post(`${base}/:amendmentId/cosponsors`, async (request, response) => {
+    const { documentId, actor } = await context(request, response);
+    response.json(await amendments.cosponsor(documentId, routeParam(request, 'amendmentId'), actor));
   });
 
-  router.delete(`${base}/:amendmentId/cosponsors`, (request, response) => {
-    const { documentId, actor } = context(request, response);
-    response.json(amendments.withdrawCosponsorship(documentId, routeParam(request, 'amendmentId'), actor));
+  router.delete(`${base}/:amendmentId/cosponsors`, async (request, response) => {
+    const { documentId, actor } = await context(request, response);
+    response.json(
+      await amendments.withdrawCosponsorship(documentId, routeParam(request, 'amendmentId'), actor),
+    );
   });
 
-  router.post(`${base}/:amendmentId/withdrawal`, (request, response) => {
-    const { documentId, actor } = context(request, response);
-    response.json(amendments.withdraw(documentId, routeParam(request, 'amendmentId'), actor));
+  router.post(`${base}/:amendmentId/withdrawal`, async (request, response) => {
+    const { documentId, actor } = await context(request, response);
+    response.json(await amendments.withdraw(documentId, routeParam(request, 'amendmentId'), actor));
   });
 
   router.post(`${base}/:amendmentId/decision`, async (request, response) => {
-    const { documentId, actor } = context(request, response);
+    const { documentId, actor } = await context(request, response);
     authorize(actor.role, 'decide-amendment');
     const decision = parseBody(amendmentDecisionSchema, request.body);
     response.json(await amendments.decide(documentId, routeParam(request, 'amendmentId'), decision, actor));

@@ -17,10 +17,10 @@ import { readClauses } from '../content/outline';
 import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { DocumentEvents } from '../negotiation/documentEvents';
-import type { NegotiationStore } from '../negotiation/negotiationStore';
+import type { NegotiationRepository } from '../negotiation/negotiationStore';
 import { normaliseLineBreaks, requireNoNewForbiddenCharacter } from './acceptance';
 import { clauseChanged, notOpen } from './amendmentErrors';
-import type { AmendmentStore } from './amendmentStore';
+import type { AmendmentRepository } from './amendmentStore';
 import { DecisionCommands } from './decisionCommands';
 import { FallenWatch } from './fallenWatch';
 import { requireRoomForAmendment } from './policy';
@@ -33,10 +33,12 @@ export interface AmendmentActor {
 }
 
 export interface AmendmentServiceDeps {
-  store: AmendmentStore;
+  /** The amendments' records (`records.amendments`: SQLite or PostgreSQL). */
+  store: AmendmentRepository;
   rooms: RoomRegistry;
   storage: DocumentStorage;
-  negotiation: NegotiationStore;
+  /** Clause statuses (an agreed clause takes no accepted change). */
+  negotiation: Pick<NegotiationRepository, 'statuses'>;
   events: DocumentEvents;
   audit: AuditLog;
   logger: Logger;
@@ -74,8 +76,8 @@ export class AmendmentService {
     return this.fallen.hooks;
   }
 
-  /** Every amendment of a document, in number order. */
-  list(documentId: string): Amendment[] {
+  /** Every amendment of a document, in number order, each with its co-sponsors in signing order. */
+  list(documentId: string): Promise<Amendment[]> {
     return this.deps.store.list(documentId);
   }
 
@@ -89,19 +91,21 @@ export class AmendmentService {
     authorize(actor.role, 'table-amendment');
     const clause = await this.liveClause(documentId, input.clauseId);
     const drafted = this.drafted(input, clause.text);
-    requireRoomForAmendment(this.deps.store.counts(documentId, actor.user.participant.id));
-    const amendment = this.deps.store.insert({
-      documentId,
-      kind: input.kind,
-      clauseId: clause.id,
-      clauseNumber: clause.number,
-      ...drafted,
-      justification: input.justification,
-      proponentParticipantId: actor.user.participant.id,
-      tabledBy: actor.user.id,
+    const amendment = await this.deps.store.transaction(async (amendments) => {
+      requireRoomForAmendment(await amendments.counts(documentId, actor.user.participant.id));
+      return amendments.insert({
+        documentId,
+        kind: input.kind,
+        clauseId: clause.id,
+        clauseNumber: clause.number,
+        ...drafted,
+        justification: input.justification,
+        proponentParticipantId: actor.user.participant.id,
+        tabledBy: actor.user.id,
+      });
     });
     this.fallen.forget(documentId);
-    this.publish(documentId, [amendment]);
+    await this.publish(documentId, [amendment]);
     return amendment;
   }
 
@@ -126,29 +130,45 @@ export class AmendmentService {
     return { baseText: current, proposedText: result.text };
   }
 
-  /** Adds the actor's delegation as a co-sponsor (commenter and above; not the proponent; tabled only). */
-  cosponsor(documentId: string, amendmentId: string, actor: AmendmentActor): Amendment {
+  /**
+   * Adds the actor's delegation as a co-sponsor (commenter and above; not the
+   * proponent: 403; tabled only: 409 not_open; 404 for an unknown amendment).
+   * Resolves to the amendment as stored (unchanged when it had signed already).
+   */
+  async cosponsor(documentId: string, amendmentId: string, actor: AmendmentActor): Promise<Amendment> {
     authorize(actor.role, 'cosponsor-amendment');
-    const amendment = this.existing(documentId, amendmentId);
-    if (amendment.proponentCode === actor.user.participant.code)
-      throw new ForbiddenError(DELEGATION_REFUSAL.cosponsorOwn);
-    if (amendment.status !== 'tabled') throw notOpen(amendment.number);
-    if (amendment.cosponsors.some((entry) => entry.participantCode === actor.user.participant.code))
-      return amendment;
-    this.deps.store.addCosponsor(amendment.id, actor.user.participant.id, actor.user.id);
-    return this.publishOne(documentId, amendment.id);
+    const signed = await this.deps.store.transaction(async (amendments) => {
+      const amendment = await existing(amendments, documentId, amendmentId);
+      if (amendment.proponentCode === actor.user.participant.code)
+        throw new ForbiddenError(DELEGATION_REFUSAL.cosponsorOwn);
+      if (amendment.status !== 'tabled') throw notOpen(amendment.number);
+      if (amendment.cosponsors.some((entry) => entry.participantCode === actor.user.participant.code))
+        return amendment;
+      await amendments.addCosponsor(amendment.id, actor.user.participant.id, actor.user.id);
+      return null;
+    });
+    return signed ?? this.publishOne(documentId, amendmentId);
   }
 
-  /** Removes the actor's delegation's co-signature (404 when it has none; tabled only). */
-  withdrawCosponsorship(documentId: string, amendmentId: string, actor: AmendmentActor): Amendment {
+  /**
+   * Removes the actor's delegation's co-signature (404 when it has none or the
+   * amendment is unknown; tabled only: 409 not_open). Resolves to the amendment as stored.
+   */
+  async withdrawCosponsorship(
+    documentId: string,
+    amendmentId: string,
+    actor: AmendmentActor,
+  ): Promise<Amendment> {
     authorize(actor.role, 'cosponsor-amendment');
-    const amendment = this.existing(documentId, amendmentId);
-    if (!amendment.cosponsors.some((entry) => entry.participantCode === actor.user.participant.code)) {
-      throw new NotFoundError('Your delegation has not co-sponsored this amendment.');
-    }
-    if (amendment.status !== 'tabled') throw notOpen(amendment.number);
-    this.deps.store.removeCosponsor(amendment.id, actor.user.participant.id);
-    return this.publishOne(documentId, amendment.id);
+    await this.deps.store.transaction(async (amendments) => {
+      const amendment = await existing(amendments, documentId, amendmentId);
+      if (!amendment.cosponsors.some((entry) => entry.participantCode === actor.user.participant.code)) {
+        throw new NotFoundError('Your delegation has not co-sponsored this amendment.');
+      }
+      if (amendment.status !== 'tabled') throw notOpen(amendment.number);
+      await amendments.removeCosponsor(amendment.id, actor.user.participant.id);
+    });
+    return this.publishOne(documentId, amendmentId);
   }
 
   /**
@@ -156,13 +176,13 @@ export class AmendmentService {
    * a withdrawn compromise puts the amendments it covered back to tabled.
    * Audited.
    */
-  withdraw(documentId: string, amendmentId: string, actor: AmendmentActor): Amendment {
+  async withdraw(documentId: string, amendmentId: string, actor: AmendmentActor): Promise<Amendment> {
     authorize(actor.role, 'withdraw-amendment');
-    const amendment = this.existing(documentId, amendmentId);
+    const amendment = await existing(this.deps.store, documentId, amendmentId);
     if (amendment.proponentCode !== actor.user.participant.code) {
       throw new ForbiddenError(DELEGATION_REFUSAL.withdrawOthers);
     }
-    const changed = this.concludeRecordOnly(documentId, amendment, 'withdrawn', actor);
+    const changed = await this.concludeRecordOnly(documentId, amendment, 'withdrawn', actor);
     this.audit('amendment-withdrawn', actor, amendment, { status: 'withdrawn' });
     return changed;
   }
@@ -179,11 +199,11 @@ export class AmendmentService {
     actor: AmendmentActor,
   ): Promise<Amendment> {
     authorize(actor.role, 'decide-amendment');
-    const amendment = this.existing(documentId, amendmentId);
+    const amendment = await existing(this.deps.store, documentId, amendmentId);
     if (amendment.status !== 'tabled') throw notOpen(amendment.number);
     const decided =
       decision.decision === 'reject'
-        ? this.concludeRecordOnly(documentId, amendment, 'rejected', actor)
+        ? await this.concludeRecordOnly(documentId, amendment, 'rejected', actor)
         : await this.decisions.accept(documentId, amendment, decision, actor.user);
     this.audit('amendment-decided', actor, amendment, {
       decision: decision.decision,
@@ -202,7 +222,8 @@ export class AmendmentService {
     authorize(actor.role, 'table-compromise');
     if (new Set(input.covers).size !== input.covers.length)
       throw new BadRequestError('covers: an amendment is named twice.');
-    const covered = input.covers.map((id) => this.existing(documentId, id));
+    const covered: Amendment[] = [];
+    for (const id of input.covers) covered.push(await existing(this.deps.store, documentId, id));
     for (const amendment of covered) if (amendment.status !== 'tabled') throw notOpen(amendment.number);
     const clauseId = covered[0]?.clauseId ?? '';
     if (covered.some((amendment) => amendment.clauseId !== clauseId)) {
@@ -216,9 +237,9 @@ export class AmendmentService {
       throw new BadRequestError('proposedText: this wording is the clause as it reads now.');
     }
     const { store } = this.deps;
-    requireRoomForAmendment(store.counts(documentId, actor.user.participant.id));
-    const { compromise, coveredIds } = store.transaction(() => {
-      const created = store.insert({
+    const { compromise, coveredIds } = await store.transaction(async (amendments) => {
+      requireRoomForAmendment(await amendments.counts(documentId, actor.user.participant.id));
+      const created = await amendments.insert({
         documentId,
         kind,
         clauseId,
@@ -237,39 +258,39 @@ export class AmendmentService {
           decidedBy: actor.user.id,
           coveredBy: created.number,
         };
-        if (!store.conclude(documentId, amendment.id, outcome)) throw notOpen(amendment.number);
+        if (!(await amendments.conclude(documentId, amendment.id, outcome))) throw notOpen(amendment.number);
       }
       return { compromise: created, coveredIds: covered.map((amendment) => amendment.id) };
     });
     this.fallen.forget(documentId);
-    this.publish(documentId, [compromise, ...coveredIds.map((id) => store.get(documentId, id) as Amendment)]);
+    await this.publish(documentId, [compromise, ...(await this.current(documentId, coveredIds))]);
     this.audit('amendment-compromise', actor, compromise, { covers: compromise.covers });
     return compromise;
   }
 
   /** Withdraws or rejects in one transaction (a compromise's covered amendments back to tabled), then publishes. */
-  private concludeRecordOnly(
+  private async concludeRecordOnly(
     documentId: string,
     amendment: Amendment,
     status: 'withdrawn' | 'rejected',
     actor: AmendmentActor,
-  ): Amendment {
-    const { store } = this.deps;
-    const reopened = store.transaction(() => {
-      if (!store.conclude(documentId, amendment.id, { status, decidedBy: actor.user.id }))
+  ): Promise<Amendment> {
+    const reopened = await this.deps.store.transaction(async (amendments) => {
+      if (!(await amendments.conclude(documentId, amendment.id, { status, decidedBy: actor.user.id })))
         throw notOpen(amendment.number);
-      return amendment.compromise ? store.uncover(documentId, amendment.number) : [];
+      return amendment.compromise ? amendments.uncover(documentId, amendment.number) : [];
     });
     this.fallen.forget(documentId);
-    const changed = [amendment.id, ...reopened].map((id) => store.get(documentId, id) as Amendment);
-    this.publish(documentId, changed);
+    const changed = await this.current(documentId, [amendment.id, ...reopened]);
+    await this.publish(documentId, changed);
     return changed[0] as Amendment;
   }
 
-  private existing(documentId: string, amendmentId: string): Amendment {
-    const amendment = this.deps.store.get(documentId, amendmentId);
-    if (!amendment) throw new NotFoundError('No such amendment.');
-    return amendment;
+  /** The stored amendments with these ids (in the order given; each was just written, so it exists). */
+  private current(documentId: string, amendmentIds: readonly string[]): Promise<Amendment[]> {
+    return Promise.all(
+      amendmentIds.map(async (id) => (await this.deps.store.get(documentId, id)) as Amendment),
+    );
   }
 
   /** A clause of the live text (the open room's, or the stored one): id, number and plain text; 404 when absent. */
@@ -291,16 +312,17 @@ export class AmendmentService {
     return clause;
   }
 
-  private publishOne(documentId: string, amendmentId: string): Amendment {
-    const amendment = this.deps.store.get(documentId, amendmentId);
+  private async publishOne(documentId: string, amendmentId: string): Promise<Amendment> {
+    const amendment = await this.deps.store.get(documentId, amendmentId);
     if (!amendment) throw new HttpError(500, 'internal', 'The amendment was not stored.');
-    this.publish(documentId, [amendment]);
+    await this.publish(documentId, [amendment]);
     return amendment;
   }
 
-  private publish(documentId: string, amendments: readonly Amendment[]): void {
+  /** Pushes each amendment live as a negotiation notice, in the order given. */
+  private async publish(documentId: string, amendments: readonly Amendment[]): Promise<void> {
     for (const amendment of amendments)
-      this.deps.events.publish(documentId, { type: 'amendment', amendment });
+      await this.deps.events.publish(documentId, { type: 'amendment', amendment });
   }
 
   private audit(
@@ -329,6 +351,17 @@ export class AmendmentService {
       );
     }
   }
+}
+
+/** An amendment of the document, read through `amendments`; 404 when it has none with this id. */
+async function existing(
+  amendments: Pick<AmendmentRepository, 'get'>,
+  documentId: string,
+  amendmentId: string,
+): Promise<Amendment> {
+  const amendment = await amendments.get(documentId, amendmentId);
+  if (!amendment) throw new NotFoundError('No such amendment.');
+  return amendment;
 }
 
 /** A compromise of new clauses is a new clause; otherwise it changes the clause, or deletes it when its wording is empty. */

@@ -3,18 +3,18 @@ import { type Request, type Response, Router } from 'express';
 import { sendDocx } from '../compare/compareRoutes';
 import { accessibleDocument } from '../http/context';
 import type { ClauseDirectory } from '../negotiation/clauseDirectory';
-import type { DocumentRepository } from '../store/documents';
-import type { ParticipantRepository } from '../store/participants';
+import type { AsyncDocumentRepository } from '../store/documents';
+import type { AsyncParticipantRepository } from '../store/participants';
 import { prepareAmendmentRedlines } from './amendmentText';
 import { buildCompilation, parseCompilationQuery, readCompilationText } from './compilation';
 import { exportCompilationDocx } from './compilationDocx';
 
 export interface CompilationRouteDeps {
-  documents: DocumentRepository;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
   /** The delegations a `delegation` filter may name. */
-  participants: ParticipantRepository;
-  /** Every amendment of a document (the amendment store). */
-  amendments: { list(documentId: string): Amendment[] };
+  participants: Pick<AsyncParticipantRepository, 'listForProcess'>;
+  /** Every amendment of a document, in number order (the amendment records). */
+  amendments: { list(documentId: string): Promise<Amendment[]> };
   /** Reads the live text (open room or stored state). */
   clauses: Pick<ClauseDirectory, 'readLive'>;
   /** IANA zone the DOCX's dates are written in (`PROCESS_TIME_ZONE`). */
@@ -28,11 +28,11 @@ async function compile(
   request: Request,
   response: Response,
 ): Promise<{ document: DocumentSummary; compilation: Compilation; sectionLabel?: string }> {
-  const { document } = accessibleDocument(request, response, deps.documents);
+  const { document } = await accessibleDocument(request, response, deps.documents);
   const text = await deps.clauses.readLive(document.id, readCompilationText);
-  const amendments = deps.amendments.list(document.id);
+  const amendments = await deps.amendments.list(document.id);
   const participantCodes = new Set([
-    ...deps.participants.listForProcess(document.process.id).map((participant) => participant.code),
+    ...(await deps.participants.listForProcess(document.process.id)).map((participant) => participant.code),
     ...amendments.map((amendment) => amendment.proponentCode),
   ]);
   const filters = parseCompilationQuery(request.query, {

@@ -5,19 +5,20 @@ import type { RoomRegistry } from '../collab/roomRegistry';
 import { plainText } from '../content/outline';
 import { CollabRefusal, HttpError } from '../errors';
 import type { Logger } from '../logger';
-import type { NegotiationStore } from '../negotiation/negotiationStore';
+import type { NegotiationRepository } from '../negotiation/negotiationStore';
 import { type AcceptancePlan, mootedBy, planAcceptance, type TextOutcome } from './acceptance';
 import { clauseLocked, notOpen } from './amendmentErrors';
-import type { AmendmentStore } from './amendmentStore';
+import type { AmendmentRepository } from './amendmentStore';
 import { deleteClause, findClause, insertClauseAfter, rewriteClauseText } from './clauseWriter';
 import type { FallenWatch } from './fallenWatch';
 
 export interface DecisionCommandDeps {
-  store: AmendmentStore;
+  /** The amendments' records (outside a commit: reads, and a record-only decision). */
+  store: AmendmentRepository;
   rooms: RoomRegistry;
-  negotiation: NegotiationStore;
+  negotiation: Pick<NegotiationRepository, 'statuses'>;
   fallen: FallenWatch;
-  publish(documentId: string, amendments: readonly Amendment[]): void;
+  publish(documentId: string, amendments: readonly Amendment[]): Promise<void>;
   logger: Logger;
 }
 
@@ -40,7 +41,8 @@ function writeOutcome(doc: Y.Doc, outcome: TextOutcome, createdClauseId: string 
 /**
  * Accepting an amendment as ONE server command: the clause text and the
  * amendment record (with the amendments it makes moot) are committed in the
- * same SQLite transaction (Room.applyServerChange's `alongside`), then
+ * same transaction (Room.applyServerChange's `alongside`, writing through the
+ * commit's record stores), then
  * broadcast, then published as negotiation notices. If the commit fails,
  * neither the text nor any record changes. The stored update is attributed to
  * the pen-holder who accepted and, for an accept, the proponent delegation;
@@ -79,24 +81,25 @@ export class DecisionCommands {
     const { store } = this.deps;
     const documentId = room.documentId;
     // Decided meanwhile (another request ran first): decided once only.
-    const amendment = store.get(documentId, tabled.id);
+    const amendment = await store.get(documentId, tabled.id);
     if (amendment?.status !== 'tabled') throw notOpen(tabled.number);
     const location = findClause(room.doc, amendment.clauseId);
     if (!location) {
-      this.deps.fallen.check(documentId, room.doc);
+      await this.deps.fallen.check(documentId, room.doc);
       throw new HttpError(
         409,
         'amendment_fallen',
         `The clause of AM ${amendment.number} was deleted: it fell.`,
       );
     }
-    if (amendment.kind !== 'insert' && this.isAgreed(room, amendment.clauseId)) throw clauseLocked();
+    if (amendment.kind !== 'insert' && (await this.isAgreed(room, amendment.clauseId))) throw clauseLocked();
     const plan = planAcceptance(amendment, decision, plainText(location.clause));
-    const moot = mootedBy(plan, amendment, store.open(documentId, [amendment.clauseId]));
+    const moot = mootedBy(plan, amendment, await store.open(documentId, [amendment.clauseId]));
     const createdClauseId = plan.outcome.kind === 'insert' ? newNodeId('cl') : null;
-    const record = () => this.record(documentId, amendment, plan, { penHolder, createdClauseId, moot });
+    const record = (amendments: AmendmentRepository) =>
+      this.record(amendments, documentId, amendment, plan, { penHolder, createdClauseId, moot });
     // Accepted: the proponent's words. Accepted as modified: the wording is the pen-holder's, so is the name on it.
-    const proponent = store.proponentParticipantId(amendment.id) ?? penHolder.participant.id;
+    const proponent = (await store.proponentParticipantId(amendment.id)) ?? penHolder.participant.id;
     const author = {
       userId: penHolder.id,
       participantId: plan.status === 'accepted' ? proponent : penHolder.participant.id,
@@ -107,7 +110,7 @@ export class DecisionCommands {
       changed = await room.applyServerChange(
         (doc) => writeOutcome(doc, plan.outcome, createdClauseId),
         author,
-        record,
+        (records) => record(records.amendments),
       );
     } catch (error) {
       if (!(error instanceof CollabRefusal)) throw error;
@@ -118,12 +121,14 @@ export class DecisionCommands {
       );
     }
     // The text already read as accepted (nothing to write): the record alone changes.
-    if (!changed) store.transaction(record);
+    if (!changed) await store.transaction(record);
     this.deps.fallen.forget(documentId);
-    const updated = [amendment.id, ...moot.map((other) => other.id)].map(
-      (id) => store.get(documentId, id) as Amendment,
+    const updated = await Promise.all(
+      [amendment.id, ...moot.map((other) => other.id)].map(
+        async (id) => (await store.get(documentId, id)) as Amendment,
+      ),
     );
-    this.deps.publish(documentId, updated);
+    await this.deps.publish(documentId, updated);
     this.deps.logger.info(
       {
         documentId,
@@ -136,15 +141,19 @@ export class DecisionCommands {
     return updated[0] as Amendment;
   }
 
-  /** The records an acceptance writes (inside the text's commit): the decision, and the amendments it made moot. */
-  private record(
+  /**
+   * The records an acceptance writes through `amendments` (the text's commit's,
+   * or a transaction's): the decision, and the amendments it made moot.
+   * Rejects with 409 not_open (writing nothing that stays) when it was decided meanwhile.
+   */
+  private async record(
+    amendments: AmendmentRepository,
     documentId: string,
     amendment: Amendment,
     plan: AcceptancePlan,
     context: { penHolder: UserProfile; createdClauseId: string | null; moot: readonly Amendment[] },
-  ): void {
-    const { store } = this.deps;
-    const decided = store.conclude(documentId, amendment.id, {
+  ): Promise<void> {
+    const decided = await amendments.conclude(documentId, amendment.id, {
       status: plan.status,
       decidedBy: context.penHolder.id,
       acceptedText: plan.acceptedText,
@@ -152,7 +161,7 @@ export class DecisionCommands {
     });
     if (!decided) throw notOpen(amendment.number);
     for (const other of context.moot) {
-      store.conclude(documentId, other.id, {
+      await amendments.conclude(documentId, other.id, {
         status: 'fallen',
         fallenReason: 'moot',
         decidedBy: context.penHolder.id,
@@ -160,8 +169,8 @@ export class DecisionCommands {
     }
   }
 
-  private isAgreed(room: Room, clauseId: string): boolean {
+  private async isAgreed(room: Room, clauseId: string): Promise<boolean> {
     if (room.lockedClauses.has(clauseId)) return true;
-    return this.deps.negotiation.statuses(room.documentId, clauseId)[0]?.status === 'agreed';
+    return (await this.deps.negotiation.statuses(room.documentId, clauseId))[0]?.status === 'agreed';
   }
 }

@@ -2,7 +2,7 @@ import type { Amendment } from '@draftroom/shared';
 import type * as Y from 'yjs';
 import type { Room, RoomHooks } from '../collab/room';
 import type { Logger } from '../logger';
-import type { AmendmentStore } from './amendmentStore';
+import type { AmendmentRepository } from './amendmentStore';
 import { clauseIdSet } from './clauseWriter';
 
 /**
@@ -27,6 +27,13 @@ interface Reinstatements {
   room: Room | undefined;
 }
 
+/** A check waiting for the one before it on its document: the newest stored clause ids, and where to retry. */
+interface QueuedCheck {
+  present: ReadonlySet<string>;
+  room: Room | undefined;
+  result: Promise<Amendment[]>;
+}
+
 /**
  * Makes a tabled amendment fall (`fallen`, reason `clause-deleted`) as soon
  * as its clause is gone from the text, whoever deleted it and however (a
@@ -46,29 +53,48 @@ interface Reinstatements {
  * its clause costs one Map lookup (the clause ids are cached per document,
  * read with two indexed queries after any amendment change). Otherwise it
  * reads only the section and clause elements' `id` attributes —
- * O(sections + clauses), no text — and writes to the store only when a
+ * O(sections + clauses), no text — and writes to the records only when a
  * watched clause went or came back. Deciding from what the turn touched
  * instead would need the update decoded again; reading ~200 attributes is
  * cheaper and cannot miss a path.
+ *
+ * The records are asynchronous: the clause ids present are read from the
+ * stored text when the turn is stored (synchronously, so never a later,
+ * uncommitted turn), and the records are changed afterwards, one check at a
+ * time per document; checks that wait behind a running one are merged into
+ * one with the newest clause ids.
  */
 export class FallenWatch {
   private readonly watched = new Map<string, WatchedClauses>();
   private readonly reinstatements = new Map<string, Reinstatements>();
+  /** Per document: the end of its chain of checks (absent when none runs). */
+  private readonly running = new Map<string, Promise<unknown>>();
+  /** Per document: the check waiting for the running one (at most one). */
+  private readonly queued = new Map<string, QueuedCheck>();
 
   constructor(
-    private readonly store: AmendmentStore,
-    private readonly publish: (documentId: string, amendments: readonly Amendment[]) => void,
+    private readonly store: AmendmentRepository,
+    private readonly publish: (documentId: string, amendments: readonly Amendment[]) => Promise<void>,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** How many times cached clause ids were dropped: ids read across a drop are not cached (they may be stale). */
+  private forgotten = 0;
+
   /** Drops the cached clause ids of a document (after any change to its amendments). */
   forget(documentId: string): void {
+    this.forgotten += 1;
     this.watched.delete(documentId);
   }
 
   readonly hooks: RoomHooks = {
-    onStored: (room: Room) => this.check(room.documentId, room.doc, room),
+    onStored: (room: Room) => {
+      // check never rejects; the catch only keeps a future slip from becoming an unhandled rejection.
+      this.check(room.documentId, room.doc, room).catch((error: unknown) =>
+        this.logger.error({ err: error, documentId: room.documentId }, 'fallen check failed'),
+      );
+    },
     onLastLeft: (room: Room) => {
       this.forget(room.documentId);
       const waiting = this.reinstatements.get(room.documentId);
@@ -81,15 +107,62 @@ export class FallenWatch {
    * Makes fall every tabled amendment of `documentId` whose clause `doc` no
    * longer has, and tables again those that fell with a clause `doc` has
    * again (unless tabled again within the window; then a retry is scheduled
-   * on `room`'s document); returns the amendments changed. Never throws (it
-   * runs inside the room's commit path): a failure is logged and retried
-   * after the next stored turn.
+   * on `room`'s document); resolves to the amendments changed. `doc` is read
+   * at once (call it with the stored text: in a room hook or inside
+   * Room.exclusive); the records change after the document's running check.
+   * Never rejects (it runs after the room's commits): a failure is logged and
+   * retried after the next stored turn.
    */
-  check(documentId: string, doc: Y.Doc, room?: Room): Amendment[] {
+  check(documentId: string, doc: Y.Doc, room?: Room): Promise<Amendment[]> {
     try {
-      const watched = this.watchedClauses(documentId);
-      if (watched.open.size === 0 && watched.fell.size === 0) return [];
+      const watched = this.watched.get(documentId);
+      const busy = this.running.has(documentId);
+      if (!busy && watched && watched.open.size === 0 && watched.fell.size === 0) return Promise.resolve([]);
       const present = clauseIdSet(doc);
+      if (!busy && watched && !mayChange(watched, present)) return Promise.resolve([]);
+      return this.enqueue(documentId, present, room);
+    } catch (error) {
+      this.forget(documentId);
+      this.logger.error({ err: error, documentId }, 'could not check amendments for deleted clauses');
+      return Promise.resolve([]);
+    }
+  }
+
+  /** Runs a check after the document's running one, merged with the one already waiting (if any). */
+  private enqueue(
+    documentId: string,
+    present: ReadonlySet<string>,
+    room: Room | undefined,
+  ): Promise<Amendment[]> {
+    const waiting = this.queued.get(documentId);
+    if (waiting) {
+      waiting.present = present;
+      waiting.room = room ?? waiting.room;
+      return waiting.result;
+    }
+    const before = this.running.get(documentId) ?? Promise.resolve();
+    const entry: QueuedCheck = { present, room, result: Promise.resolve([]) };
+    entry.result = before.then(() => {
+      this.queued.delete(documentId);
+      return this.apply(documentId, entry.present, entry.room);
+    });
+    this.queued.set(documentId, entry);
+    const end = entry.result.then(() => {
+      if (this.running.get(documentId) === end) this.running.delete(documentId);
+    });
+    this.running.set(documentId, end);
+    return entry.result;
+  }
+
+  /** One check of the records against the clause ids `present` (never rejects). */
+  private async apply(
+    documentId: string,
+    present: ReadonlySet<string>,
+    room: Room | undefined,
+  ): Promise<Amendment[]> {
+    try {
+      const watched = await this.watchedClauses(documentId);
+      if (watched.open.size === 0 && watched.fell.size === 0) return [];
       const gone = [...watched.open].filter((clauseId) => !present.has(clauseId));
       const back = this.due(
         documentId,
@@ -97,22 +170,23 @@ export class FallenWatch {
         room,
       );
       if (gone.length === 0 && back.length === 0) return [];
-      const changedIds = this.store.transaction(() => [
-        ...this.store
-          .open(documentId, gone)
-          .filter((amendment) =>
-            this.store.conclude(documentId, amendment.id, {
-              status: 'fallen',
-              fallenReason: 'clause-deleted',
-              decidedBy: null,
-            }),
-          )
-          .map((amendment) => amendment.id),
-        ...this.store.reinstate(documentId, back),
-      ]);
+      const changedIds = await this.store.transaction(async (amendments) => {
+        const fell: string[] = [];
+        for (const amendment of await amendments.open(documentId, gone)) {
+          const outcome = {
+            status: 'fallen' as const,
+            fallenReason: 'clause-deleted' as const,
+            decidedBy: null,
+          };
+          if (await amendments.conclude(documentId, amendment.id, outcome)) fell.push(amendment.id);
+        }
+        return [...fell, ...(await amendments.reinstate(documentId, back))];
+      });
       this.forget(documentId);
-      const changed = changedIds.map((id) => this.store.get(documentId, id) as Amendment);
-      this.publish(documentId, changed);
+      const changed = await Promise.all(
+        changedIds.map(async (id) => (await this.store.get(documentId, id)) as Amendment),
+      );
+      await this.publish(documentId, changed);
       if (changed.length > 0) {
         this.logger.info(
           { documentId, amendments: changed.map((a) => [a.number, a.status]) },
@@ -127,15 +201,15 @@ export class FallenWatch {
     }
   }
 
-  private watchedClauses(documentId: string): WatchedClauses {
-    let watched = this.watched.get(documentId);
-    if (!watched) {
-      watched = {
-        open: this.store.openClauseIds(documentId),
-        fell: this.store.fallenClauseIds(documentId),
-      };
-      this.watched.set(documentId, watched);
-    }
+  private async watchedClauses(documentId: string): Promise<WatchedClauses> {
+    const cached = this.watched.get(documentId);
+    if (cached) return cached;
+    const forgotten = this.forgotten;
+    const watched = {
+      open: await this.store.openClauseIds(documentId),
+      fell: await this.store.fallenClauseIds(documentId),
+    };
+    if (forgotten === this.forgotten) this.watched.set(documentId, watched);
     return watched;
   }
 
@@ -161,9 +235,10 @@ export class FallenWatch {
         () => {
           entry.timer = null;
           // A room unloaded (or the server stopped) since: the next load's first stored turn checks again.
+          // Inside exclusive: the text as stored; the records change after (check never rejects).
           retryOn
             .exclusive(() => {
-              if (!retryOn.doc.isDestroyed) this.check(documentId, retryOn.doc, retryOn);
+              if (!retryOn.doc.isDestroyed) void this.check(documentId, retryOn.doc, retryOn);
             })
             .catch((error: unknown) =>
               this.logger.warn({ err: error, documentId }, 'fallen check not retried'),
@@ -176,4 +251,11 @@ export class FallenWatch {
     if (entry.at.size > 0 || entry.timer) this.reinstatements.set(documentId, entry);
     return due;
   }
+}
+
+/** Whether the clause ids `present` drop a clause with tabled amendments or bring back one whose amendments fell with it. */
+function mayChange(watched: WatchedClauses, present: ReadonlySet<string>): boolean {
+  for (const clauseId of watched.open) if (!present.has(clauseId)) return true;
+  for (const clauseId of watched.fell) if (present.has(clauseId)) return true;
+  return false;
 }

@@ -24,7 +24,9 @@ export type AuditAction =
   | 'amendment-decided'
   | 'amendment-withdrawn'
   | 'amendment-compromise'
-  | 'refused';
+  | 'refused'
+  /** Entries the audit queue of a process could not hold (auditQueue.ts): how many, of which actions. */
+  | 'audit-entries-lost';
 
 /** An audit row as stored (`mac` is null on entries written before the chain was keyed). */
 export interface AuditRow {

@@ -7,6 +7,13 @@
  * database stay missing in every later checkpoint and the next entry
  * continues the chain from the true head (the gap shows in verification).
  *
+ * Several instances on one database keep one chain: a checkpoint records
+ * the head READ FROM THE STORE when it is written (the newer of it and the
+ * head this instance knows), so every instance's anchor file covers every
+ * instance's entries. Instances may share one anchor file: a checkpoint
+ * chains (`prev`) to the file's newest checkpoint, whoever wrote it, and is
+ * not written when that one already records the head or a newer one.
+ *
  * Each checkpoint records the database's schema version and MACs the
  * previous checkpoint's MAC (`Checkpoint` v2). A missing anchor file is
  * started afresh only for a new database, or — the older entries anchored
@@ -18,9 +25,9 @@
  * whose schema is below the one the anchor records is refused the same way.
  */
 import type { Logger } from '../logger';
-import { AUDIT_KEYED_SCHEMA_VERSION } from '../store/migrations';
 import type { AnchorFile } from './auditAnchor';
 import { type Checkpoint, GENESIS_HASH, macOfCheckpoint, type UnsignedCheckpoint } from './auditChain';
+import { chainHeadAfter } from './auditStore';
 
 /** The newest entry of the chain: its sequence number (row id) and hash. */
 export interface ChainHead {
@@ -28,11 +35,27 @@ export interface ChainHead {
   hash: string;
 }
 
+/** The schema of the store the chain is in, as the checkpoints record and check it. */
+export interface AuditSchema {
+  /** Its version now (SQLite: `PRAGMA user_version` after migrations; PostgreSQL: schema steps applied). */
+  now: number;
+  /** Its version when it was opened, before migrations (0: a new database). */
+  atOpen: number;
+  /** The first version whose entries carry a MAC (SQLite: AUDIT_KEYED_SCHEMA_VERSION; PostgreSQL: 1). */
+  keyedFrom: number;
+}
+
 export interface CheckpointOptions {
   /** Delay between a new entry and the checkpoint that covers it, in ms; 0 writes one after every entry. */
   intervalMs: number;
-  /** The database's schema version now (`PRAGMA user_version` after migrations), recorded in every checkpoint. */
+  /** The store's schema version now, recorded in every checkpoint. */
   schema: number;
+  /** The first schema version whose entries carry a MAC (a log found below it was written unkeyed). */
+  keyedSchema: number;
+  /** The newest entry of the store (undefined when it is empty); rejects when it cannot be read. */
+  readHead: () => Promise<ChainHead | undefined>;
+  /** Called when a checkpoint is due after `intervalMs` (the owner then calls {@link AuditCheckpoints.write}). */
+  onDue: () => void;
 }
 
 /** What the database holds when the audit log opens. */
@@ -54,7 +77,7 @@ export class AuditCheckpoints {
   private legacy: ChainHead = { seq: 0, hash: GENESIS_HASH };
   /** Set when checkpoints must not be written (the anchor was lost or altered): verification says so. */
   private withheld: string | undefined;
-  /** The MAC of the anchor file's newest checkpoint ('' when it has none): the next one's `prev`. */
+  /** The MAC of the newest checkpoint this instance wrote or found ('' when none): `prev` when the file has none. */
   private lastMac = '';
   private timer: NodeJS.Timeout | undefined;
 
@@ -65,8 +88,11 @@ export class AuditCheckpoints {
     private readonly options: CheckpointOptions,
   ) {}
 
-  /** Reads the anchor file and decides the head; writes the first checkpoint of a new or upgraded log. */
-  open(stored: StoredChain): void {
+  /**
+   * Reads the anchor file and decides the head; writes the first checkpoint of a new or upgraded log.
+   * @throws when the anchor file cannot be read (not when it is missing)
+   */
+  async open(stored: StoredChain): Promise<void> {
     const reading = this.anchor.read(this.key);
     if (reading.state === 'ok') {
       this.openAnchored(reading.checkpoint, stored);
@@ -75,9 +101,9 @@ export class AuditCheckpoints {
     this.head = stored.head ?? this.head;
     if (reading.state === 'missing' && !stored.keyed) {
       const newDatabase = stored.schemaAtOpen === 0 && this.head.seq === 0;
-      const upgradedNow = stored.schemaAtOpen > 0 && stored.schemaAtOpen < AUDIT_KEYED_SCHEMA_VERSION;
+      const upgradedNow = stored.schemaAtOpen > 0 && stored.schemaAtOpen < this.options.keyedSchema;
       if (newDatabase) {
-        this.write('new audit log');
+        await this.write('new audit log');
         if (!stored.keyCreatedNow) {
           this.logger.warn(
             { anchor: this.anchor.path },
@@ -87,7 +113,7 @@ export class AuditCheckpoints {
         return;
       }
       if (upgradedNow && stored.keyCreatedNow) {
-        this.anchorLegacy();
+        await this.anchorLegacy();
         return;
       }
       if (upgradedNow) {
@@ -128,9 +154,9 @@ export class AuditCheckpoints {
   }
 
   /** The first start after the upgrade that keyed the chain: the older entries are anchored as they are. */
-  private anchorLegacy(): void {
+  private async anchorLegacy(): Promise<void> {
     this.legacy = this.head;
-    this.write('entries before this were written unkeyed, anchored at upgrade');
+    await this.write('entries before this were written unkeyed, anchored at upgrade');
     this.logger.warn(
       { legacyThrough: this.head.seq },
       'audit log upgraded: its older, unkeyed entries are anchored',
@@ -151,25 +177,42 @@ export class AuditCheckpoints {
     return this.head;
   }
 
-  /** Records that `head` was appended; schedules (or, with interval 0, writes) a checkpoint. */
-  appended(head: ChainHead): void {
-    this.head = head;
-    if (this.options.intervalMs === 0) {
-      this.write();
-      return;
-    }
+  /**
+   * Records that `head` was appended. True when a checkpoint is due now (interval 0: the caller
+   * writes it before the next entry); else one is scheduled (`onDue`) unless one already is.
+   */
+  appended(head: ChainHead): boolean {
+    this.head = chainHeadAfter(head, this.head);
+    if (this.options.intervalMs === 0) return true;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.write();
+      this.options.onDue();
     }, this.options.intervalMs).unref();
+    return false;
   }
 
   /**
-   * Writes a checkpoint of the current head unless it was already written or checkpoints are withheld.
-   * Failures (a full disk) are logged, never thrown: the audit goes on.
+   * Writes a checkpoint of the chain's head — the newer of the store's newest entry and the head
+   * this instance knows — unless checkpoints are withheld, or it was written already, or the anchor
+   * file's newest checkpoint (another instance's, when they share the file) records it or a newer
+   * one. `force` (re-anchoring) writes in any case. Failures (the store unreadable, a full disk)
+   * are logged, never thrown: the audit goes on, and the next entry or the stop tries again.
    */
-  write(note?: string): void {
-    if (this.withheld || this.head.seq === this.written) return;
+  async write(note?: string, force = false): Promise<void> {
+    if (this.withheld) return;
+    try {
+      this.head = chainHeadAfter(await this.options.readHead(), this.head);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not read the audit chain head for a checkpoint');
+      return;
+    }
+    if (!force && this.head.seq === this.written) return;
+    const newest = this.newestInFile();
+    if (!force && newest && newest.seq >= this.head.seq) {
+      this.written = this.head.seq;
+      this.lastMac = newest.mac;
+      return;
+    }
     const fields: UnsignedCheckpoint = {
       v: 2,
       seq: this.head.seq,
@@ -178,7 +221,7 @@ export class AuditCheckpoints {
       legacyThrough: this.legacy.seq,
       legacyHead: this.legacy.hash,
       schema: this.options.schema,
-      prev: this.lastMac,
+      prev: newest?.mac ?? this.lastMac,
       ...(note ? { note } : {}),
     };
     const checkpoint: Checkpoint = { ...fields, mac: macOfCheckpoint(this.key, fields) };
@@ -195,17 +238,27 @@ export class AuditCheckpoints {
     }
   }
 
+  /** The anchor file's newest valid checkpoint (any instance's); undefined when there is none or it cannot be read. */
+  private newestInFile(): Checkpoint | undefined {
+    try {
+      const reading = this.anchor.read(this.key);
+      return reading.state === 'ok' ? reading.checkpoint : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Starts a new anchor at `head` (the database's newest entry), with `note` saying why: after a
    * backup was restored (the database is behind the anchor), or when the anchor file was lost.
    * @param legacy the last entry that may be unkeyed (kept from the old anchor when there is one)
    */
-  reanchor(head: ChainHead, legacy: ChainHead, note: string): void {
+  async reanchor(head: ChainHead, legacy: ChainHead, note: string): Promise<void> {
     this.head = head;
     this.legacy = legacy;
     this.withheld = undefined;
     this.written = -1;
-    this.write(note);
+    await this.write(note, true);
   }
 
   /** The last entry that may be unkeyed, as the anchor says; undefined when there is no valid anchor. */
@@ -213,10 +266,9 @@ export class AuditCheckpoints {
     return this.withheld ? undefined : this.legacy;
   }
 
-  /** Writes the last checkpoint (the server is stopping). */
-  close(): void {
+  /** Cancels a scheduled checkpoint (the server is stopping: the owner writes a last one). */
+  cancelScheduled(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.write();
   }
 }

@@ -11,15 +11,23 @@
  * - its MAC must be the audit key's (it is a real checkpoint);
  * - the anchor file must still hold it: a file with checkpoints from before
  *   it but not it was cut back behind it (and perhaps written on since);
- * - every later checkpoint must MAC its predecessor's MAC (`prev`, version
- *   2): no line was removed or replaced after it;
+ * - every later checkpoint must MAC the MAC of a checkpoint before it in the
+ *   file (`prev`, version 2; one writer: the line before it): no line was
+ *   removed or replaced after it. Instances sharing the file each chain to
+ *   the newest line they find, so two that write at once may chain to the
+ *   same one;
  * - the database must reach its entry and hold the hash it records.
+ *
+ * The checkpoint is held against the anchor file it was written to: an
+ * instance with an anchor file of its own (another host) writes its own
+ * lines, so check its shipped checkpoints with its AUDIT_ANCHOR_FILE (keep
+ * each host's shipped server log apart: the lines do not name the host).
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type AnchorFile, isCheckpoint } from './auditAnchor';
-import { type Checkpoint, macOfCheckpoint, sameMac } from './auditChain';
-import type { AuditStore } from './auditStore';
+import { type Checkpoint, GENESIS_HASH, macOfCheckpoint, sameMac } from './auditChain';
+import type { AuditRepository } from './auditStore';
 
 /**
  * The checkpoint in `text`: a checkpoint object, or a whole server log line carrying one as
@@ -60,40 +68,46 @@ async function* fileCheckpoints(anchor: AnchorFile): AsyncGenerator<Checkpoint> 
 /**
  * Whether the anchor file still holds `shipped` where it belongs: a file that holds checkpoints
  * from before it and none of it, or whose newest one is older, was cut back; the checkpoints after
- * it must each MAC their predecessor's MAC. A problem, or undefined (also when the file was only
- * cut down to lines newer than it, which the file allows).
+ * it must each MAC the MAC of a checkpoint before them. A problem, or undefined (also when the file
+ * was only cut down to lines newer than it, which the file allows).
  */
 async function anchorProblem(anchor: AnchorFile, shipped: Checkpoint): Promise<string | undefined> {
   let older: Checkpoint | undefined;
-  let previousMac: string | undefined;
+  let found = false;
+  const before = new Set<string>();
   for await (const checkpoint of fileCheckpoints(anchor)) {
-    if (previousMac !== undefined) {
-      if (checkpoint.v === 2 && checkpoint.prev !== previousMac) {
-        return `the anchor file's checkpoint of ${checkpoint.at} does not follow the one before it: checkpoints after ${described(shipped)} were removed or replaced`;
+    if (found) {
+      if (checkpoint.v === 2 && !before.has(checkpoint.prev)) {
+        return `the anchor file's checkpoint of ${checkpoint.at} does not follow the ones before it: checkpoints after ${described(shipped)} were removed or replaced`;
       }
-      previousMac = checkpoint.mac;
-    } else if (checkpoint.mac === shipped.mac) previousMac = checkpoint.mac;
-    else if (checkpoint.at < shipped.at) older = checkpoint;
+    } else if (checkpoint.mac === shipped.mac) found = true;
+    // A checkpoint of the same millisecond counts as written before it.
+    else if (checkpoint.at <= shipped.at) older = checkpoint;
     else if (older) {
       return `the anchor file was cut back: it holds checkpoints from before and after ${described(shipped)}, but not that one (it goes on from ${older.at}, entry ${older.seq})`;
     }
+    before.add(checkpoint.mac);
   }
-  if (previousMac === undefined && older) {
+  if (!found && older) {
     return `the anchor file was cut back: its newest checkpoint (${older.at}, entry ${older.seq}) is older than ${described(shipped)}`;
   }
   return undefined;
 }
 
 /** What the database says against `shipped`; a problem, or undefined. */
-function databaseProblem(store: AuditStore, shipped: Checkpoint): { id: number; why: string } | undefined {
-  const newest = store.head()?.seq ?? 0;
+async function databaseProblem(
+  store: Pick<AuditRepository, 'head' | 'hashOf'>,
+  shipped: Checkpoint,
+): Promise<{ id: number; why: string } | undefined> {
+  const newest = (await store.head())?.seq ?? 0;
   if (newest < shipped.seq) {
     return {
       id: newest + 1,
       why: `the log ends at entry ${newest}, but ${described(shipped)} records entry ${shipped.seq}: the entries after ${newest} were removed (or an older backup restored)`,
     };
   }
-  const hash = store.hashOf(shipped.seq);
+  // Entry 0 is the genesis: a checkpoint of the empty log (a new log's first) records its hash.
+  const hash = shipped.seq === 0 ? GENESIS_HASH : await store.hashOf(shipped.seq);
   if (hash === undefined)
     return { id: shipped.seq, why: `entry ${shipped.seq}, recorded by ${described(shipped)}, is missing` };
   if (hash !== shipped.head) {
@@ -110,7 +124,7 @@ function databaseProblem(store: AuditStore, shipped: Checkpoint): { id: number; 
  * when they agree.
  */
 export async function shippedCheckpointProblem(
-  store: AuditStore,
+  store: Pick<AuditRepository, 'head' | 'hashOf'>,
   anchor: AnchorFile,
   key: Buffer,
   shipped: Checkpoint,

@@ -28,11 +28,17 @@ export function chainHeadAfter(stored: ChainHead | undefined, floor: ChainHead):
   return stored && stored.seq >= floor.seq ? stored : floor;
 }
 
-/** Every entry of `store` in id order, read a page at a time (for verifyAuditChain). */
-export function* chainRows(store: Pick<AuditStore, 'rowsAfter'>, pageSize = 1000): Generator<AuditRow> {
+/**
+ * Every entry of `store` in id order, read `pageSize` rows at a time (for verifyAuditChain). Pages
+ * are read one after the other, not in one snapshot: entries appended meanwhile may be included.
+ */
+export async function* chainRows(
+  store: Pick<AuditRepository, 'rowsAfter'>,
+  pageSize = 1000,
+): AsyncGenerator<AuditRow> {
   let after = 0;
   for (;;) {
-    const page = store.rowsAfter(after, pageSize);
+    const page = await store.rowsAfter(after, pageSize);
     yield* page;
     const last = page.at(-1);
     if (!last || page.length < pageSize) return;

@@ -68,14 +68,17 @@ function anchorProblem(anchor: AnchorReading): string | undefined {
 }
 
 /**
- * Verifies `rows` (in id order) with `key` against the anchor file's newest checkpoint.
- * @param rows the audit_log rows, ordered by id (iterated once)
+ * Verifies `rows` (in id order) with `key` against the anchor file's newest checkpoint — written
+ * by any instance of the chain's store. Read the anchor before the rows: a checkpoint records a
+ * head that was stored when it was written, so rows read after it reach it.
+ * @param rows the audit_log rows, ordered by id (iterated once; e.g. chainRows, a page at a time)
+ * @throws the rows' error when they cannot be read
  */
-export function verifyAuditChain(
-  rows: Iterable<AuditRow>,
+export async function verifyAuditChain(
+  rows: AsyncIterable<AuditRow> | Iterable<AuditRow>,
   key: Buffer,
   anchor: AnchorReading,
-): AuditVerification {
+): Promise<AuditVerification> {
   const checkpoint: Checkpoint | undefined = anchor.state === 'ok' ? anchor.checkpoint : undefined;
   const summary = checkpoint ? { seq: checkpoint.seq, at: checkpoint.at } : null;
   const walk: Walk = { previousHash: GENESIS_HASH, previousId: 0, keyed: false };
@@ -87,7 +90,7 @@ export function verifyAuditChain(
     why,
     checkpoint: summary,
   });
-  for (const row of rows) {
+  for await (const row of rows) {
     entries++;
     // Without a checkpoint the boundary is unknown: entries are keyed from the first one with a MAC.
     walk.keyed = checkpoint ? row.id > checkpoint.legacyThrough : walk.keyed || row.mac !== null;

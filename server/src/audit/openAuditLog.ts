@@ -1,13 +1,16 @@
 import { join, relative, resolve } from 'node:path';
 import type { ServerConfig } from '../config';
 import type { Logger } from '../logger';
-import type { SqliteDatabase } from '../store/database';
+import { type SqliteDatabase, schemaVersionAtOpen } from '../store/database';
+import { AUDIT_KEYED_SCHEMA_VERSION } from '../store/migrations';
 import { AnchorFile } from './auditAnchor';
 import type { Checkpoint } from './auditChain';
+import type { AuditSchema } from './auditCheckpoints';
 import { loadAuditKey, loadAuditKeyFile } from './auditKey';
 import { AuditLog } from './auditLog';
+import type { AuditQueueOptions } from './auditQueue';
 import { shippedCheckpointProblem } from './auditShipped';
-import { AuditStore, chainRows } from './auditStore';
+import { type AuditRepository, chainRows } from './auditStore';
 import { type AuditVerification, verifyAuditChain } from './auditVerifier';
 
 type AuditSettings = Pick<
@@ -27,16 +30,36 @@ export function auditAnchorPath(config: Pick<ServerConfig, 'dataDir' | 'auditAnc
   return config.auditAnchorFile || join(config.dataDir, 'audit-anchors.jsonl');
 }
 
+/** The schema of the SQLite file `db` as the audit checkpoints record it (`PRAGMA user_version`). */
+export function sqliteAuditSchema(db: SqliteDatabase): AuditSchema {
+  return {
+    now: db.pragma('user_version', { simple: true }) as number,
+    atOpen: schemaVersionAtOpen(db),
+    keyedFrom: AUDIT_KEYED_SCHEMA_VERSION,
+  };
+}
+
+/** How the log is opened besides the server's settings. */
+export interface OpenAuditOptions {
+  /** Create the key file when there is none (default true; the admin CLI never creates one). */
+  createKey?: boolean;
+  /** The append queue's bound and timeouts (auditQueue.ts; defaults otherwise). */
+  queue?: AuditQueueOptions;
+}
+
 /**
- * The audit log of `db` with the server's settings: the key from `AUDIT_KEY` or the key file (created
- * when `createKey`; the admin CLI never creates one), the anchor file, checkpoint and refusal bounds.
+ * The audit log kept by `store` (`records.audit`: SQLite or PostgreSQL) of a database with schema
+ * `schema` (sqliteAuditSchema, pgAuditSchema), with the server's settings: the key from `AUDIT_KEY`
+ * or the key file, the anchor file, checkpoint and refusal bounds. It opens in the background
+ * (AuditLog's constructor); `flushed()` resolves once it has.
  * @throws when the key cannot be had (see loadAuditKey)
  */
 export function openAuditLog(
-  db: SqliteDatabase,
+  store: AuditRepository,
+  schema: AuditSchema,
   config: AuditSettings,
   logger: Logger,
-  createKey = true,
+  { createKey = true, queue }: OpenAuditOptions = {},
 ): AuditLog {
   const { key, createdNow } = loadAuditKeyFile(
     { auditKey: config.auditKey, dataDir: config.dataDir },
@@ -44,10 +67,11 @@ export function openAuditLog(
     createKey,
   );
   warnIfAnchorInDataDir(config, logger);
-  return new AuditLog(db, {
+  return new AuditLog(store, {
     key,
     keyCreatedNow: createdNow,
     anchorPath: auditAnchorPath(config),
+    schema,
     logger,
     checkpointIntervalMs: config.auditCheckpointSeconds * 1000,
     refusals: {
@@ -56,6 +80,7 @@ export function openAuditLog(
       maxRowsPerUser: config.auditRefusalRowsPerUser,
       maxSummarySources: config.auditRefusalSummaryAddresses,
     },
+    ...(queue ? { queue } : {}),
   });
 }
 
@@ -78,21 +103,21 @@ function warnIfAnchorInDataDir(
 }
 
 /**
- * Verifies the audit log of `db` without writing anything (no key file, no checkpoint): for the
- * admin CLI, which may run next to the server. With `shipped` (a checkpoint kept off the host), the
- * log and the anchor file are also held against it (`auditShipped.ts`).
- * @throws when the key cannot be had
+ * Verifies the audit log kept by `store` without writing anything (no key file, no checkpoint): for
+ * the admin CLI, which may run next to the server. The anchor file (`AUDIT_ANCHOR_FILE`) may be any
+ * instance's. With `shipped` (a checkpoint kept off the host), the log and the anchor file are also
+ * held against it (`auditShipped.ts`).
+ * @throws when the key cannot be had, or the store cannot be read
  */
 export async function verifyStoredAudit(
-  db: SqliteDatabase,
+  store: AuditRepository,
   config: Pick<ServerConfig, 'dataDir' | 'auditKey' | 'auditAnchorFile'>,
   logger: Logger,
   shipped?: Checkpoint,
 ): Promise<AuditVerification> {
   const key = loadAuditKey({ auditKey: config.auditKey, dataDir: config.dataDir }, logger, false);
-  const store = new AuditStore(db);
   const anchor = new AnchorFile(auditAnchorPath(config));
-  const result = verifyAuditChain(chainRows(store), key, anchor.read(key));
+  const result = await verifyAuditChain(chainRows(store), key, anchor.read(key));
   if (!result.ok || !shipped) return result;
   const problem = await shippedCheckpointProblem(store, anchor, key, shipped);
   if (!problem) return result;

@@ -8,10 +8,11 @@ import { encodeOutline } from '../content/outline';
 import { participantColor } from '../demo/participants';
 import { createLogger, type Logger } from '../logger';
 import { backupDatabase } from '../store/backup';
-import { openDatabase, type SqliteDatabase } from '../store/database';
-import { createRepositories, type Repositories } from '../store/repositories';
+import type { RecordStores } from '../store/recordStores';
+import { type CliStores, openCliStores } from './cliStores';
 
-const USAGE = `Draftroom admin (DATA_DIR selects the database, default ./data)
+const USAGE = `Draftroom admin (the server's stores: PostgreSQL when DATABASE_URL is set, else the SQLite file
+of DATA_DIR, default ./data)
 
   pnpm admin participant:add --code SK --name Slovakia --kind state|organisation|eu-institution
   pnpm admin participant:list
@@ -28,7 +29,8 @@ const USAGE = `Draftroom admin (DATA_DIR selects the database, default ./data)
   pnpm admin audit:reanchor --note "restored the backup of 3 May"
                                    with the server stopped: anchors the audit log at its newest entry
                                    (after restoring a backup, or when the anchor file was lost), logged
-  pnpm admin backup --to FILE      online backup (safe while the server runs)
+  pnpm admin backup --to FILE      online backup of the SQLite file (safe while the server runs); with
+                                   DATABASE_URL refused: back PostgreSQL up with pg_dump
 `;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -39,14 +41,14 @@ function required(options: Options, name: string): string {
   return value.trim();
 }
 
-function participantOf(repositories: Repositories, code: string) {
-  const participant = repositories.participants.findByCode(code);
+async function participantOf(records: RecordStores, code: string) {
+  const participant = await records.participants.findByCode(code);
   if (!participant) throw new Error(`no participant with code ${code}`);
   return participant;
 }
 
-function processOf(repositories: Repositories, name: string) {
-  const process = repositories.processes.findByName(name);
+async function processOf(records: RecordStores, name: string) {
+  const process = await records.processes.findByName(name);
   if (!process) throw new Error(`no process named "${name}"`);
   return process;
 }
@@ -62,14 +64,14 @@ interface CliContext {
   logger: Logger;
 }
 
-const commands: Record<
-  string,
-  (repositories: Repositories, options: Options, db: SqliteDatabase, context: CliContext) => Promise<string>
-> = {
-  'audit:verify': async (_repositories, options, db, { config, logger }) => {
+/** One command: its output line(s), or an Error with what went wrong. */
+type Command = (stores: CliStores, options: Options, context: CliContext) => Promise<string>;
+
+const auditCommands: Record<string, Command> = {
+  'audit:verify': async ({ records }, options, { config, logger }) => {
     const shipped =
       typeof options.checkpoint === 'string' ? parseShippedCheckpoint(options.checkpoint) : undefined;
-    const result = await verifyStoredAudit(db, config, logger, shipped);
+    const result = await verifyStoredAudit(records.audit, config, logger, shipped);
     const checkpoint = result.checkpoint
       ? ` (checkpoint: entry ${result.checkpoint.seq}, ${result.checkpoint.at})`
       : '';
@@ -77,23 +79,29 @@ const commands: Record<
     process.exitCode = 3;
     return `audit log BROKEN at entry ${result.firstBrokenId}: ${result.why}${checkpoint}`;
   },
-  'audit:reanchor': async (_repositories, options, db, { config, logger }) => {
+  'audit:reanchor': async (stores, options, { config, logger }) => {
     const note = required(options, 'note');
-    const audit = openAuditLog(db, config, logger, false);
-    const head = audit.reanchor(note);
-    audit.close();
+    const schema = await stores.auditSchema();
+    const audit = openAuditLog(stores.records.audit, schema, config, logger, { createKey: false });
+    const head = await audit.reanchor(note);
+    await audit.close();
     return `audit log anchored at entry ${head.seq}: ${note}`;
   },
-  backup: async (_repositories, options, db) => {
+  backup: async (stores, options) => {
     const destination = required(options, 'to');
-    await backupDatabase(db, destination);
+    if (stores.kind === 'postgres')
+      throw new Error('with DATABASE_URL the records and texts are in PostgreSQL: back it up with pg_dump');
+    await backupDatabase(stores.sqlite(), destination);
     return `backup written to ${destination}`;
   },
-  'participant:add': async (repositories, options) => {
+};
+
+const identityCommands: Record<string, Command> = {
+  'participant:add': async ({ records }, options) => {
     const kind = (options.kind ?? 'state') as ParticipantKind;
     if (!['state', 'organisation', 'eu-institution'].includes(kind)) throw new Error(`unknown kind ${kind}`);
     const code = required(options, 'code').toUpperCase();
-    const created = repositories.participants.create({
+    const created = await records.participants.create({
       code,
       name: required(options, 'name'),
       kind,
@@ -101,29 +109,13 @@ const commands: Record<
     });
     return `participant ${created.code} created (${created.id})`;
   },
-  'participant:list': async (repositories) =>
-    repositories.participants
-      .list()
+  'participant:list': async ({ records }) =>
+    (await records.participants.list())
       .map((p) => `${p.code.padEnd(8)} ${p.kind.padEnd(15)} ${p.name}`)
       .join('\n'),
-  'process:add': async (repositories, options) => {
-    const created = repositories.processes.create(
-      required(options, 'name'),
-      String(options.description ?? ''),
-    );
-    return `process "${created.name}" created (${created.id})`;
-  },
-  'process:join': async (repositories, options) => {
-    const role = required(options, 'role') as Role;
-    if (!ROLES.includes(role)) throw new Error(`role must be one of ${ROLES.join(', ')}`);
-    const process = processOf(repositories, required(options, 'process'));
-    const participant = participantOf(repositories, required(options, 'participant').toUpperCase());
-    repositories.processes.setParticipant(process.id, participant.id, role);
-    return `${participant.code} takes part in "${process.name}" as ${role}`;
-  },
-  'user:add': async (repositories, options) => {
-    const participant = participantOf(repositories, required(options, 'participant').toUpperCase());
-    const id = repositories.users.create({
+  'user:add': async ({ records }, options) => {
+    const participant = await participantOf(records, required(options, 'participant').toUpperCase());
+    const id = await records.users.create({
       email: required(options, 'email'),
       name: required(options, 'name'),
       participantId: participant.id,
@@ -132,31 +124,49 @@ const commands: Record<
     });
     return `user ${required(options, 'email')} created (${id})`;
   },
-  'user:list': async (repositories) =>
-    repositories.users
-      .list()
+  'user:list': async ({ records }) =>
+    (await records.users.list())
       .map(
         (u) =>
           `${u.email.padEnd(32)} ${u.participant.code.padEnd(8)} ${u.name}${u.isAdmin ? ' (admin)' : ''}`,
       )
       .join('\n'),
-  'user:password': async (repositories, options) => {
-    const user = repositories.users.findByEmail(required(options, 'email'));
+  'user:password': async ({ records }, options) => {
+    const user = await records.users.findByEmail(required(options, 'email'));
     if (!user) throw new Error('no such user');
-    repositories.users.setPasswordHash(
-      user.profile.id,
-      await checkedPasswordHash(required(options, 'password')),
-    );
-    repositories.sessions.deleteForUser(user.profile.id);
+    const passwordHash = await checkedPasswordHash(required(options, 'password'));
+    await records.users.setPasswordHash(user.profile.id, passwordHash);
+    // Open sockets of those sessions are closed by the servers' session sweep.
+    await records.sessions.deleteForUser(user.profile.id);
     return `password of ${user.profile.email} changed; their sessions were signed out`;
   },
-  'document:add': async (repositories, options) => {
-    const process = processOf(repositories, required(options, 'process'));
-    const outline = { preamble: { heading: required(options, 'title'), paragraphs: [''] }, sections: [] };
-    const id = repositories.documents.create(process.id, required(options, 'title'), encodeOutline(outline));
+};
+
+const processCommands: Record<string, Command> = {
+  'process:add': async ({ records }, options) => {
+    const name = required(options, 'name');
+    const created = await records.processes.create(name, String(options.description ?? ''));
+    return `process "${created.name}" created (${created.id})`;
+  },
+  'process:join': async ({ records }, options) => {
+    const role = required(options, 'role') as Role;
+    if (!ROLES.includes(role)) throw new Error(`role must be one of ${ROLES.join(', ')}`);
+    const process = await processOf(records, required(options, 'process'));
+    const participant = await participantOf(records, required(options, 'participant').toUpperCase());
+    await records.processes.setParticipant(process.id, participant.id, role);
+    return `${participant.code} takes part in "${process.name}" as ${role}`;
+  },
+  'document:add': async ({ records }, options) => {
+    const process = await processOf(records, required(options, 'process'));
+    const title = required(options, 'title');
+    const outline = { preamble: { heading: title, paragraphs: [''] }, sections: [] };
+    // The initial text is stored with the document record (in PostgreSQL too, where the servers read it).
+    const id = await records.documents.create(process.id, title, encodeOutline(outline));
     return `document created: ${id}`;
   },
 };
+
+const commands: Record<string, Command> = { ...auditCommands, ...identityCommands, ...processCommands };
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
@@ -187,15 +197,16 @@ async function main(): Promise<number> {
   });
   const config = loadConfig(process.env, '');
   const logger = createLogger('warn', process.stderr);
-  const db = openDatabase(config.dataDir, { synchronous: 'FULL' }, logger);
+  let stores: CliStores | undefined;
   try {
-    process.stdout.write(`${await run(createRepositories(db), values, db, { config, logger })}\n`);
+    stores = await openCliStores(config, logger);
+    process.stdout.write(`${await run(stores, values, { config, logger })}\n`);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    db.close();
+    await stores?.close();
   }
 }
 

@@ -1,6 +1,6 @@
-import { CloseCode, canEditText, ROLE_LABEL } from '@draftroom/shared';
+import { CloseCode, canEditText, type DocumentSummary, ROLE_LABEL } from '@draftroom/shared';
 import type { SessionService } from '../auth/sessionService';
-import type { DocumentRepository } from '../store/documents';
+import type { AsyncDocumentRepository } from '../store/documents';
 import type { AccessMessage, Delivered, DocumentBus } from './bus';
 import type { Connection } from './connection';
 import type { RoomRegistry } from './roomRegistry';
@@ -14,44 +14,86 @@ export interface AccessScope {
   exceptSessionToken?: string;
 }
 
+/** One pass over the sockets: each session and each (document, user) access read once, however many sockets share it. */
+class ReviewReads {
+  private readonly sessions = new Map<string, Promise<boolean>>();
+  private readonly access = new Map<string, Promise<DocumentSummary | undefined>>();
+
+  constructor(
+    private readonly documents: Pick<AsyncDocumentRepository, 'findAccessible'>,
+    private readonly sessionService: Pick<SessionService, 'isActive'>,
+  ) {}
+
+  sessionActive(token: string): Promise<boolean> {
+    let read = this.sessions.get(token);
+    if (!read) {
+      read = this.sessionService.isActive(token);
+      this.sessions.set(token, read);
+    }
+    return read;
+  }
+
+  accessOf(documentId: string, userId: string): Promise<DocumentSummary | undefined> {
+    const key = `${documentId}\n${userId}`;
+    let read = this.access.get(key);
+    if (!read) {
+      read = this.documents.findAccessible(documentId, userId);
+      this.access.set(key, read);
+    }
+    return read;
+  }
+}
+
 /**
  * Re-decides open collaboration sockets when roles, accounts or sessions
  * change — on this instance, and (over the bus's global channel) on every
  * other: each instance re-reads the store for its own sockets of the user
  * named, so a sign-out or role removal on one instance closes the user's
- * sockets everywhere.
+ * sockets everywhere. The reads are asynchronous; one connection's reviews
+ * run one after the other, so an older answer never overrides a newer one.
+ * A review whose read fails is logged and leaves the socket as it was (the
+ * session sweep catches an ended session later).
  */
 export class AccessReview {
   private readonly subscription: { unsubscribe(): void } | undefined;
+  /** The tail of each connection's reviews. */
+  private readonly reviewing = new WeakMap<Connection, Promise<void>>();
 
   constructor(
     private readonly rooms: RoomRegistry,
-    private readonly documents: DocumentRepository,
-    private readonly sessions: SessionService,
+    private readonly documents: Pick<AsyncDocumentRepository, 'findAccessible'>,
+    private readonly sessions: Pick<SessionService, 'isActive'>,
     private readonly bus: DocumentBus | undefined,
   ) {
-    this.subscription = bus?.subscribeGlobal((message) => this.changedElsewhere(message));
+    this.subscription = bus?.subscribeGlobal((message) => void this.changedElsewhere(message));
   }
 
   /**
    * Re-decides the access of open connections after roles or accounts
    * changed: a removed user is disconnected (4410), a signed-out one too
    * (4401), a changed role takes effect at once and the client is told.
+   * Resolves once this instance's connections were re-decided; never rejects.
    */
-  changed(scope: AccessScope): void {
+  changed(scope: AccessScope): Promise<void> {
     this.publishAccess(
       scope.userId ?? null,
       scope.documentId ?? null,
       scope.signedOut ? 'signed-out' : 'role-changed',
     );
+    const reads = new ReviewReads(this.documents, this.sessions);
+    const reviews: Promise<void>[] = [];
     for (const room of this.rooms.openRooms) {
       if (scope.documentId && room.documentId !== scope.documentId) continue;
       for (const connection of room.connections) {
         if (scope.userId && connection.user.id !== scope.userId) continue;
         if (scope.exceptSessionToken && connection.sessionToken === scope.exceptSessionToken) continue;
-        this.reviewAccess(connection, room.documentId, scope.signedOut === true);
+        const signedOut = scope.signedOut === true;
+        reviews.push(
+          this.review(connection, () => this.reviewAccess(connection, room.documentId, signedOut, reads)),
+        );
       }
     }
+    return Promise.all(reviews).then(() => undefined);
   }
 
   /** Closes the sockets opened with a session that was just signed out (here and, over the bus, elsewhere). */
@@ -75,12 +117,28 @@ export class AccessReview {
     this.bus?.publish({ type: 'access', userId: userId ?? '*', documentId, kind });
   }
 
-  private reviewAccess(connection: Connection, documentId: string, signedOut: boolean): void {
+  /** Runs `work` after the connection's earlier reviews; a failure is logged, never thrown. */
+  private review(connection: Connection, work: () => Promise<void>): Promise<void> {
+    const run = (this.reviewing.get(connection) ?? Promise.resolve()).then(work).catch((error: unknown) => {
+      connection.logger.error({ err: error, connection: connection.id }, 'could not re-check access');
+    });
+    this.reviewing.set(connection, run);
+    return run;
+  }
+
+  private async reviewAccess(
+    connection: Connection,
+    documentId: string,
+    signedOut: boolean,
+    reads: ReviewReads,
+  ): Promise<void> {
+    if (!connection.isOpen) return;
     if (signedOut) {
       connection.close(CloseCode.Unauthenticated, 'signed out by an administrator');
       return;
     }
-    const access = this.documents.findAccessible(documentId, connection.user.id);
+    const access = await reads.accessOf(documentId, connection.user.id);
+    if (!connection.isOpen) return;
     if (!access) {
       connection.close(CloseCode.AccessRevoked, 'access to this document was removed');
       return;
@@ -102,15 +160,22 @@ export class AccessReview {
    * whose session is no longer valid is closed (4401), a removed role closes
    * it (4410), a changed one takes effect.
    */
-  private changedElsewhere(message: Delivered<AccessMessage>): void {
+  private changedElsewhere(message: Delivered<AccessMessage>): Promise<void> {
+    const reads = new ReviewReads(this.documents, this.sessions);
+    const reviews: Promise<void>[] = [];
     for (const room of this.rooms.openRooms) {
       if (message.documentId && room.documentId !== message.documentId) continue;
       for (const connection of room.connections) {
         if (message.userId !== '*' && connection.user.id !== message.userId) continue;
-        const signedOut = this.sessions.resolveSession(connection.sessionToken) === undefined;
-        this.reviewAccess(connection, room.documentId, signedOut);
+        reviews.push(
+          this.review(connection, async () => {
+            const signedOut = !(await reads.sessionActive(connection.sessionToken));
+            await this.reviewAccess(connection, room.documentId, signedOut, reads);
+          }),
+        );
       }
     }
+    return Promise.all(reviews).then(() => undefined);
   }
 
   close(): void {

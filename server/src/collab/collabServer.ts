@@ -16,7 +16,7 @@ import { CollabRefusal } from '../errors';
 import { clientAddress } from '../http/clientAddress';
 import { isAllowedOrigin } from '../http/origin';
 import type { Logger } from '../logger';
-import type { DocumentRepository } from '../store/documents';
+import type { AsyncDocumentRepository } from '../store/documents';
 import { AccessReview, type AccessScope } from './accessReview';
 import type { DocumentBus } from './bus';
 import { CollabBounds, type PresenceRateOptions } from './collabBounds';
@@ -76,7 +76,23 @@ const HTTP_REASON: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
+
+/** An upgrade refused before any WebSocket byte: its HTTP status and why (`userId` when signed in, for the audit). */
+interface UpgradeRefusal {
+  status: number;
+  message: string;
+  userId?: string;
+}
+
+/** The session or document store could not answer an upgrade's lookups (refused with 503). */
+class UpgradeLookupFailed extends Error {}
+
+function lookupFailed(error: unknown): never {
+  throw new UpgradeLookupFailed('the session or document store did not answer', { cause: error });
+}
 
 /** Refuses an upgrade with a plain HTTP response, before any WebSocket (or document) byte is sent. */
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
@@ -109,7 +125,7 @@ export class CollabServer {
 
   constructor(
     private readonly sessions: SessionService,
-    private readonly documents: DocumentRepository,
+    private readonly documents: Pick<AsyncDocumentRepository, 'findAccessible'>,
     readonly rooms: RoomRegistry,
     private readonly audit: AuditLog,
     private readonly logger: Logger,
@@ -133,9 +149,9 @@ export class CollabServer {
   /** Re-decides open sockets when roles or sessions change, here and on the other instances. */
   private readonly access: AccessReview;
 
-  /** See AccessReview.changed. */
-  accessChanged(scope: AccessScope): void {
-    this.access.changed(scope);
+  /** See AccessReview.changed: resolves once this instance's sockets were re-decided; never rejects. */
+  accessChanged(scope: AccessScope): Promise<void> {
+    return this.access.changed(scope);
   }
 
   /** See AccessReview.sessionEnded. */
@@ -148,24 +164,45 @@ export class CollabServer {
     return this.slots.heldHere(userId);
   }
 
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /**
+   * Authenticates an upgrade (session, then the user's role on the document:
+   * both read from the record store), then completes it. Refused with a plain
+   * HTTP answer: 404 (no such endpoint, or no role on the document), 403
+   * (another origin), 401 (no valid session), 429 (too many sockets of the
+   * user), 503 (the store could not answer), 500 (anything else). A socket
+   * destroyed while the lookups wait is dropped with nothing taken for it.
+   * Resolves once the upgrade was answered, handed to the WebSocket handshake
+   * or dropped; never rejects.
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', (error) => this.logger.debug({ err: error }, 'upgrade socket error'));
-    let refusal: ReturnType<CollabServer['authorize']>;
-    try {
-      refusal = this.authorize(request);
-    } catch (error) {
-      this.logger.error({ err: error, url: request.url }, 'upgrade failed');
-      refuseUpgrade(socket, 500, 'the server could not handle this connection');
-      return;
-    }
-    if ('status' in refusal) {
-      this.refuse(request, socket, refusal);
-      return;
-    }
-    this.upgradeWithSlot(request, socket, head, refusal).catch((error: unknown) => {
+    return this.admit(request, socket, head).catch((error: unknown) => {
       this.logger.error({ err: error, url: request.url }, 'upgrade failed');
       socket.destroy();
     });
+  }
+
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let admission: UpgradeRefusal | Admission;
+    try {
+      admission = await this.authorize(request);
+    } catch (error) {
+      const storeDown = error instanceof UpgradeLookupFailed;
+      const why = storeDown ? 'upgrade refused: the record store did not answer' : 'upgrade failed';
+      this.logger.error({ err: storeDown ? error.cause : error, url: request.url }, why);
+      if (socket.destroyed) return;
+      if (storeDown)
+        refuseUpgrade(socket, 503, 'the server could not check this connection; try again shortly');
+      else refuseUpgrade(socket, 500, 'the server could not handle this connection');
+      return;
+    }
+    // Aborted while the store answered: nobody to answer, and nothing was taken for it.
+    if (socket.destroyed) return;
+    if ('status' in admission) {
+      this.refuse(request, socket, admission);
+      return;
+    }
+    await this.upgradeWithSlot(request, socket, head, admission);
   }
 
   /** Logs a refused upgrade (403 and 429 also in the audit, aggregated) and answers it. */
@@ -208,9 +245,12 @@ export class CollabServer {
     );
   }
 
-  private authorize(
-    request: IncomingMessage,
-  ): { status: number; message: string; userId?: string } | Admission {
+  /**
+   * Decides an upgrade from its URL, `Origin` and session cookie, and the
+   * user's role on the document.
+   * @throws UpgradeLookupFailed when the session or document store rejects
+   */
+  private async authorize(request: IncomingMessage): Promise<UpgradeRefusal | Admission> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const documentId = url.pathname.slice(COLLAB_PATH_PREFIX.length);
     // Document ids are URL-safe: no percent-escapes to decode (a malformed one must not throw).
@@ -221,10 +261,11 @@ export class CollabServer {
       return { status: 403, message: 'cross-origin WebSocket refused' };
     }
     const sessionToken = sessionTokenOf(request) ?? '';
-    const session = this.sessions.resolveSession(sessionToken);
+    if (!sessionToken) return { status: 401, message: 'sign in first' };
+    const session = await this.sessions.resolveSession(sessionToken).catch(lookupFailed);
     if (!session) return { status: 401, message: 'sign in first' };
     const { user } = session;
-    const document = this.documents.findAccessible(documentId, user.id);
+    const document = await this.documents.findAccessible(documentId, user.id).catch(lookupFailed);
     if (!document) return { status: 404, message: 'document not found' };
     return {
       user,

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { StorageWriteError } from '../errors';
+import type { RecordStores } from '../store/recordStores';
 import { type ClientIdClaims, UNKNOWN_CLIENT_OWNER } from './clientIdOwners';
 
 /**
@@ -21,6 +22,15 @@ export interface AuthoredUpdates {
   updates: readonly Uint8Array[];
   author: UpdateAuthor;
 }
+
+/**
+ * Records that change in the same commit as the text (an accepted amendment,
+ * a restored version, a resolved bracket): given the record stores of that
+ * commit — PostgreSQL: repositories on the transaction's client; SQLite: the
+ * stores inside the asynchronous transaction — it writes through them only.
+ * If it rejects, nothing of the commit is stored and its error is rethrown.
+ */
+export type RecordsAlongside = (records: RecordStores) => Promise<void>;
 
 /** A document's stored state: the last compacted state and the updates appended after it. */
 export interface StoredDocumentState {
@@ -108,7 +118,7 @@ export interface DocumentStorage {
     documentId: string,
     updates: readonly Uint8Array[],
     author: UpdateAuthor,
-    alongside?: () => void,
+    alongside?: RecordsAlongside,
     clientIds?: ClientIdClaims,
   ): Promise<AppendResult>;
   appendBatch(
@@ -131,21 +141,55 @@ export interface DocumentStorage {
 }
 
 /**
+ * How a synchronous storage's database runs records alongside the text: one
+ * asynchronous transaction (SQLite: sqliteTransaction) and the record stores
+ * of that database, and when a write may start without joining another's
+ * transaction (SQLite: untilSqliteIdle).
+ */
+export interface SyncStorageTransactions {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  records: RecordStores;
+  /** Undefined when a write may start now; otherwise resolves when it may. */
+  idle(): Promise<void> | undefined;
+}
+
+/**
  * The asynchronous interface over a synchronous storage: each call runs to
  * completion at once (a SQLite transaction is never split across event-loop
- * turns) and its result or error is delivered as a settled promise.
+ * turns) and its result or error is delivered as a settled promise. With
+ * `transactions`, writes wait while another asynchronous transaction of the
+ * database is open, and a commit with records alongside runs in one of its
+ * own (the records first, then the text); without, a commit with records
+ * alongside is refused (an Error: this storage keeps no records).
  */
-export function asyncStorage(storage: SyncDocumentStorage): DocumentStorage {
+export function asyncStorage(
+  storage: SyncDocumentStorage,
+  transactions?: SyncStorageTransactions,
+): DocumentStorage {
+  const idle = () => transactions?.idle();
   return {
     load: async (documentId) => storage.load(documentId),
     loadClientIds: async (documentId) => storage.loadClientIds(documentId),
-    appendUpdates: async (documentId, updates, author, alongside, clientIds) => ({
-      lastUpdateId: storage.appendUpdates(documentId, updates, author, alongside, clientIds),
-    }),
-    appendBatch: async (documentId, batch, clientIds) => ({
-      lastUpdateId: storage.appendBatch(documentId, batch, clientIds),
-    }),
-    compact: async (documentId, state, upToUpdateId) => storage.compact(documentId, state, upToUpdateId),
+    appendUpdates: async (documentId, updates, author, alongside, clientIds) => {
+      if (!alongside) {
+        await idle();
+        return { lastUpdateId: storage.appendUpdates(documentId, updates, author, undefined, clientIds) };
+      }
+      if (!transactions) throw new Error('this storage keeps no records to change alongside the text');
+      return transactions.run(async () => {
+        await alongside(transactions.records);
+        return { lastUpdateId: storage.appendUpdates(documentId, updates, author, undefined, clientIds) };
+      });
+    },
+    appendBatch: async (documentId, batch, clientIds) => {
+      const waiting = idle();
+      if (waiting) await waiting;
+      return { lastUpdateId: storage.appendBatch(documentId, batch, clientIds) };
+    },
+    compact: async (documentId, state, upToUpdateId) => {
+      await idle();
+      storage.compact(documentId, state, upToUpdateId);
+    },
     countUpdates: async (documentId) => storage.countUpdates(documentId),
     // Only this process writes a synchronous storage, so it never misses a commit: the whole state will do.
     updatesSince: async (documentId) => storage.load(documentId),

@@ -102,3 +102,28 @@ export class ParkedUpdates {
     this.timer = undefined;
   }
 }
+
+/** What parking needs of a connection (Connection): its parked updates and how it is refused. */
+export interface ParkingConnection {
+  parked: ParkedUpdates | undefined;
+  refuse(closeCode: CloseCode, reason: string): void;
+}
+
+/**
+ * Keeps aside `update` of `sender`, which waits for the sender's own earlier
+ * changes: in its ParkedUpdates (made with `limits` on first use; when the
+ * oldest waits too long the sender is refused with 4409). Returns true when
+ * the update is the first one parked — the caller then asks the client for
+ * everything the server lacks (sync step 1). Throws CollabRefusal (4409) past
+ * a bound, as ParkedUpdates.park.
+ */
+export function parkUpdate(
+  sender: ParkingConnection,
+  update: Uint8Array,
+  limits: ParkedUpdateLimits,
+): boolean {
+  sender.parked ??= new ParkedUpdates(limits, () =>
+    sender.refuse(CloseCode.ResyncRequired, 'the changes this update depends on never arrived'),
+  );
+  return sender.parked.park(update);
+}

@@ -6,15 +6,16 @@ import * as Y from 'yjs';
 import { ClauseLockedError, CollabRefusal, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
-import type { AppendResult, DocumentStorage, UpdateAuthor } from './documentStorage';
+import type { DocumentStorage, RecordsAlongside, UpdateAuthor } from './documentStorage';
 import { ExclusiveSections } from './exclusiveSections';
-import { DEFAULT_PARKED_UPDATE_LIMITS, ParkedUpdates } from './parkedUpdates';
+import { LockedClauses } from './lockedClauses';
+import { DEFAULT_PARKED_UPDATE_LIMITS, parkUpdate } from './parkedUpdates';
 import { PresenceClaims } from './presenceClaims';
-import { FROM_BUS, type LinkedRoom, RoomBusLink } from './roomBusLink';
 import { RoomDocument } from './roomDocument';
 import type { RoomOptions } from './roomOptions';
 import { RoomPresence } from './roomPresence';
 import { DEFAULT_ROOM_QUEUE_LIMITS, RoomQueue } from './roomQueue';
+import { RoomReplica } from './roomReplica';
 import { encodeSyncStep1, encodeUpdateMessage } from './syncMessages';
 import { TurnPipeline } from './turnPipeline';
 import { AwaitingOwnChanges, DEFAULT_UPDATE_LIMITS } from './updateBounds';
@@ -33,14 +34,14 @@ export type { RoomHooks, RoomOptions } from './roomOptions';
  * and then run in arrival order. So the Y.Doc holds only what was stored
  * plus the current (not yet committed) turn, and storage may be asynchronous.
  */
-export class Room implements LinkedRoom {
+export class Room {
   readonly connections = new Set<Connection>();
   /** Connections whose join waits in the queue (enqueueJoin). */
   private readonly arriving = new Set<Connection>();
   /** Its clients' presence: checked, renumbered and relayed in batches. */
   readonly presence: RoomPresence;
-  /** Agreed clauses: no update may touch them until the pen-holder reopens them. */
-  readonly lockedClauses = new Set<string>();
+  /** Agreed clauses: no update may touch them until the pen-holder reopens them (read once, at load). */
+  readonly lockedClauses = new LockedClauses();
   /** What runs when: client messages, joins and server commands wait while the room is busy. */
   readonly queue: RoomQueue;
   /** Settles when the document has loaded (rejects when it could not be). */
@@ -53,8 +54,8 @@ export class Room implements LinkedRoom {
   private readonly sections: ExclusiveSections;
   /** Set when the document could not be loaded (or reloaded): the registry replaces the room. */
   private brokenBy: Error | null = null;
-  /** Its link to the other instances, when there are any (RoomOptions.bus). */
-  private readonly link: RoomBusLink | undefined;
+  /** Its part in a deployment of several instances (RoomOptions.bus): commits published, others' applied. */
+  private readonly replica: RoomReplica;
 
   constructor(
     readonly documentId: string,
@@ -70,7 +71,7 @@ export class Room implements LinkedRoom {
         queue: this.queue,
         lockedClauses: this.lockedClauses,
         broadcast: (message, except) => this.broadcast(message, except),
-        committed: (result, update) => this.committed(result, update),
+        committed: (result, update) => this.replica.committed(result, update),
         afterStored: () => this.afterStored(),
         reload: (why) => this.reload(why),
       },
@@ -88,11 +89,29 @@ export class Room implements LinkedRoom {
       options.presenceFlushMs ?? 0,
       logger,
     );
-    this.link =
-      options.bus && new RoomBusLink(this, options.bus, logger, options.storeCheckIntervalMs ?? 2_000);
+    this.replica = new RoomReplica(
+      {
+        documentId,
+        document: this.document,
+        queue: this.queue,
+        presence: this.presence,
+        lockedClauses: this.lockedClauses,
+        broadcast: (message) => this.broadcast(message),
+        broadcastLocalNotice: (notice) => this.broadcastLocalNotice(notice),
+        reload: (why) => this.reload(why),
+        ended: () => this.pipeline.ended(),
+      },
+      logger,
+      options.bus,
+      options.storeCheckIntervalMs,
+    );
     // Listening first, then loading: nothing another instance commits meanwhile is missed.
-    this.loaded = (this.link?.listen() ?? Promise.resolve())
-      .then(() => this.document.load())
+    const lockedOf = options.lockedClausesOf;
+    this.loaded = this.replica
+      .listen()
+      .then(() =>
+        Promise.all([this.document.load(), lockedOf && this.lockedClauses.load(() => lockedOf(documentId))]),
+      )
       .then(
         () => this.queue.release(),
         (error: unknown) => {
@@ -120,13 +139,6 @@ export class Room implements LinkedRoom {
   }
 
   /**
-   * Adds a connection once the turn's changes are stored: it is sent the
-   * server's state vector (sync step 1) and, once its client has said which
-   * presence id is its own, everyone's presence (RoomPresence.welcome). Call
-   * it as a room operation (`queue.run`). A connection closed meanwhile is
-   * not added.
-   */
-  /**
    * Queues a connection's join as a room operation (it waits while the room
    * loads or commits); when it runs, the connection joins if it is still open
    * and `admit` allows it. Until then the room knows it is arriving: if the
@@ -140,6 +152,13 @@ export class Room implements LinkedRoom {
     });
   }
 
+  /**
+   * Adds a connection once the turn's changes are stored: it is sent the
+   * server's state vector (sync step 1) and, once its client has said which
+   * presence id is its own, everyone's presence (RoomPresence.welcome). Call
+   * it as a room operation (`queue.run`). A connection closed meanwhile is
+   * not added.
+   */
   join(connection: Connection): void {
     this.whenStored(() => {
       if (!connection.isOpen) return;
@@ -214,7 +233,7 @@ export class Room implements LinkedRoom {
         throw new CollabRefusal(CloseCode.ClauseLocked, `clause ${clauseId} is agreed and locked`);
       }
     }
-    const transactions = this.integrate(update, sender);
+    const transactions = this.pipeline.integrate(update, sender);
     if (!this.pipeline.record({ update, author: sender.author(touched), sender }, transactions)) return;
     this.document.clientIds.claim(effect.newClientIds, sender.user.id);
     sender.parked?.retry((waiting) => this.applyClientUpdate(waiting, sender));
@@ -227,29 +246,8 @@ export class Room implements LinkedRoom {
    * which the provider answers with sync step 2).
    */
   private park(update: Uint8Array, sender: Connection): void {
-    sender.parked ??= new ParkedUpdates(this.options.parkedUpdateLimits ?? DEFAULT_PARKED_UPDATE_LIMITS, () =>
-      sender.refuse(CloseCode.ResyncRequired, 'the changes this update depends on never arrived'),
-    );
-    if (!sender.parked.park(update)) return;
+    if (!parkUpdate(sender, update, this.options.parkedUpdateLimits ?? DEFAULT_PARKED_UPDATE_LIMITS)) return;
     this.whenStored(() => sender.send(encodeSyncStep1(this.doc)));
-  }
-
-  /**
-   * Applies a checked update to the room's Y.Doc and returns the transactions
-   * Yjs ran for it. When Yjs throws (4400) or keeps pending state (4409), the
-   * update is refused (refuseAfterApply).
-   */
-  private integrate(update: Uint8Array, sender: Connection): Y.Transaction[] {
-    const applied = this.document.apply(update, sender);
-    if (applied.failure !== undefined) {
-      this.pipeline.refuseAfterApply(
-        CloseCode.MalformedMessage,
-        `update failed to apply: ${applied.failure}`,
-      );
-    }
-    if (applied.pending)
-      this.pipeline.refuseAfterApply(CloseCode.ResyncRequired, 'update left changes Yjs cannot integrate');
-    return applied.transactions;
   }
 
   /**
@@ -286,7 +284,7 @@ export class Room implements LinkedRoom {
   async applyServerChange(
     change: (doc: Y.Doc) => void,
     author: UpdateAuthor,
-    alongside?: () => void,
+    alongside?: RecordsAlongside,
   ): Promise<boolean> {
     if (!this.sections.active) throw new Error('applyServerChange outside Room.exclusive');
     const update = this.document.transact(change);
@@ -310,10 +308,10 @@ export class Room implements LinkedRoom {
   private async storeServerChange(
     update: Uint8Array,
     author: UpdateAuthor,
-    alongside?: () => void,
+    alongside?: RecordsAlongside,
   ): Promise<void> {
     try {
-      this.committed(await this.document.commitServerChange(update, author, alongside), update);
+      this.replica.committed(await this.document.commitServerChange(update, author, alongside), update);
     } catch (error) {
       if (error instanceof ClauseLockedError)
         for (const clauseId of error.clauseIds) this.lockedClauses.add(clauseId);
@@ -349,7 +347,7 @@ export class Room implements LinkedRoom {
       // What the store holds beyond it — other instances' commits this room had not applied yet, even
       // ones holding the very changes discarded here (their sender went on through another instance) —
       // is sent to the clients, who would never receive it otherwise.
-      if (this.link)
+      if (this.replica.linked)
         this.broadcast(
           encodeUpdateMessage(Y.encodeStateAsUpdate(this.document.doc, Y.encodeStateVector(sent))),
         );
@@ -397,68 +395,6 @@ export class Room implements LinkedRoom {
     this.broadcastNotice(notice);
   }
 
-  /**
-   * After a commit of this room: the Y.Doc holds every stored update up to
-   * the commit's last id unless another instance committed in between (the
-   * storage said so: `previousUpdateId` is not the id the room held) — then
-   * the room catches up from the store once the commit is done. The update is
-   * published to the other instances either way.
-   */
-  private committed(result: AppendResult, update: Uint8Array): void {
-    this.link?.committed(result, this.document.storedUpToUpdateId, update);
-    if (!this.document.adopt(result)) {
-      this.queue.runFirst(() => this.catchUp('another instance committed in between'));
-    }
-  }
-
-  latestStoredUpdateId(): Promise<number> {
-    return this.document.latestStoredUpdateId();
-  }
-
-  runOperation(operation: () => void, bytes = 0, source?: string): boolean {
-    return this.queue.run(operation, bytes, source);
-  }
-
-  applyRemotePresence(payload: Uint8Array): void {
-    this.presence.applyRemote(payload, FROM_BUS);
-  }
-
-  /**
-   * Applies updates another instance committed, as one transaction, and sends
-   * their effect to every client of this instance (they are stored already).
-   * Returns false — and leaves the room to catch up — when they left pending
-   * state (an earlier commit is missing).
-   */
-  applyCommitted(updates: readonly Uint8Array[], lastUpdateId: number): boolean {
-    const { effect, integrated } = this.document.applyCommitted(updates, lastUpdateId);
-    if (effect) this.broadcast(encodeUpdateMessage(effect));
-    return integrated;
-  }
-
-  /**
-   * Reads what was stored after the newest update the room holds in order,
-   * applies it (applyCommitted; Yjs ignores what the room has already) and
-   * sends its effect to the room's clients. The room is busy meanwhile. If
-   * what was read does not integrate either, the room reloads from storage.
-   */
-  catchUp(why: string): void {
-    this.queue.hold();
-    this.document
-      .storedSince()
-      .then(async (stored) => {
-        const updates = stored.state ? [stored.state, ...stored.updates] : stored.updates;
-        if (!this.applyCommitted(updates, stored.lastUpdateId))
-          await this.reload(`${why}: catch-up incomplete`);
-      })
-      .catch((error: unknown) => {
-        this.logger.error(
-          { err: error, documentId: this.documentId, why },
-          'could not catch up from the store',
-        );
-      })
-      .finally(() => this.pipeline.ended());
-  }
-
   broadcast(message: Uint8Array, except?: Connection): void {
     for (const connection of this.connections) if (connection !== except) connection.send(message);
   }
@@ -469,7 +405,7 @@ export class Room implements LinkedRoom {
 
   /** Frees the room (after its last commit): nothing waiting runs any more. */
   destroy(): void {
-    this.link?.close();
+    this.replica.close();
     this.sections.failWaiting(new Error(`document ${this.documentId} was closed`));
     this.queue.clear();
     this.presence.destroy();

@@ -8,6 +8,7 @@ import {
   type AuthoredUpdates,
   type DocumentStorage,
   docFromStoredState,
+  type RecordsAlongside,
   type StoredDocumentState,
   type UpdateAuthor,
 } from './documentStorage';
@@ -126,7 +127,7 @@ export class RoomDocument {
   async commitServerChange(
     update: Uint8Array,
     author: UpdateAuthor,
-    alongside: (() => void) | undefined,
+    alongside: RecordsAlongside | undefined,
   ): Promise<AppendResult> {
     this.clientIds.claimServerId();
     const result = await this.clientIds.store((claims) =>

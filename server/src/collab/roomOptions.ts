@@ -33,4 +33,10 @@ export interface RoomOptions {
   /** With a bus: how often an open room checks the store for commits whose message it missed (ms, default 2,000). */
   storeCheckIntervalMs?: number;
   hooks?: RoomHooks;
+  /**
+   * The document's agreed (locked) clauses, read once while the room loads
+   * (the negotiation records); the room keeps them up to date afterwards.
+   * A rejection fails the load. None: the room starts with no clause locked.
+   */
+  lockedClausesOf?: (documentId: string) => Promise<Iterable<string>>;
 }

@@ -97,6 +97,9 @@ export class RoomPresence {
   applyRemote(payload: Uint8Array, origin: unknown): void {
     const decoder = decoding.createDecoder(payload);
     const kept: Uint8Array[] = [];
+    // The ids connections here speak for, gathered once per message (not per entry).
+    const spokenHere = new Set<number | undefined>();
+    for (const connection of this.connections) spokenHere.add(connection.awarenessClientId);
     for (let count = decoding.readVarUint(decoder); count > 0; count--) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
@@ -108,7 +111,9 @@ export class RoomPresence {
         if (this.safely('check', false, () => this.claims.heldByAnotherUser(clientId, userId))) continue;
         this.remoteOwners.set(clientId, userId);
       }
-      kept.push(encodePresenceEntry({ clientId, clock: this.remoteClock(clientId, clock), state }));
+      kept.push(
+        encodePresenceEntry({ clientId, clock: this.remoteClock(clientId, clock, spokenHere), state }),
+      );
     }
     if (kept.length > 0)
       awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresenceUpdate(kept), origin);
@@ -124,8 +129,8 @@ export class RoomPresence {
    * held. An id a connection here speaks for keeps the publisher's clock (a
    * removal from the instance it left must not override its presence here).
    */
-  private remoteClock(clientId: number, clock: number): number {
-    if ([...this.connections].some((connection) => connection.awarenessClientId === clientId)) return clock;
+  private remoteClock(clientId: number, clock: number, spokenHere: ReadonlySet<number | undefined>): number {
+    if (spokenHere.has(clientId)) return clock;
     return Math.max(clock, (this.awareness.meta.get(clientId)?.clock ?? 0) + 1);
   }
 

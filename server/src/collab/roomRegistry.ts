@@ -9,8 +9,6 @@ import { RoomHookSet } from './roomHooks';
 export interface RoomRegistryOptions extends Omit<RoomOptions, 'hooks'> {
   /** How long a room without connections stays loaded before it is compacted and unloaded. */
   unloadDelayMs: number;
-  /** The agreed (locked) clauses of a document, read when it is loaded. */
-  lockedClausesOf?: (documentId: string) => Iterable<string>;
 }
 
 /** The open documents: one Room (one Y.Doc) per document, loaded on first use, unloaded when idle. */
@@ -51,8 +49,6 @@ export class RoomRegistry {
         presenceClaims: this.presenceClaims,
         hooks: this.hooks,
       });
-      for (const clauseId of this.options.lockedClausesOf?.(documentId) ?? [])
-        room.lockedClauses.add(clauseId);
       this.rooms.set(documentId, room);
       const opened = room;
       opened.loaded.then(

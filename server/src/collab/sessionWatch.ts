@@ -24,21 +24,27 @@ export interface SessionWatchOptions {
 export class SessionWatch {
   private readonly expiryTimers = new Map<Connection, NodeJS.Timeout>();
   private readonly sweepTimer: NodeJS.Timeout;
+  /** The sweep under way: the timer starts no other until it ends (a slow store never piles sweeps up). */
+  private sweeping: Promise<{ deletedSessions: number; closedConnections: number }> | undefined;
+  private stopped = false;
 
   constructor(
-    private readonly sessions: SessionService,
+    private readonly sessions: Pick<SessionService, 'deleteExpired' | 'isActive' | 'resolveSession'>,
     options: SessionWatchOptions,
     private readonly logger: Logger,
   ) {
-    this.sweepTimer = setInterval(() => this.sweep(), options.sweepIntervalMs);
+    this.sweepTimer = setInterval(() => {
+      if (!this.sweeping) void this.sweep();
+    }, options.sweepIntervalMs);
     this.sweepTimer.unref();
   }
 
   /** Closes `connection` with 4401 when its session expires at `expiresAt` (ms since the epoch). */
   watch(connection: Connection, expiresAt: number): void {
+    if (this.stopped) return;
     connection.guards.sessionExpiresAt = expiresAt;
     const timer = setTimeout(
-      () => this.expiryReached(connection),
+      () => void this.expiryReached(connection),
       Math.min(MAX_TIMER_MS, expiresAt - Date.now()),
     );
     timer.unref();
@@ -58,19 +64,33 @@ export class SessionWatch {
 
   /**
    * Deletes expired sessions and closes every watched connection whose
-   * session no longer resolves. Returns the number of sessions deleted and
-   * connections closed. Errors are logged, never thrown (it runs on a timer).
+   * session no longer resolves (one read per distinct session, one after the
+   * other). Resolves to the number of sessions deleted and connections
+   * closed; errors are logged, never thrown (it runs on a timer). A call
+   * while a sweep is under way joins that sweep.
    */
-  sweep(): { deletedSessions: number; closedConnections: number } {
+  sweep(): Promise<{ deletedSessions: number; closedConnections: number }> {
+    this.sweeping ??= this.sweepOnce().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<{ deletedSessions: number; closedConnections: number }> {
     let deletedSessions = 0;
     let closedConnections = 0;
     try {
-      deletedSessions = this.sessions.deleteExpired();
+      deletedSessions = await this.sessions.deleteExpired();
       const valid = new Map<string, boolean>();
       for (const connection of [...this.expiryTimers.keys()]) {
         const token = connection.sessionToken;
-        if (!valid.has(token)) valid.set(token, this.sessions.resolve(token) !== undefined);
-        if (valid.get(token)) continue;
+        let active = valid.get(token);
+        if (active === undefined) {
+          active = await this.sessions.isActive(token);
+          valid.set(token, active);
+        }
+        // Closed or unwatched while the store answered: nothing to end.
+        if (active || !this.expiryTimers.has(connection)) continue;
         this.end(connection, 'your session ended');
         closedConnections++;
       }
@@ -85,20 +105,22 @@ export class SessionWatch {
 
   /** Stops the sweep and every expiry timer (shutdown). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.sweepTimer);
     for (const timer of this.expiryTimers.values()) clearTimeout(timer);
     this.expiryTimers.clear();
   }
 
-  private expiryReached(connection: Connection): void {
+  private async expiryReached(connection: Connection): Promise<void> {
     this.expiryTimers.delete(connection);
     if (!connection.isOpen) return;
-    let session: ReturnType<SessionService['resolveSession']>;
+    let session: Awaited<ReturnType<SessionService['resolveSession']>>;
     try {
-      session = this.sessions.resolveSession(connection.sessionToken);
+      session = await this.sessions.resolveSession(connection.sessionToken);
     } catch (error) {
       this.logger.error({ err: error }, 'could not check an expiring session');
     }
+    if (!connection.isOpen || this.stopped) return;
     // A long session (past setTimeout's range) or one that was renewed: wait again.
     if (session && session.expiresAt.getTime() > Date.now()) {
       this.watch(connection, session.expiresAt.getTime());

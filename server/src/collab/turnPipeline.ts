@@ -1,4 +1,5 @@
 import { CloseCode } from '@draftroom/shared';
+import type * as Y from 'yjs';
 import { ClauseLockedError, ClientIdTakenError, CollabRefusal } from '../errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
@@ -77,6 +78,21 @@ export class TurnPipeline {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
+  }
+
+  /**
+   * Applies a checked update to the room's Y.Doc and returns the transactions
+   * Yjs ran for it. When Yjs throws (4400) or keeps pending state (4409), the
+   * update is refused (refuseAfterApply).
+   */
+  integrate(update: Uint8Array, sender: Connection): Y.Transaction[] {
+    const applied = this.document.apply(update, sender);
+    if (applied.failure !== undefined) {
+      this.refuseAfterApply(CloseCode.MalformedMessage, `update failed to apply: ${applied.failure}`);
+    }
+    if (applied.pending)
+      this.refuseAfterApply(CloseCode.ResyncRequired, 'update left changes Yjs cannot integrate');
+    return applied.transactions;
   }
 
   /**

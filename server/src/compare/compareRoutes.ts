@@ -14,22 +14,23 @@ import { participantLabels } from '../export/bracketSources';
 import { bracketProponents, revisionsBetween } from '../export/redlineAttribution';
 import { accessibleDocument } from '../http/context';
 import { parseBody } from '../http/validation';
-import type { NegotiationStore } from '../negotiation/negotiationStore';
-import type { DocumentRepository } from '../store/documents';
-import type { ParticipantRepository } from '../store/participants';
+import type { NegotiationRepository } from '../negotiation/negotiationStore';
+import type { AsyncDocumentRepository } from '../store/documents';
+import type { AsyncParticipantRepository } from '../store/participants';
 import type { VersionService } from '../versions/versionService';
-import type { VersionStore } from '../versions/versionStore';
+import type { VersionRepository } from '../versions/versionStore';
 import { compareStructures } from './compareStructures';
 import type { ComparableDocument } from './types';
 
 export interface CompareRouteDeps {
-  documents: DocumentRepository;
-  versions: VersionStore;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
+  /** The clause edits: who edited each clause between two points of the update log. */
+  versions: Pick<VersionRepository, 'editorsByClause' | 'clauseEdits'>;
   versionService: VersionService;
   /** Names the delegations of tracked changes and bracket proponents. */
-  participants: ParticipantRepository;
+  participants: Pick<AsyncParticipantRepository, 'listForProcess'>;
   /** Bracket records: the proponents of alternatives. */
-  negotiation: NegotiationStore;
+  negotiation: Pick<NegotiationRepository, 'brackets'>;
   /** IANA zone the redline's date is written in (`PROCESS_TIME_ZONE`). */
   timeZone: string;
 }
@@ -53,7 +54,7 @@ async function sideOf(deps: CompareRouteDeps, document: DocumentSummary, id: str
     const current = await deps.versionService.current(document.id);
     return { label: 'Current text', version: null, ...current };
   }
-  const version = deps.versionService.version(document.id, id);
+  const version = await deps.versionService.version(document.id, id);
   if (!version) throw new NotFoundError(`No such version: ${id}`);
   const { state, structureJson, negotiationJson, lastUpdateId, ...summary } = version;
   return {
@@ -68,10 +69,15 @@ async function sideOf(deps: CompareRouteDeps, document: DocumentSummary, id: str
  * Compares two sides clause by clause. Attribution: the participants whose
  * stored updates touched each clause between the two points of the update log.
  */
-function compareSides(deps: CompareRouteDeps, documentId: string, before: CompareSide, after: CompareSide) {
+async function compareSides(
+  deps: CompareRouteDeps,
+  documentId: string,
+  before: CompareSide,
+  after: CompareSide,
+): Promise<DocumentComparison> {
   const low = Math.min(before.lastUpdateId, after.lastUpdateId);
   const high = Math.max(before.lastUpdateId, after.lastUpdateId);
-  const attribution = deps.versions.editorsByClause(documentId, low, high);
+  const attribution = await deps.versions.editorsByClause(documentId, low, high);
   return compareStructures(before.comparable, after.comparable, { attribution });
 }
 
@@ -79,11 +85,11 @@ function compareSides(deps: CompareRouteDeps, documentId: string, before: Compar
 export function compareRoutes(deps: CompareRouteDeps): Router {
   const router = Router();
   const prepare = async (request: Request, response: Response) => {
-    const { document } = accessibleDocument(request, response, deps.documents);
+    const { document } = await accessibleDocument(request, response, deps.documents);
     const query = parseBody(compareQuery, request.query);
     const before = await sideOf(deps, document, query.from);
     const after = await sideOf(deps, document, query.to);
-    const comparison: DocumentComparison = compareSides(deps, document.id, before, after);
+    const comparison = await compareSides(deps, document.id, before, after);
     return {
       document,
       before,
@@ -100,7 +106,7 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
       from: { label: before.label, version: before.version },
       to: { label: after.label, version: after.version },
       comparison,
-      amendments: deps.versionService.amendmentChanges(document.id, before.version, after.version),
+      amendments: await deps.versionService.amendmentChanges(document.id, before.version, after.version),
     };
     response.json(result);
   });
@@ -108,7 +114,7 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
   router.get('/api/documents/:id/compare.docx', async (request, response) => {
     const { document, before, after, comparison, changedOnly, form } = await prepare(request, response);
     const now = new Date();
-    const label = participantLabels(deps.participants.listForProcess(document.process.id));
+    const label = participantLabels(await deps.participants.listForProcess(document.process.id));
     const range = {
       afterUpdateId: Math.min(before.lastUpdateId, after.lastUpdateId),
       upToUpdateId: Math.max(before.lastUpdateId, after.lastUpdateId),
@@ -116,11 +122,11 @@ export function compareRoutes(deps: CompareRouteDeps): Router {
     const afterDate = after.version?.createdAt ?? now.toISOString();
     const docx = await exportComparisonDocx({
       form,
-      revisionOf: revisionsBetween(deps.versions, document.id, range, label, afterDate),
-      amendments: deps.versionService.amendmentChanges(document.id, before.version, after.version),
+      revisionOf: await revisionsBetween(deps.versions, document.id, range, label, afterDate),
+      amendments: await deps.versionService.amendmentChanges(document.id, before.version, after.version),
       bracketProponents: bracketProponents(
         [before.comparable, after.comparable],
-        deps.negotiation.brackets(document.id),
+        await deps.negotiation.brackets(document.id),
       ),
       timeZone: deps.timeZone,
       title: document.title,

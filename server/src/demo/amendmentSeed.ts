@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
-import { AmendmentStore, type NewAmendmentRecord } from '../amendments/amendmentStore';
+import type { NewAmendmentRecord } from '../amendments/amendmentStore';
 import { readClauses } from '../content/outline';
-import type { SqliteDatabase } from '../store/database';
-import type { Repositories } from '../store/repositories';
+import type { RecordStores } from '../store/recordStores';
+import type { DemoProfileOf } from './participants';
 
 /** One demo amendment: who tables it, to which clause, the wording, and the reason. */
 interface DemoAmendment {
@@ -101,19 +101,15 @@ const COMPROMISE_TEXT =
  * 3.3 with justifications, then the presidency's compromise AM 8 covering
  * AM 1 (UA) and AM 2 (HU) on 2.3; AM 3 (CZ) co-sponsored by Hungary; AM 4
  * (UA) withdrawn; AM 6 (HU, delete 3.3) rejected; AM 5 and AM 7 still tabled.
+ * Written through `records`, one after the other (numbers follow the order).
  */
-export function seedDemoAmendments(
-  db: SqliteDatabase,
-  repositories: Repositories,
+export async function seedDemoAmendments(
+  records: RecordStores,
+  profileOf: DemoProfileOf,
   documentId: string,
   state: Uint8Array,
-): void {
-  const store = new AmendmentStore(db);
-  const user = (email: string) => {
-    const account = repositories.users.findByEmail(email);
-    if (!account) throw new Error(`demo user ${email} missing`);
-    return account.profile;
-  };
+): Promise<void> {
+  const store = records.amendments;
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
   const clauses = readClauses(doc);
@@ -127,7 +123,7 @@ export function seedDemoAmendments(
     by: string,
     number: string,
   ): Omit<NewAmendmentRecord, 'kind' | 'proposedText' | 'justification'> => {
-    const tabler = user(by);
+    const tabler = profileOf(by);
     const target = clause(number);
     return {
       documentId,
@@ -138,20 +134,23 @@ export function seedDemoAmendments(
       tabledBy: tabler.id,
     };
   };
-  const tabled = DEMO_AMENDMENTS.map((demo) =>
-    store.insert({
-      ...record(demo.by, demo.clause),
-      kind: demo.kind,
-      proposedText: demo.proposed(clause(demo.clause).text),
-      justification: demo.justification,
-    }),
-  );
+  const tabled = [];
+  for (const demo of DEMO_AMENDMENTS) {
+    tabled.push(
+      await store.insert({
+        ...record(demo.by, demo.clause),
+        kind: demo.kind,
+        proposedText: demo.proposed(clause(demo.clause).text),
+        justification: demo.justification,
+      }),
+    );
+  }
   const [am1, am2, am3, am4, , am6] = tabled;
   if (!am1 || !am2 || !am3 || !am4 || !am6) throw new Error('demo amendments missing');
-  store.addCosponsor(am3.id, user(HU).participant.id, user(HU).id);
-  store.conclude(documentId, am4.id, { status: 'withdrawn', decidedBy: user(UA).id });
-  store.conclude(documentId, am6.id, { status: 'rejected', decidedBy: user(PL).id });
-  const compromise = store.insert({
+  await store.addCosponsor(am3.id, profileOf(HU).participant.id, profileOf(HU).id);
+  await store.conclude(documentId, am4.id, { status: 'withdrawn', decidedBy: profileOf(UA).id });
+  await store.conclude(documentId, am6.id, { status: 'rejected', decidedBy: profileOf(PL).id });
+  const compromise = await store.insert({
     ...record(PL, '2.3'),
     kind: 'modify',
     proposedText: COMPROMISE_TEXT,
@@ -161,9 +160,9 @@ export function seedDemoAmendments(
     covers: [am1.number, am2.number],
   });
   for (const covered of [am1, am2]) {
-    store.conclude(documentId, covered.id, {
+    await store.conclude(documentId, covered.id, {
       status: 'covered-by-compromise',
-      decidedBy: user(PL).id,
+      decidedBy: profileOf(PL).id,
       coveredBy: compromise.number,
     });
   }

@@ -1,10 +1,10 @@
+import type { UserProfile } from '@draftroom/shared';
 import { readYSections } from '@draftroom/shared/yClauses';
 import type * as Y from 'yjs';
-import { CommentStore } from '../comments/commentStore';
 import { plainText, readClauses } from '../content/outline';
-import { NegotiationStore } from '../negotiation/negotiationStore';
-import type { SqliteDatabase } from '../store/database';
-import type { Repositories } from '../store/repositories';
+import type { NegotiationRepository } from '../negotiation/negotiationStore';
+import type { RecordStores } from '../store/recordStores';
+import type { DemoProfileOf } from './participants';
 
 const BRACKET_ID = 'br-5eed0001';
 const BRACKETED_WORDS = 'and encourage their productive investment';
@@ -30,60 +30,62 @@ export function bracketDemoPassage(doc: Y.Doc): void {
 
 /**
  * A negotiation under way, for the demo: statuses, delegations' positions, a
- * bracket with two alternatives, and comment threads that mention delegations.
+ * bracket with two alternatives, and comment threads that mention delegations
+ * — written through `records`, in this order, on the document `documentId`
+ * whose text is `doc` (read only, for the clauses' ids).
  */
-export function seedDemoNegotiation(
-  db: SqliteDatabase,
-  repositories: Repositories,
+export async function seedDemoNegotiation(
+  records: RecordStores,
+  profileOf: DemoProfileOf,
   documentId: string,
   doc: Y.Doc,
-): void {
-  const negotiation = new NegotiationStore(db);
-  const comments = new CommentStore(db);
-  const user = (email: string) => {
-    const account = repositories.users.findByEmail(email);
-    if (!account) throw new Error(`demo user ${email} missing`);
-    return account.profile;
-  };
-  const anna = user('anna.nowak@pl.example');
-  const laszlo = user('laszlo.kovacs@hu.example');
-  const jana = user('jana.novakova@cz.example');
-  const martin = user('martin.weber@icmpd.example');
-  const olena = user('olena.bondar@ua.example');
+): Promise<void> {
+  const { negotiation, comments } = records;
+  const anna = profileOf('anna.nowak@pl.example');
+  const laszlo = profileOf('laszlo.kovacs@hu.example');
+  const jana = profileOf('jana.novakova@cz.example');
+  const martin = profileOf('martin.weber@icmpd.example');
+  const olena = profileOf('olena.bondar@ua.example');
 
-  negotiation.setStatus(documentId, clauseId(doc, '6.4'), 'agreed', anna.id);
-  negotiation.setStatus(documentId, clauseId(doc, '4.3'), 'agreed-ad-referendum', anna.id);
-  negotiation.setStatus(documentId, clauseId(doc, '5.2'), 'bracketed', anna.id);
+  await negotiation.setStatus(documentId, clauseId(doc, '6.4'), 'agreed', anna.id);
+  await negotiation.setStatus(documentId, clauseId(doc, '4.3'), 'agreed-ad-referendum', anna.id);
+  await negotiation.setStatus(documentId, clauseId(doc, '5.2'), 'bracketed', anna.id);
 
   const position = (
-    who: typeof anna,
+    who: UserProfile,
     number: string,
-    value: Parameters<NegotiationStore['setPosition']>[3],
+    value: Parameters<NegotiationRepository['setPosition']>[3],
   ) => negotiation.setPosition(documentId, clauseId(doc, number), who.participant.id, value, who.id);
-  position(olena, '1.1', { position: 'supports', note: 'Ukraine welcomes the reference to the i-Map.' });
-  position(olena, '3.3', {
+  await position(olena, '1.1', {
+    position: 'supports',
+    note: 'Ukraine welcomes the reference to the i-Map.',
+  });
+  await position(olena, '3.3', {
     position: 'scrutiny-reservation',
     note: 'Under review by the Ministry of Social Policy.',
   });
-  position(jana, '2.1', {
+  await position(jana, '2.1', {
     position: 'reservation',
     note: 'Subject to consultation with the Ministry of Labour.',
   });
-  position(laszlo, '4.3', { position: 'agreed-ad-referendum', note: 'Pending confirmation from Budapest.' });
+  await position(laszlo, '4.3', {
+    position: 'agreed-ad-referendum',
+    note: 'Pending confirmation from Budapest.',
+  });
 
-  negotiation.createBracket(
+  await negotiation.createBracket(
     documentId,
     { id: BRACKET_ID, clauseId: clauseId(doc, '5.2'), alternatives: [BRACKETED_WORDS] },
     { id: laszlo.id, participantId: laszlo.participant.id },
   );
-  negotiation.addAlternative(
+  await negotiation.addAlternative(
     documentId,
     BRACKET_ID,
     'and facilitate their investment in local development',
     jana.participant.id,
   );
 
-  const thread = comments.createThread(
+  const thread = await comments.createThread(
     documentId,
     {
       clauseId: clauseId(doc, '2.3'),
@@ -93,14 +95,14 @@ export function seedDemoNegotiation(
     },
     jana.id,
   );
-  comments.reply(
+  await comments.reply(
     documentId,
     thread.id,
     'We will propose a sentence before the Poznań drafting meeting.',
     [],
     martin.id,
   );
-  comments.createThread(
+  await comments.createThread(
     documentId,
     {
       clauseId: clauseId(doc, '1.3'),

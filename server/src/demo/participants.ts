@@ -1,4 +1,4 @@
-import type { ParticipantKind, Role } from '@draftroom/shared';
+import type { ParticipantKind, Role, UserProfile } from '@draftroom/shared';
 
 export interface DemoParticipant {
   code: string;
@@ -100,6 +100,9 @@ export interface DemoUser {
 }
 
 export const DEMO_PASSWORD = 'prague-process-2011';
+
+/** The profile of a seeded demo user by address (as in demoUsers); throws when there is none. */
+export type DemoProfileOf = (email: string) => UserProfile;
 
 export const demoUsers: DemoUser[] = [
   {

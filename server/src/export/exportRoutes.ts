@@ -2,22 +2,22 @@ import { Router } from 'express';
 import { sendDocx } from '../compare/compareRoutes';
 import { NotFoundError } from '../errors';
 import { accessibleDocument, routeParam } from '../http/context';
-import type { NegotiationStore } from '../negotiation/negotiationStore';
-import type { DocumentRepository } from '../store/documents';
-import type { ParticipantRepository } from '../store/participants';
+import type { NegotiationRepository } from '../negotiation/negotiationStore';
+import type { AsyncDocumentRepository } from '../store/documents';
+import type { AsyncParticipantRepository } from '../store/participants';
 import type { VersionService } from '../versions/versionService';
-import type { VersionStore } from '../versions/versionStore';
+import type { VersionRepository } from '../versions/versionStore';
 import { bracketNotesOf, participantLabels } from './bracketSources';
 import { exportVersionDocx } from './versionDocx';
 
 export interface ExportRouteDeps {
-  documents: DocumentRepository;
-  versions: VersionStore;
-  versionService: VersionService;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
+  versions: Pick<VersionRepository, 'load'>;
+  versionService: Pick<VersionService, 'comparableOf'>;
   /** Names the proponents of bracket alternatives ("Hungary (HU)"). */
-  participants: ParticipantRepository;
+  participants: Pick<AsyncParticipantRepository, 'listForProcess'>;
   /** The bracket records: proponents for versions saved before snapshots named them. */
-  negotiation: NegotiationStore;
+  negotiation: Pick<NegotiationRepository, 'brackets'>;
   /** IANA zone the exports' dates are written in (`PROCESS_TIME_ZONE`). */
   timeZone: string;
 }
@@ -39,11 +39,15 @@ export function exportRoutes({
   const router = Router();
 
   router.get('/api/documents/:id/versions/:versionId/export.docx', async (request, response) => {
-    const { document } = accessibleDocument(request, response, documents);
-    const version = versions.load(document.id, routeParam(request, 'versionId'));
+    const { document } = await accessibleDocument(request, response, documents);
+    const version = await versions.load(document.id, routeParam(request, 'versionId'));
     if (!version) throw new NotFoundError('No such version.');
     const comparable = versionService.comparableOf(version);
-    const label = participantLabels(participants.listForProcess(document.process.id));
+    const [processParticipants, records] = await Promise.all([
+      participants.listForProcess(document.process.id),
+      negotiation.brackets(document.id),
+    ]);
+    const label = participantLabels(processParticipants);
     const docx = await exportVersionDocx({
       title: document.title,
       processName: document.process.name,
@@ -52,7 +56,7 @@ export function exportRoutes({
       fingerprint: version.fingerprint,
       structure: comparable.structure,
       statuses: comparable.statuses ?? {},
-      brackets: bracketNotesOf(comparable.brackets, negotiation.brackets(document.id), label),
+      brackets: bracketNotesOf(comparable.brackets, records, label),
       timeZone,
     });
     sendDocx(response, `${document.title} — ${version.label}.docx`, docx);

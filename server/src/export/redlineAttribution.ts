@@ -6,7 +6,7 @@
  */
 import type { Bracket } from '@draftroom/shared';
 import type { ComparableDocument } from '../compare/types';
-import type { VersionStore } from '../versions/versionStore';
+import type { VersionRepository } from '../versions/versionStore';
 import type { ParticipantLabel } from './bracketSources';
 import { type RevisionOf, revisionAuthor } from './redlineWriters';
 
@@ -14,16 +14,18 @@ import { type RevisionOf, revisionAuthor } from './redlineWriters';
  * The revision of a clause's changes between two points of the update log:
  * the delegations that edited it (by name, "Hungary (HU)") and the time the
  * last of them did. Without a recorded edit (the preamble, section titles,
- * a restored version): "Draftroom" at `fallbackDate`.
+ * a restored version): "Draftroom" at `fallbackDate`. Reads the clause edit
+ * log once (update ids exclusive after, inclusive up to); resolves with the
+ * lookup by clause id.
  */
-export function revisionsBetween(
-  versions: VersionStore,
+export async function revisionsBetween(
+  versions: Pick<VersionRepository, 'clauseEdits'>,
   documentId: string,
   range: { afterUpdateId: number; upToUpdateId: number },
   label: ParticipantLabel,
   fallbackDate: string,
-): RevisionOf {
-  const edits = versions.clauseEdits(documentId, range.afterUpdateId, range.upToUpdateId);
+): Promise<RevisionOf> {
+  const edits = await versions.clauseEdits(documentId, range.afterUpdateId, range.upToUpdateId);
   return (clauseId) => {
     const editors = clauseId === undefined ? [] : (edits[clauseId] ?? []);
     const dates = editors.flatMap((editor) => (editor.lastEditedAt ? [editor.lastEditedAt] : [])).sort();

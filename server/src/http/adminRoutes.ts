@@ -8,26 +8,28 @@ import { authorizeAdministration } from '../auth/policy';
 import type { SessionService } from '../auth/sessionService';
 import { participantColor } from '../demo/participants';
 import { BadRequestError, HttpError, NotFoundError } from '../errors';
-import type { Repositories } from '../store/repositories';
+import { isForeignKeyViolation, isUniqueViolation } from '../store/constraintErrors';
+import type { RecordStores } from '../store/recordStores';
 import { routeParam, signedInUser } from './context';
 import { parseBody } from './validation';
 
 /** Told when roles or accounts change, so open collaboration sockets follow within seconds. */
 export interface AccessChangeListener {
+  /** Resolves once this instance's sockets were re-decided (the other instances are told, not waited for); never rejects. */
   accessChanged(reason: {
     userId?: string;
     documentId?: string;
     signedOut?: boolean;
     /** With `signedOut`: the session that stays signed in. */
     exceptSessionToken?: string;
-  }): void;
+  }): Promise<void>;
   /** A session was signed out: its sockets close. */
   /** `userId`, when known, lets the other instances close that session's sockets too. */
   sessionEnded(sessionToken: string, userId?: string): void;
 }
 
 export interface AdminRouteDeps {
-  repositories: Repositories;
+  records: Pick<RecordStores, 'participants' | 'users' | 'processes' | 'documents'>;
   sessions: SessionService;
   audit: AuditLog;
   access: AccessChangeListener;
@@ -58,13 +60,9 @@ function requireAdmin(_request: Request, response: Response, next: NextFunction)
   next();
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** `/api/admin/*`: participants, users, roles per document, the audit log. Administrators only. */
-export function adminRoutes({ repositories, sessions, audit, access }: AdminRouteDeps): Router {
-  const { participants, users, processes, documents } = repositories;
+export function adminRoutes({ records, sessions, audit, access }: AdminRouteDeps): Router {
+  const { participants, users, processes, documents } = records;
   const router = Router();
   router.use('/api/admin', requireAdmin);
   const actorOf = (request: Request, response: Response) => {
@@ -72,11 +70,13 @@ export function adminRoutes({ repositories, sessions, audit, access }: AdminRout
     return { userId: user.id, email: user.email, ip: request.ip };
   };
 
-  router.get('/api/admin/participants', (_request, response) => response.json(participants.list()));
-  router.post('/api/admin/participants', (request, response) => {
+  router.get('/api/admin/participants', async (_request, response) => {
+    response.json(await participants.list());
+  });
+  router.post('/api/admin/participants', async (request, response) => {
     const input = parseBody(participantSchema, request.body);
     try {
-      const created = participants.create({ ...input, color: participantColor(input.code) });
+      const created = await participants.create({ ...input, color: participantColor(input.code) });
       audit.record('participant-created', actorOf(request, response), created.code, { name: created.name });
       response.status(201).json(created);
     } catch (error) {
@@ -86,80 +86,86 @@ export function adminRoutes({ repositories, sessions, audit, access }: AdminRout
     }
   });
 
-  router.get('/api/admin/users', (_request, response) => response.json(users.list()));
+  router.get('/api/admin/users', async (_request, response) => {
+    response.json(await users.list());
+  });
   router.post('/api/admin/users', async (request, response) => {
     const input = parseBody(userSchema, request.body);
-    if (!participants.findById(input.participantId))
-      throw new BadRequestError('participantId: unknown participant');
+    const unknownParticipant = new BadRequestError('participantId: unknown participant');
+    if (!(await participants.findById(input.participantId))) throw unknownParticipant;
+    let id: string;
     try {
-      const id = users.create({ ...input, passwordHash: await hashPassword(input.password) });
-      audit.record('user-created', actorOf(request, response), input.email, { isAdmin: input.isAdmin });
-      response.status(201).json(users.findById(id));
+      id = await users.create({ ...input, passwordHash: await hashPassword(input.password) });
     } catch (error) {
       if (isUniqueViolation(error)) throw new HttpError(409, 'conflict', `An account ${input.email} exists.`);
+      if (isForeignKeyViolation(error)) throw unknownParticipant;
       throw error;
     }
+    audit.record('user-created', actorOf(request, response), input.email, { isAdmin: input.isAdmin });
+    response.status(201).json(await users.findById(id));
   });
   router.post('/api/admin/users/:id/password-reset', async (request, response) => {
-    const user = users.findById(routeParam(request, 'id'));
+    const user = await users.findById(routeParam(request, 'id'));
     if (!user) throw new NotFoundError('No such user.');
     const temporaryPassword = randomBytes(12).toString('base64url');
-    users.setPasswordHash(user.id, await hashPassword(temporaryPassword));
-    sessions.closeAllFor(user.id);
-    access.accessChanged({ userId: user.id, signedOut: true });
+    await users.setPasswordHash(user.id, await hashPassword(temporaryPassword));
+    await sessions.closeAllFor(user.id);
+    await access.accessChanged({ userId: user.id, signedOut: true });
     audit.record('password-reset', actorOf(request, response), user.email);
     response.json({ temporaryPassword });
   });
 
-  router.get('/api/admin/processes', (_request, response) => {
-    response.json(
-      processes
-        .list()
-        .map((process) => ({ ...process, participants: processes.listMemberships(process.id) })),
-    );
+  router.get('/api/admin/processes', async (_request, response) => {
+    const listed = await processes.list();
+    const memberships = await Promise.all(listed.map((process) => processes.listMemberships(process.id)));
+    response.json(listed.map((process, i) => ({ ...process, participants: memberships[i] })));
   });
-  router.put('/api/admin/processes/:processId/participants/:participantId', (request, response) => {
+  router.put('/api/admin/processes/:processId/participants/:participantId', async (request, response) => {
     const { defaultRole } = parseBody(defaultRoleSchema, request.body);
     const processId = routeParam(request, 'processId');
-    const participant = participants.findById(routeParam(request, 'participantId'));
-    if (!participant || !processes.list().some((p) => p.id === processId)) throw new NotFoundError();
-    processes.setParticipant(processId, participant.id, defaultRole);
+    const participant = await participants.findById(routeParam(request, 'participantId'));
+    if (!participant || !(await processes.list()).some((p) => p.id === processId)) throw new NotFoundError();
+    await processes.setParticipant(processId, participant.id, defaultRole);
     audit.record('process-role-changed', actorOf(request, response), participant.code, {
       processId,
       defaultRole,
     });
-    access.accessChanged({});
+    await access.accessChanged({});
     response.status(204).end();
   });
 
-  router.get('/api/admin/documents', (_request, response) => response.json(documents.listAll()));
-  router.get('/api/admin/documents/:id/roles', (request, response) => {
-    const documentId = routeParam(request, 'id');
-    if (!documents.exists(documentId)) throw new NotFoundError('No such document.');
-    response.json(documents.listUserRoles(documentId));
+  router.get('/api/admin/documents', async (_request, response) => {
+    response.json(await documents.listAll());
   });
-  router.put('/api/admin/documents/:id/roles/:userId', (request, response) => {
+  router.get('/api/admin/documents/:id/roles', async (request, response) => {
     const documentId = routeParam(request, 'id');
-    const user = users.findById(routeParam(request, 'userId'));
-    if (!documents.exists(documentId) || !user) throw new NotFoundError();
+    if (!(await documents.exists(documentId))) throw new NotFoundError('No such document.');
+    response.json(await documents.listUserRoles(documentId));
+  });
+  router.put('/api/admin/documents/:id/roles/:userId', async (request, response) => {
+    const documentId = routeParam(request, 'id');
+    const user = await users.findById(routeParam(request, 'userId'));
+    if (!(await documents.exists(documentId)) || !user) throw new NotFoundError();
     const { role } = parseBody(documentRoleSchema, request.body);
-    if (role === null) documents.clearUserRole(documentId, user.id);
-    else documents.setUserRole(documentId, user.id, role);
+    if (role === null) await documents.clearUserRole(documentId, user.id);
+    else await documents.setUserRole(documentId, user.id, role);
     audit.record('role-changed', actorOf(request, response), user.email, {
       documentId,
       role: role ?? 'default',
     });
-    access.accessChanged({ userId: user.id, documentId });
+    await access.accessChanged({ userId: user.id, documentId });
     response.status(204).end();
   });
 
-  router.get('/api/admin/audit', (request, response) => {
+  router.get('/api/admin/audit', async (request, response) => {
     const requested = Math.trunc(Number(request.query.limit));
     const limit = requested > 0 ? Math.min(requested, 500) : 100; // 100 a page unless asked; 500 at most
     const before = Number(request.query.before) || undefined;
-    response.json(audit.list(limit, before));
+    response.json(await audit.list(limit, before));
   });
-  router.get('/api/admin/audit/verify', (_request, response) => response.json(audit.verify()));
+  router.get('/api/admin/audit/verify', async (_request, response) => {
+    response.json(await audit.verify());
+  });
 
   return router;
 }

@@ -10,7 +10,7 @@ import { sessionTokenOf } from '../auth/cookies';
 import type { SessionService } from '../auth/sessionService';
 import type { SignInThrottle } from '../auth/signInThrottle';
 import { commentRoutes } from '../comments/commentRoutes';
-import type { CommentStore } from '../comments/commentStore';
+import type { CommentRepository } from '../comments/commentStore';
 import { compareRoutes } from '../compare/compareRoutes';
 import { ClauseLockedError, HttpError } from '../errors';
 import { exportRoutes } from '../export/exportRoutes';
@@ -21,15 +21,16 @@ import { bracketRoutes } from '../negotiation/bracketRoutes';
 import type { ClauseDirectory } from '../negotiation/clauseDirectory';
 import type { DocumentEvents } from '../negotiation/documentEvents';
 import { negotiationRoutes } from '../negotiation/negotiationRoutes';
-import type { NegotiationStore } from '../negotiation/negotiationStore';
+import type { NegotiationRepository } from '../negotiation/negotiationStore';
 import type { HealthCheck } from '../sharedServices';
+import type { RecordStores } from '../store/recordStores';
 import type { Repositories } from '../store/repositories';
 import type { DocxReadLimits } from '../verify/docxParagraphs';
 import { verifyRoutes } from '../verify/verifyRoutes';
 import type { VerifySlots } from '../verify/verifySlots';
 import { versionRoutes } from '../versions/versionRoutes';
 import type { VersionService } from '../versions/versionService';
-import type { VersionStore } from '../versions/versionStore';
+import type { VersionRepository } from '../versions/versionStore';
 import { type AccessChangeListener, adminRoutes } from './adminRoutes';
 import { clientFileHeaders } from './clientFiles';
 import { documentRoutes } from './documentRoutes';
@@ -38,21 +39,23 @@ import { sessionRoutes } from './sessionRoutes';
 
 export interface HttpAppDeps {
   repositories: Repositories;
+  /** Every record, behind the asynchronous interfaces (SQLite or PostgreSQL): what routes read and write. */
+  records: RecordStores;
   sessions: SessionService;
   throttle: SignInThrottle;
   /** Dependencies `/healthz` reports besides the SQLite file (PostgreSQL, Redis); none when alone. */
   healthChecks?: readonly HealthCheck[];
   audit: AuditLog;
   access: AccessChangeListener;
-  negotiation: NegotiationStore;
-  comments: CommentStore;
+  negotiation: NegotiationRepository;
+  comments: CommentRepository;
   events: DocumentEvents;
   clauses: ClauseDirectory;
   /** Amendments: tabling, co-sponsoring, withdrawal, decisions, compromises. */
   amendments: AmendmentService;
   /** Bracketing and resolving as server commands (text and record in one commit). */
   brackets: BracketCommands;
-  versions: VersionStore;
+  versions: VersionRepository;
   versionService: VersionService;
   maxUploadBytes: number;
   /** Largest collaboration frame accepted (MAX_MESSAGE_BYTES), told to clients. */
@@ -95,19 +98,23 @@ function clientErrorOf(status: number, type: string | undefined): HttpError {
   return new HttpError(status, 'bad_request', 'The request could not be read.');
 }
 
-/** True when the SQLite file answers a read. */
-function sqliteAnswers(repositories: Repositories): boolean {
-  try {
-    repositories.processes.count();
-    return true;
-  } catch {
-    return false;
-  }
+/** Resolves true when the record store answers a read within a second; false (never rejects) otherwise. */
+async function recordsAnswer(records: RecordStores): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 1000);
+    timer.unref();
+  });
+  const read = records.processes.count().then(
+    () => true,
+    () => false,
+  );
+  return Promise.race([read, late]).finally(() => clearTimeout(timer));
 }
 
 /** The Express app: JSON API under /api, /healthz, and the built client with history-API fallback. */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
-  const { repositories, sessions, audit, logger } = deps;
+  const { records, sessions, audit, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -119,7 +126,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       return;
     }
     const dependencies: Record<string, 'up' | 'down'> = {
-      sqlite: sqliteAnswers(repositories) ? 'up' : 'down',
+      sqlite: (await recordsAnswer(records)) ? 'up' : 'down',
     };
     for (const check of deps.healthChecks ?? [])
       dependencies[check.name] = (await check.check()) ? 'up' : 'down';
@@ -128,15 +135,17 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   app.use('/api', express.json({ limit: deps.maxRequestBodyBytes }));
-  app.use('/api', (request: Request, response: Response, next: NextFunction) => {
-    response.locals.user = sessions.resolve(sessionTokenOf(request));
+  // One session read per API request (no cache: a sign-out on any instance counts at once); a store
+  // that cannot answer fails the request with a 500 through the error handler.
+  app.use('/api', async (request: Request, response: Response, next: NextFunction) => {
     response.set('Cache-Control', 'no-store');
+    response.locals.user = await sessions.resolve(sessionTokenOf(request));
     next();
   });
   app.use('/api', csrfProtection(deps.publicOrigin));
   app.use(
     sessionRoutes({
-      users: repositories.users,
+      users: records.users,
       sessions,
       throttle: deps.throttle,
       audit,
@@ -144,37 +153,46 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       logger,
     }),
   );
-  app.use(adminRoutes({ repositories, sessions, audit, access: deps.access }));
+  app.use(adminRoutes({ records, sessions, audit, access: deps.access }));
   app.use(
     documentRoutes({
-      documents: repositories.documents,
-      participants: repositories.participants,
+      documents: records.documents,
+      participants: records.participants,
       maxMessageBytes: deps.maxMessageBytes,
     }),
   );
   const { negotiation, comments, events, clauses, amendments } = deps;
-  const docs = repositories.documents;
+  const docs = records.documents;
   app.use(negotiationRoutes({ documents: docs, negotiation, comments, events, clauses, amendments }));
   // Before the amendment routes, whose `:amendmentId` paths would otherwise take "compilation".
   app.use(
     compilationRoutes({
-      documents: repositories.documents,
-      participants: repositories.participants,
+      documents: records.documents,
+      participants: records.participants,
       amendments,
       clauses,
       timeZone: deps.processTimeZone,
     }),
   );
-  app.use(amendmentRoutes({ documents: repositories.documents, amendments }));
-  app.use(bracketRoutes({ documents: repositories.documents, negotiation, events, brackets: deps.brackets }));
-  app.use(commentRoutes({ documents: repositories.documents, comments, events, clauses }));
+  app.use(amendmentRoutes({ documents: records.documents, amendments }));
+  app.use(bracketRoutes({ documents: records.documents, negotiation, events, brackets: deps.brackets }));
+  app.use(commentRoutes({ documents: records.documents, comments, events, clauses }));
   const { versions, versionService } = deps;
-  const documents = repositories.documents;
+  const documents = records.documents;
   app.use(versionRoutes({ documents, versions, versionService }));
-  const { participants } = repositories;
+  const { participants } = records;
   const timeZone = deps.processTimeZone;
   app.use(compareRoutes({ documents, versions, versionService, participants, negotiation, timeZone }));
-  app.use(exportRoutes({ documents, versions, versionService, participants, negotiation, timeZone }));
+  app.use(
+    exportRoutes({
+      documents,
+      versions: records.versions,
+      versionService,
+      participants,
+      negotiation,
+      timeZone,
+    }),
+  );
   const { maxUploadBytes, uploadLimits, publicVerify, publicVerifyPerMinute, verifyPerMinute, docxLimits } =
     deps;
   app.use(

@@ -1,6 +1,7 @@
 import type { DocumentSummary, UserProfile } from '@draftroom/shared';
 import type { Request, Response } from 'express';
 import { NotFoundError, UnauthenticatedError } from '../errors';
+import type { AsyncDocumentRepository } from '../store/documents';
 
 /** The signed-in user of a request (set by the session middleware), or a 401. */
 export function signedInUser(response: Response): UserProfile {
@@ -15,14 +16,17 @@ export function routeParam(request: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The document of route parameter `:id` as the signed-in user may see it; a 404 when they have no role on it. */
-export function accessibleDocument(
+/**
+ * The document of route parameter `:id` as the signed-in user may see it.
+ * @throws UnauthenticatedError (401) when no one is signed in; NotFoundError (404) when they have no role on it
+ */
+export async function accessibleDocument(
   request: Request,
   response: Response,
-  documents: { findAccessible(documentId: string, userId: string): DocumentSummary | undefined },
-): { user: UserProfile; document: DocumentSummary } {
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>,
+): Promise<{ user: UserProfile; document: DocumentSummary }> {
   const user = signedInUser(response);
-  const document = documents.findAccessible(routeParam(request, 'id'), user.id);
+  const document = await documents.findAccessible(routeParam(request, 'id'), user.id);
   if (!document) throw new NotFoundError('No such document.');
   return { user, document };
 }

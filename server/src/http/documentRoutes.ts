@@ -1,13 +1,12 @@
 import type { DocumentDetail } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
-import { NotFoundError } from '../errors';
-import type { DocumentRepository } from '../store/documents';
-import type { ParticipantRepository } from '../store/participants';
-import { routeParam, signedInUser } from './context';
+import type { AsyncDocumentRepository } from '../store/documents';
+import type { AsyncParticipantRepository } from '../store/participants';
+import { accessibleDocument, signedInUser } from './context';
 
 export interface DocumentRouteDeps {
-  documents: DocumentRepository;
-  participants: ParticipantRepository;
+  documents: Pick<AsyncDocumentRepository, 'listAccessible' | 'findAccessible'>;
+  participants: Pick<AsyncParticipantRepository, 'listForProcess'>;
   /** MAX_MESSAGE_BYTES, told to clients so they never send a frame the server must refuse. */
   maxMessageBytes: number;
 }
@@ -16,17 +15,15 @@ export interface DocumentRouteDeps {
 export function documentRoutes({ documents, participants, maxMessageBytes }: DocumentRouteDeps): Router {
   const router = Router();
 
-  router.get('/api/documents', (_request: Request, response: Response) => {
-    response.json(documents.listAccessible(signedInUser(response).id));
+  router.get('/api/documents', async (_request: Request, response: Response) => {
+    response.json(await documents.listAccessible(signedInUser(response).id));
   });
 
-  router.get('/api/documents/:id', (request: Request, response: Response) => {
-    const user = signedInUser(response);
-    const document = documents.findAccessible(routeParam(request, 'id'), user.id);
-    if (!document) throw new NotFoundError('No such document.');
+  router.get('/api/documents/:id', async (request: Request, response: Response) => {
+    const { document } = await accessibleDocument(request, response, documents);
     const detail: DocumentDetail = {
       ...document,
-      participants: participants.listForProcess(document.process.id),
+      participants: await participants.listForProcess(document.process.id),
       limits: { maxMessageBytes },
     };
     response.json(detail);

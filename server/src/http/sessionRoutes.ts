@@ -8,12 +8,12 @@ import type { SessionService } from '../auth/sessionService';
 import type { SignInThrottle } from '../auth/signInThrottle';
 import { BadRequestError, TooManyRequestsError, UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
-import type { UserRepository } from '../store/users';
+import type { AsyncUserRepository } from '../store/users';
 import type { AccessChangeListener } from './adminRoutes';
 import { signedInUser } from './context';
 
 export interface SessionRouteDeps {
-  users: UserRepository;
+  users: Pick<AsyncUserRepository, 'findByEmail' | 'setPasswordHash'>;
   sessions: SessionService;
   throttle: SignInThrottle;
   audit: AuditLog;
@@ -57,7 +57,7 @@ export function sessionRoutes({
       audit.recordThrottled('sign-in-locked', { email, ip }, email, { retryAfterSeconds: waitSeconds });
       throw lockedOut(waitSeconds);
     }
-    const account = users.findByEmail(email);
+    const account = await users.findByEmail(email);
     const valid = await verifyPassword(account?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!account || !valid) {
       await throttle.recordFailure(email, ip);
@@ -69,7 +69,7 @@ export function sessionRoutes({
       throw new UnauthenticatedError('The email address or password is not correct.');
     }
     await throttle.recordSuccess(email);
-    const session = sessions.open(account.profile.id);
+    const session = await sessions.open(account.profile.id);
     const common = {
       sameSite: 'lax' as const,
       secure: isHttps(request),
@@ -84,11 +84,12 @@ export function sessionRoutes({
     response.json(body);
   });
 
-  router.delete('/api/session', (request: Request, response: Response) => {
+  router.delete('/api/session', async (request: Request, response: Response) => {
     const token = sessionTokenOf(request);
     const user = response.locals.user as MeResponse['user'] | undefined;
     if (token) {
-      sessions.close(token);
+      // Deleted before the other instances are told, so their re-check finds it gone.
+      await sessions.close(token);
       access.sessionEnded(token, user?.id);
     }
     if (user) audit.record('sign-out', { userId: user.id, email: user.email, ip: request.ip }, user.email);
@@ -117,15 +118,15 @@ export function sessionRoutes({
     if (!parsed.success) {
       throw new BadRequestError(`The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
     }
-    const account = users.findByEmail(user.email);
+    const account = await users.findByEmail(user.email);
     if (!account || !(await verifyPassword(account.passwordHash, parsed.data.currentPassword))) {
       throw new BadRequestError('The current password is not correct.');
     }
-    users.setPasswordHash(user.id, await hashPassword(parsed.data.newPassword));
+    await users.setPasswordHash(user.id, await hashPassword(parsed.data.newPassword));
     // Every other session of the account ends: a changed password locks out whoever else had it.
     const currentToken = sessionTokenOf(request) ?? '';
-    sessions.closeOthersOf(user.id, currentToken);
-    access.accessChanged({ userId: user.id, signedOut: true, exceptSessionToken: currentToken });
+    await sessions.closeOthersOf(user.id, currentToken);
+    await access.accessChanged({ userId: user.id, signedOut: true, exceptSessionToken: currentToken });
     audit.record('password-changed', { userId: user.id, email: user.email, ip: request.ip }, user.email);
     response.status(204).end();
   });

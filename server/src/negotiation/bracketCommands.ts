@@ -1,21 +1,22 @@
 /**
  * Bracketing a passage and resolving a bracket as server commands: the
  * server changes the document's text (its room's Y.Doc) and writes the
- * bracket record in one SQLite transaction (Room.applyServerChange with the
- * record as `alongside`), then broadcasts the text to every client and the
- * record as a negotiation notice. If the commit fails, neither changes.
+ * bracket record in one storage commit (Room.applyServerChange with the
+ * record as `alongside`, written through the commit's own record stores),
+ * then broadcasts the text to every client and the record as a negotiation
+ * notice. If the commit fails, neither changes.
  */
 import type { Bracket, NewBracket, UserProfile } from '@draftroom/shared';
-import Database from 'better-sqlite3';
 import type * as Y from 'yjs';
-import type { UpdateAuthor } from '../collab/documentStorage';
+import type { RecordsAlongside, UpdateAuthor } from '../collab/documentStorage';
 import type { Room } from '../collab/room';
 import type { RoomRegistry } from '../collab/roomRegistry';
-import { BadRequestError, CollabRefusal, HttpError, NotFoundError } from '../errors';
+import { BadRequestError, CollabRefusal, HttpError, NotFoundError, StorageWriteError } from '../errors';
 import type { Logger } from '../logger';
+import { isUniqueViolation } from '../store/constraintErrors';
 import { bracketSpans, hasClause, locatePassage, markPassage, resolveSpans } from './bracketText';
 import type { DocumentEvents } from './documentEvents';
-import type { NegotiationStore } from './negotiationStore';
+import type { NegotiationRepository } from './negotiationStore';
 
 /** How the pen-holder resolves a bracket: keep one alternative (by index), or drop the passage. */
 export type BracketResolution = { keep: number } | { drop: true };
@@ -28,13 +29,36 @@ function clauseLocked(clauseIds: readonly string[]): HttpError {
   );
 }
 
+function idTaken(): HttpError {
+  return new HttpError(409, 'conflict', 'That bracket id is taken.');
+}
+
+/**
+ * Runs `write`, a record write inside a commit's `alongside`: an id taken
+ * meanwhile (through another instance) is a 409 conflict, a refusal of its
+ * own (HttpError) stays as it is; any other failure a StorageWriteError, which the room answers as storage unavailable. Either
+ * rolls the commit back.
+ */
+async function recordWrite<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    if (isUniqueViolation(error)) throw idTaken();
+    throw new StorageWriteError('could not store the bracket record', error);
+  }
+}
+
 function authorOf(user: UserProfile, touchedClauses: readonly string[]): UpdateAuthor {
   return { userId: user.id, participantId: user.participant.id, touchedClauses };
 }
 
 export class BracketCommands {
   constructor(
-    private readonly negotiation: NegotiationStore,
+    private readonly negotiation: Pick<
+      NegotiationRepository,
+      'bracketIdTaken' | 'bracket' | 'resolveBracket'
+    >,
     private readonly rooms: RoomRegistry,
     private readonly events: DocumentEvents,
     private readonly logger: Logger,
@@ -56,9 +80,7 @@ export class BracketCommands {
     }
     let bracket: Bracket | undefined;
     await this.inRoom(documentId, async (room) => {
-      if (this.negotiation.bracketIdTaken(documentId, input.id)) {
-        throw new HttpError(409, 'conflict', 'That bracket id is taken.');
-      }
+      if (await this.negotiation.bracketIdTaken(documentId, input.id)) throw idTaken();
       if (!hasClause(room.doc, input.clauseId)) throw new NotFoundError('No such clause in this document.');
       if (room.lockedClauses.has(input.clauseId)) throw clauseLocked([input.clauseId]);
       // Checked before anything changes, so a refusal leaves the text as it was; checked again on the
@@ -68,17 +90,19 @@ export class BracketCommands {
         room,
         (doc) => markPassage(locatePassage(doc, input.clauseId, input.anchor), input.id),
         authorOf(user, [input.clauseId]),
-        () => {
-          bracket = this.negotiation.createBracket(documentId, input, {
-            id: user.id,
-            participantId: user.participant.id,
-          });
+        async (records) => {
+          bracket = await recordWrite(() =>
+            records.negotiation.createBracket(documentId, input, {
+              id: user.id,
+              participantId: user.participant.id,
+            }),
+          );
         },
       );
       if (!changed) throw new Error('bracketing a passage changed nothing');
     });
     if (!bracket) throw new Error('bracket not stored');
-    this.events.publish(documentId, { type: 'bracket', bracket });
+    await this.events.publish(documentId, { type: 'bracket', bracket });
     this.logger.info({ documentId, bracketId: input.id, userId: user.id }, 'passage bracketed');
     return bracket;
   }
@@ -100,11 +124,17 @@ export class BracketCommands {
     user: UserProfile,
   ): Promise<Bracket> {
     const keep = 'keep' in resolution ? resolution.keep : null;
-    const record = () => this.negotiation.resolveBracket(documentId, bracketId, keep, user.id);
+    // Through the commit's own stores inside `alongside`; through the service's when only the record changes.
+    // Resolved meanwhile through another instance: the write finds it so, and the commit (text too) is undone.
+    const record = async (negotiation: Pick<NegotiationRepository, 'resolveBracket'>) => {
+      const resolved = await negotiation.resolveBracket(documentId, bracketId, keep, user.id);
+      if (!resolved) throw new HttpError(409, 'bracket_resolved', 'That bracket is resolved.');
+      return resolved;
+    };
     let bracket: Bracket | undefined;
     await this.inRoom(documentId, async (room) => {
       // Read with the room to itself: of two resolutions at once, the second finds the first.
-      const existing = this.negotiation.bracket(documentId, bracketId);
+      const existing = await this.negotiation.bracket(documentId, bracketId);
       if (!existing) throw new NotFoundError('No such bracket.');
       if (existing.resolution) throw new HttpError(409, 'bracket_resolved', 'That bracket is resolved.');
       const kept = keep === null ? null : existing.alternatives.find((option) => option.index === keep);
@@ -124,21 +154,21 @@ export class BracketCommands {
             'The bracketed passage is no longer in the text: drop the bracket, or bracket the passage again.',
           );
         }
-        bracket = record();
+        bracket = await record(this.negotiation);
         return;
       }
       const changed = await this.commit(
         room,
         (doc) => resolveSpans(bracketSpans(doc, bracketId), bracketId, wording),
         authorOf(user, clauses),
-        () => {
-          bracket = record();
+        async (records) => {
+          bracket = await recordWrite(() => record(records.negotiation));
         },
       );
-      if (!changed) bracket = record();
+      if (!changed) bracket = await record(this.negotiation);
     });
     if (!bracket) throw new Error('resolution not stored');
-    this.events.publish(documentId, { type: 'bracket', bracket });
+    await this.events.publish(documentId, { type: 'bracket', bracket });
     this.logger.info({ documentId, bracketId, userId: user.id, keep }, 'bracket resolved');
     return bracket;
   }
@@ -153,20 +183,21 @@ export class BracketCommands {
   }
 
   /**
-   * Room.applyServerChange; a failed write — of the text (CollabRefusal) or of
-   * the record (a SQLite error from `alongside`) — is answered 503: the room
-   * has reloaded from storage and the transaction rolled back, nothing changed.
+   * Room.applyServerChange; a failed write — of the text, or of the record
+   * (`alongside` through {@link recordWrite}): a CollabRefusal — is answered
+   * 503: the room has reloaded from storage and the transaction rolled back,
+   * nothing changed.
    */
   private async commit(
     room: Room,
     change: (doc: Y.Doc) => void,
     author: UpdateAuthor,
-    alongside: () => void,
+    alongside: RecordsAlongside,
   ): Promise<boolean> {
     try {
       return await room.applyServerChange(change, author, alongside);
     } catch (error) {
-      if (!(error instanceof CollabRefusal || error instanceof Database.SqliteError)) throw error;
+      if (!(error instanceof CollabRefusal)) throw error;
       this.logger.error({ err: error, documentId: room.documentId }, 'bracket command not stored');
       throw new HttpError(
         503,

@@ -4,14 +4,14 @@ import { authorize } from '../auth/policy';
 import { ForbiddenError, HttpError, NotFoundError } from '../errors';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
-import type { DocumentRepository } from '../store/documents';
+import type { AsyncDocumentRepository } from '../store/documents';
 import type { BracketCommands } from './bracketCommands';
 import type { DocumentEvents } from './documentEvents';
-import type { NegotiationStore } from './negotiationStore';
+import type { NegotiationRepository } from './negotiationStore';
 
 export interface BracketRouteDeps {
-  documents: DocumentRepository;
-  negotiation: NegotiationStore;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
+  negotiation: Pick<NegotiationRepository, 'bracket' | 'addAlternative'>;
   events: DocumentEvents;
   brackets: BracketCommands;
 }
@@ -34,16 +34,16 @@ export function bracketRoutes({ documents, negotiation, events, brackets }: Brac
   const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
 
   router.post('/api/documents/:id/brackets', async (request, response) => {
-    const { user, document } = access(request, response);
+    const { user, document } = await access(request, response);
     authorize(document.role, 'bracket');
     const input = parseBody(newBracketSchema, request.body);
     response.status(201).json(await brackets.create(document.id, input, user));
   });
 
-  router.post('/api/documents/:id/brackets/:bracketId/alternatives', (request, response) => {
-    const { user, document } = access(request, response);
+  router.post('/api/documents/:id/brackets/:bracketId/alternatives', async (request, response) => {
+    const { user, document } = await access(request, response);
     authorize(document.role, 'propose-alternative');
-    const existing = negotiation.bracket(document.id, routeParam(request, 'bracketId'));
+    const existing = await negotiation.bracket(document.id, routeParam(request, 'bracketId'));
     if (!existing) throw new NotFoundError('No such bracket.');
     if (existing.resolution) throw new ForbiddenError('That bracket is resolved.');
     if (existing.alternatives.length >= MAX_BRACKET_ALTERNATIVES) {
@@ -54,13 +54,13 @@ export function bracketRoutes({ documents, negotiation, events, brackets }: Brac
       );
     }
     const { text } = parseBody(bracketAlternativeSchema, request.body);
-    const bracket = negotiation.addAlternative(document.id, existing.id, text, user.participant.id);
-    events.publish(document.id, { type: 'bracket', bracket });
+    const bracket = await negotiation.addAlternative(document.id, existing.id, text, user.participant.id);
+    await events.publish(document.id, { type: 'bracket', bracket });
     response.status(201).json(bracket);
   });
 
   router.post('/api/documents/:id/brackets/:bracketId/resolution', async (request, response) => {
-    const { user, document } = access(request, response);
+    const { user, document } = await access(request, response);
     authorize(document.role, 'resolve-bracket');
     const resolution = parseBody(bracketResolutionSchema, request.body);
     response.json(await brackets.resolve(document.id, routeParam(request, 'bracketId'), resolution, user));

@@ -1,22 +1,39 @@
-import { type Amendment, clauseStatusSchema, type NegotiationState, positionSchema } from '@draftroom/shared';
+import {
+  type Amendment,
+  type ClauseStatusEntry,
+  clauseStatusSchema,
+  type NegotiationState,
+  positionSchema,
+} from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
 import { authorize } from '../auth/policy';
-import type { CommentStore } from '../comments/commentStore';
+import type { CommentRepository } from '../comments/commentStore';
 import { accessibleDocument, routeParam } from '../http/context';
 import { parseBody } from '../http/validation';
-import type { DocumentRepository } from '../store/documents';
+import type { AsyncDocumentRepository } from '../store/documents';
 import type { ClauseDirectory } from './clauseDirectory';
 import type { DocumentEvents } from './documentEvents';
-import type { NegotiationStore } from './negotiationStore';
+import type { NegotiationRepository } from './negotiationStore';
 
 export interface NegotiationRouteDeps {
-  documents: DocumentRepository;
-  negotiation: NegotiationStore;
-  comments: CommentStore;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
+  negotiation: Pick<
+    NegotiationRepository,
+    | 'lastEventSeq'
+    | 'statuses'
+    | 'positions'
+    | 'brackets'
+    | 'agreedClauses'
+    | 'setStatus'
+    | 'statusHistory'
+    | 'positionHistory'
+    | 'setPosition'
+  >;
+  comments: Pick<CommentRepository, 'threads'>;
   events: DocumentEvents;
   clauses: ClauseDirectory;
-  /** The document's amendments, in number order (amendments/amendmentStore.ts). */
-  amendments: { list(documentId: string): Amendment[] };
+  /** The document's amendments, in number order (amendments/amendmentStore.ts; a promise or the list). */
+  amendments: { list(documentId: string): Amendment[] | Promise<Amendment[]> };
 }
 
 /** Clause status (pen-holder), delegation positions (own participant), and the whole state. */
@@ -31,60 +48,71 @@ export function negotiationRoutes({
   const router = Router();
   const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
 
-  router.get('/api/documents/:id/negotiation', (request, response) => {
-    const { document } = access(request, response);
+  router.get('/api/documents/:id/negotiation', async (request, response) => {
+    const { document } = await access(request, response);
+    // The number first: an event numbered after it may already be in what is read next (a client
+    // applies it again, harmlessly), but none the state lacks is numbered at or below it.
+    const seq = await negotiation.lastEventSeq(document.id);
+    const [statuses, positions, threads, brackets, amendmentList] = await Promise.all([
+      negotiation.statuses(document.id),
+      negotiation.positions(document.id),
+      comments.threads(document.id),
+      negotiation.brackets(document.id),
+      amendments.list(document.id),
+    ]);
     const state: NegotiationState = {
-      seq: negotiation.lastEventSeq(document.id),
-      statuses: negotiation.statuses(document.id),
-      positions: negotiation.positions(document.id),
-      threads: comments.threads(document.id),
-      brackets: negotiation.brackets(document.id),
-      amendments: amendments.list(document.id),
+      seq,
+      statuses,
+      positions,
+      threads,
+      brackets,
+      amendments: amendmentList,
     };
     response.json(state);
   });
 
   router.put('/api/documents/:id/clauses/:clauseId/status', async (request, response) => {
-    const { user, document } = access(request, response);
+    const { user, document } = await access(request, response);
     authorize(document.role, 'set-clause-status');
     const { status } = parseBody(clauseStatusSchema, request.body);
     const clauseId = routeParam(request, 'clauseId');
     // In order with the edits: a keystroke sent after "agreed" finds the clause locked (4423).
     const entry = await clauses.withClause(document.id, clauseId, async () => {
-      const wasAgreed = negotiation.agreedClauses(document.id).includes(clauseId);
+      const wasAgreed = (await negotiation.agreedClauses(document.id)).includes(clauseId);
       // The lock first, where every instance's commits check it; undone if the status cannot be stored.
       if (wasAgreed !== (status === 'agreed'))
         await clauses.setLocked(document.id, clauseId, status === 'agreed');
-      let changed: ReturnType<typeof negotiation.setStatus>;
+      let changed: ClauseStatusEntry;
       try {
-        changed = negotiation.setStatus(document.id, clauseId, status, user.id);
+        changed = await negotiation.setStatus(document.id, clauseId, status, user.id);
       } catch (error) {
         if (wasAgreed !== (status === 'agreed')) await clauses.setLocked(document.id, clauseId, wasAgreed);
         throw error;
       }
-      events.publish(document.id, { type: 'status', entry: changed });
+      await events.publish(document.id, { type: 'status', entry: changed });
       return changed;
     });
     response.json(entry);
   });
 
-  router.get('/api/documents/:id/clauses/:clauseId/history', (request, response) => {
-    const { document } = access(request, response);
+  router.get('/api/documents/:id/clauses/:clauseId/history', async (request, response) => {
+    const { document } = await access(request, response);
     const clauseId = routeParam(request, 'clauseId');
-    response.json({
-      statuses: negotiation.statusHistory(document.id, clauseId),
-      positions: negotiation.positionHistory(document.id, clauseId),
-    });
+    const [statuses, positions] = await Promise.all([
+      negotiation.statusHistory(document.id, clauseId),
+      negotiation.positionHistory(document.id, clauseId),
+    ]);
+    response.json({ statuses, positions });
   });
 
   router.put('/api/documents/:id/clauses/:clauseId/position', async (request, response) => {
-    const { user, document } = access(request, response);
+    const { user, document } = await access(request, response);
     authorize(document.role, 'record-position');
     const input = parseBody(positionSchema, request.body);
     const clauseId = routeParam(request, 'clauseId');
     await clauses.requireClause(document.id, clauseId);
-    const entry = negotiation.setPosition(document.id, clauseId, user.participant.id, input, user.id);
-    events.publish(document.id, { type: 'position', entry });
+    const entry = await negotiation.setPosition(document.id, clauseId, user.participant.id, input, user.id);
+    await events.publish(document.id, { type: 'position', entry });
     response.json(entry);
   });
 

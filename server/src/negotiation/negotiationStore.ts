@@ -255,14 +255,25 @@ export class NegotiationStore {
       .run(documentId, bracketId, index, text, participantId);
   }
 
-  resolveBracket(documentId: string, bracketId: string, keptIndex: number | null, userId: string): Bracket {
-    this.db
+  /**
+   * Resolves an open bracket (`keptIndex`: the alternative kept; null: dropped)
+   * and returns it; undefined, changing nothing, when the document has no such
+   * bracket or it is resolved already (a resolution is decided once, also when
+   * two instances race: the condition is checked by the write itself).
+   */
+  resolveBracket(
+    documentId: string,
+    bracketId: string,
+    keptIndex: number | null,
+    userId: string,
+  ): Bracket | undefined {
+    const result = this.db
       .prepare(
         `UPDATE brackets SET resolution = ?, kept_index = ?, resolved_by = ?, resolved_at = ?
-         WHERE id = ? AND document_id = ?`,
+         WHERE id = ? AND document_id = ? AND resolution IS NULL`,
       )
       .run(keptIndex === null ? 'dropped' : 'kept', keptIndex, userId, nowIso(), bracketId, documentId);
-    return this.bracket(documentId, bracketId) as Bracket;
+    return result.changes === 0 ? undefined : this.bracket(documentId, bracketId);
   }
 
   /** True when this document already has a bracket with this id (ids are scoped per document). */

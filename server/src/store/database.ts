@@ -36,6 +36,18 @@ export function openDatabase(dataDir: string, options: DatabaseOptions, logger: 
   return db;
 }
 
+/**
+ * An empty SQLite database in memory, migrated: what a server whose data is
+ * all in PostgreSQL (`DATABASE_URL`) holds in place of the file, so no
+ * `draftroom.db` is created on an instance that does not use one.
+ */
+export function openMemoryDatabase(logger: Logger): SqliteDatabase {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, logger);
+  return db;
+}
+
 /** Room for the WAL a checkpoint is asked for at (4,000 pages of 4 KiB plus frame headers), reused, not regrown. */
 const WAL_SIZE_LIMIT_BYTES = 20 * 1024 * 1024;
 

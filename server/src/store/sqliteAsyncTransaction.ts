@@ -1,4 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SqliteDatabase } from './database';
+
+/** The database whose asynchronous transaction the current code runs inside (if any). */
+const inside = new AsyncLocalStorage<SqliteDatabase>();
 
 /** The end of each database's queue of asynchronous transactions (one runs at a time). */
 const queues = new WeakMap<SqliteDatabase, Promise<unknown>>();
@@ -13,9 +17,13 @@ let savepointCount = 0;
  *
  * better-sqlite3 is synchronous: the calls of a repository made with
  * `asyncOf` settle at once, so a `work` that awaits only such calls runs to
- * its end before any I/O callback (another request) can write. A `work` that
- * awaits anything else (a timer, the network) would hold the transaction open
- * meanwhile, and another request's writes would join it: do not.
+ * its end before any I/O callback (another request) can write. Code that
+ * runs between its awaits (other promise continuations) must not write into
+ * it: the record stores (recordStores.ts) and the document storage wait for
+ * {@link untilSqliteIdle} first, and `work` itself runs in an asynchronous
+ * context those checks recognise, so its own calls go straight through. A
+ * `work` that awaits anything else (a timer, the network) would hold every
+ * other writer back meanwhile: do not.
  *
  * For several calls inside `work` that must succeed or fail together, use
  * {@link sqliteSavepoint} with the same database.
@@ -27,7 +35,7 @@ export function sqliteTransaction<T>(db: SqliteDatabase, work: () => Promise<T>)
     if (db.inTransaction) throw new Error('another transaction is open on this SQLite database');
     db.exec('BEGIN IMMEDIATE');
     try {
-      const result = await work();
+      const result = await inside.run(db, work);
       db.exec('COMMIT');
       return result;
     } catch (error) {
@@ -68,4 +76,16 @@ export async function sqliteSavepoint<T>(db: SqliteDatabase, work: () => Promise
     }
     throw error;
   }
+}
+
+/**
+ * Undefined when no asynchronous transaction of `db` is open or queued, or
+ * when the caller runs inside it; otherwise a promise that resolves once none
+ * is (the calls that must not join another's transaction wait for it).
+ */
+export function untilSqliteIdle(db: SqliteDatabase): Promise<void> | undefined {
+  if (!queues.has(db) || inside.getStore() === db) return undefined;
+  return (async () => {
+    for (let tail = queues.get(db); tail && inside.getStore() !== db; tail = queues.get(db)) await tail;
+  })();
 }

@@ -22,7 +22,7 @@ import { fingerprint } from '../content/structure';
 import { FOOTER_PART, FooterFingerprints } from '../export/docxFingerprint';
 import { MalformedXmlError, XmlStream } from '../export/xmlStream';
 import { type EntrySink, InvalidZipError, readZipEntries, type ZipLimits } from '../export/zipEntries';
-import type { VersionStore } from '../versions/versionStore';
+import type { VersionRepository } from '../versions/versionStore';
 import {
   BodyParagraphReader,
   DEFAULT_DOCX_READ_LIMITS,
@@ -151,11 +151,11 @@ export async function readDocx(
 /** Where verification looks: the versions one may see, and their structures. */
 export interface VersionLookup {
   /** Versions with this fingerprint that the asker may see. */
-  byFingerprint(fingerprint: string): VersionSummary[];
+  byFingerprint(fingerprint: string): Promise<VersionSummary[]>;
   /** A version's stored structure. */
-  structureOf(version: VersionSummary): DocumentStructure | undefined;
+  structureOf(version: VersionSummary): Promise<DocumentStructure | undefined>;
   /** A version's stored negotiation snapshot (statuses, brackets), as its export shows it. */
-  snapshotOf(version: VersionSummary): ExtrasSnapshot | undefined;
+  snapshotOf(version: VersionSummary): Promise<ExtrasSnapshot | undefined>;
 }
 
 /** The reason given when the text is a version's but its alternatives or status notes are not. */
@@ -164,18 +164,27 @@ export function extrasDifferReason(version: VersionSummary): string {
 }
 
 /** Whether a file's alternatives and status notes are what the export writes for `version`. */
-function showsSnapshotOf(
+async function showsSnapshotOf(
   extras: readonly DocxExtra[],
   version: VersionSummary,
   lookup: Pick<VersionLookup, 'structureOf' | 'snapshotOf'>,
-): boolean {
-  const structure = lookup.structureOf(version);
-  const snapshot = lookup.snapshotOf(version);
+): Promise<boolean> {
+  const [structure, snapshot] = await Promise.all([lookup.structureOf(version), lookup.snapshotOf(version)]);
   return (
     structure !== undefined &&
     snapshot !== undefined &&
     sameExtras(extras, exportedExtras(structure, snapshot))
   );
+}
+
+/** The versions of `versions` whose file shows their snapshot, in their order. */
+async function showingSnapshot(
+  extras: readonly DocxExtra[],
+  versions: readonly VersionSummary[],
+  lookup: Pick<VersionLookup, 'structureOf' | 'snapshotOf'>,
+): Promise<VersionSummary[]> {
+  const shows = await Promise.all(versions.map((version) => showsSnapshotOf(extras, version, lookup)));
+  return versions.filter((_version, index) => shows[index]);
 }
 
 /** Named versions first: they are what people circulate; checkpoints of the same text follow. */
@@ -184,9 +193,9 @@ function namedFirst(versions: VersionSummary[]): VersionSummary[] {
 }
 
 /** The verdict on a read DOCX. */
-export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerification {
+export async function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): Promise<DocxVerification> {
   const footer = read.claimedFingerprint ?? null;
-  const claimed = footer ? namedFirst(lookup.byFingerprint(footer)) : [];
+  const claimed = footer ? namedFirst(await lookup.byFingerprint(footer)) : [];
   const answer = (fields: Partial<DocxVerification>): DocxVerification => ({
     outcome: 'unknown',
     fingerprint: footer,
@@ -199,11 +208,11 @@ export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerif
   if (!read.paragraphs) return answer({});
   // Hidden, revision-marked or embedded content: what the reader read is not what the file shows.
   if (read.foreign !== undefined) return answer({ reason: FOREIGN_CONTENT_REASON });
-  const claimedStructure = claimed[0] ? lookup.structureOf(claimed[0]) : undefined;
+  const claimedStructure = claimed[0] ? await lookup.structureOf(claimed[0]) : undefined;
   const { structure, extras } = readDocxContent(read.paragraphs, idsOf(claimedStructure));
   const textFingerprint = fingerprint(structure);
-  const sameText = namedFirst(lookup.byFingerprint(textFingerprint));
-  const matches = sameText.filter((version) => showsSnapshotOf(extras, version, lookup));
+  const sameText = namedFirst(await lookup.byFingerprint(textFingerprint));
+  const matches = await showingSnapshot(extras, sameText, lookup);
   if (matches.length > 0) return answer({ outcome: 'match', textFingerprint, matches });
   const reason = sameText[0] ? { reason: extrasDifferReason(sameText[0]) } : {};
   if (!claimedStructure) return answer({ textFingerprint, ...reason });
@@ -219,30 +228,59 @@ export function verifyReadDocx(read: ReadDocx, lookup: VersionLookup): DocxVerif
  * version is compared: a file whose footer names a stored version but whose text differs is
  * answered as fast as any other.
  */
-export function publicMatches(read: ReadDocx, lookup: VersionLookup): VersionSummary[] {
+export async function publicMatches(read: ReadDocx, lookup: VersionLookup): Promise<VersionSummary[]> {
   const footer = read.claimedFingerprint;
   if (!footer || !read.paragraphs || read.foreign !== undefined) return [];
   const { structure, extras } = readDocxContent(read.paragraphs, idsOf(undefined));
   const textFingerprint = fingerprint(structure);
   if (textFingerprint !== footer) return [];
-  return lookup
-    .byFingerprint(textFingerprint)
-    .filter((version) => version.kind === 'named' && showsSnapshotOf(extras, version, lookup));
+  const named = (await lookup.byFingerprint(textFingerprint)).filter((version) => version.kind === 'named');
+  return showingSnapshot(extras, named, lookup);
 }
 
-/** A `VersionLookup` over the version store, limited to the versions `visible` lets through. */
+/**
+ * Which of `versions` `visible` lets through, in their order; `visible` is
+ * asked once per document (e.g. whether the asker has a role on it).
+ */
+export async function visibleVersions<T extends { documentId: string }>(
+  versions: readonly T[],
+  visible: (documentId: string) => Promise<boolean>,
+): Promise<T[]> {
+  const documentIds = [...new Set(versions.map((version) => version.documentId))];
+  const answers = await Promise.all(documentIds.map(visible));
+  const seen = new Set(documentIds.filter((_id, index) => answers[index]));
+  return versions.filter((version) => seen.has(version.documentId));
+}
+
+/**
+ * A `VersionLookup` over the version records, limited to the versions of the
+ * documents `visible` lets through. Made for one verification: it asks
+ * `visible` once per document and loads each version once.
+ */
 export function versionLookup(
-  versions: VersionStore,
-  visible: (version: VersionSummary) => boolean,
+  versions: Pick<VersionRepository, 'findByFingerprint' | 'load'>,
+  visible: (documentId: string) => Promise<boolean>,
 ): VersionLookup {
+  const visibility = new Map<string, Promise<boolean>>();
+  const visibleOnce = (documentId: string) => {
+    const known = visibility.get(documentId) ?? visible(documentId);
+    visibility.set(documentId, known);
+    return known;
+  };
+  const loaded = new Map<string, ReturnType<typeof versions.load>>();
+  const load = (version: VersionSummary) => {
+    const known = loaded.get(version.id) ?? versions.load(version.documentId, version.id);
+    loaded.set(version.id, known);
+    return known;
+  };
   return {
-    byFingerprint: (value) => versions.findByFingerprint(value).filter(visible),
-    structureOf: (version) => {
-      const stored = versions.load(version.documentId, version.id);
+    byFingerprint: async (value) => visibleVersions(await versions.findByFingerprint(value), visibleOnce),
+    structureOf: async (version) => {
+      const stored = await load(version);
       return stored ? (JSON.parse(stored.structureJson) as DocumentStructure) : undefined;
     },
-    snapshotOf: (version) => {
-      const stored = versions.load(version.documentId, version.id);
+    snapshotOf: async (version) => {
+      const stored = await load(version);
       return stored ? (JSON.parse(stored.negotiationJson) as ExtrasSnapshot) : undefined;
     },
   };

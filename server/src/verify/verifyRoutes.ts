@@ -26,15 +26,15 @@ import { BadRequestError, HttpError, NotFoundError } from '../errors';
 import { DocxRefusal } from '../export/xmlStream';
 import { type ZipLimits, ZipRefusal } from '../export/zipEntries';
 import { signedInUser } from '../http/context';
-import type { DocumentRepository } from '../store/documents';
-import type { VersionStore } from '../versions/versionStore';
+import type { AsyncDocumentRepository } from '../store/documents';
+import type { VersionRepository } from '../versions/versionStore';
 import type { DocxReadLimits } from './docxParagraphs';
 import { publicMatches, type ReadDocx, readDocx, verifyReadDocx, versionLookup } from './verification';
 import type { VerifySlots } from './verifySlots';
 
 export interface VerifyRouteDeps {
-  documents: DocumentRepository;
-  versions: VersionStore;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible' | 'listAll'>;
+  versions: Pick<VersionRepository, 'findByFingerprint' | 'load'>;
   maxUploadBytes: number;
   uploadLimits: ZipLimits;
   /** Whether the public verification answers (`PUBLIC_VERIFY`). */
@@ -134,13 +134,13 @@ function userLimiter(perMinute: number, maxBytes: number): RequestHandler {
  * The public facts of an exact match of a named version: title, version label, date; nothing for
  * any other outcome (`publicMatches`: nothing is loaded or compared when the text is not the footer's).
  */
-function publicAnswer(read: ReadDocx, deps: VerifyRouteDeps): PublicVerification {
-  const matches = publicMatches(
+async function publicAnswer(read: ReadDocx, deps: VerifyRouteDeps): Promise<PublicVerification> {
+  const matches = await publicMatches(
     read,
-    versionLookup(deps.versions, () => true),
+    versionLookup(deps.versions, async () => true),
   );
   if (matches.length === 0) return { match: false };
-  const titles = new Map(deps.documents.listAll().map((document) => [document.id, document.title]));
+  const titles = new Map((await deps.documents.listAll()).map((document) => [document.id, document.title]));
   const versions: PublicVersionFacts[] = matches.map((version) => ({
     title: titles.get(version.documentId) ?? '',
     versionLabel: version.label,
@@ -160,8 +160,8 @@ export function verifyRoutes(deps: VerifyRouteDeps): Router {
     upload,
     async (request, response) => {
       const user = signedInUser(response);
-      const visible = (version: { documentId: string }) =>
-        deps.documents.findAccessible(version.documentId, user.id) !== undefined;
+      const visible = async (documentId: string) =>
+        (await deps.documents.findAccessible(documentId, user.id)) !== undefined;
       const verdict = await deps.slots.run(async () =>
         verifyReadDocx(await readUpload(request, ...limits), versionLookup(deps.versions, visible)),
       );

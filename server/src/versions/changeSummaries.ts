@@ -24,7 +24,7 @@ import type {
 } from '@draftroom/shared';
 import { compareStructures } from '../compare/compareStructures';
 import type { ComparableDocument } from '../compare/types';
-import type { StoredVersion, VersionStore } from './versionStore';
+import type { StoredVersion, VersionRepository } from './versionStore';
 
 const NO_CHANGE: ChangeCounts = { added: 0, changed: 0, removed: 0, moved: 0 };
 
@@ -60,15 +60,20 @@ export function changeCounts(baseline: StoredVersion | undefined, next: Comparab
 
 /** Computes, stores and repairs the change summaries of a document's versions. */
 export class ChangeSummaries {
-  constructor(private readonly versions: VersionStore) {}
+  constructor(
+    private readonly versions: Pick<
+      VersionRepository,
+      'latest' | 'staleSummaryIds' | 'list' | 'load' | 'setSummary'
+    >,
+  ) {}
 
   /** The summary of a version about to be stored as the newest of `documentId`. */
-  forNewVersion(
+  async forNewVersion(
     documentId: string,
     kind: VersionKind,
     next: ComparableDocument,
-  ): { summary: ChangeCounts; baseline: SummaryBaseline | null } {
-    const baseline = this.versions.latest(documentId, kind === 'named' ? 'named' : undefined);
+  ): Promise<{ summary: ChangeCounts; baseline: SummaryBaseline | null }> {
+    const baseline = await this.versions.latest(documentId, kind === 'named' ? 'named' : undefined);
     return { summary: changeCounts(baseline, next), baseline: baseline ? baselineOf(baseline) : null };
   }
 
@@ -77,18 +82,18 @@ export class ChangeSummaries {
    * baselines were recorded, or counted against a version thinning removed.
    * Costs one query when none is.
    */
-  refreshStale(documentId: string): void {
-    const stale = this.versions.staleSummaryIds(documentId);
+  async refreshStale(documentId: string): Promise<void> {
+    const stale = await this.versions.staleSummaryIds(documentId);
     if (stale.length === 0) return;
-    const newestFirst = this.versions.list(documentId);
+    const newestFirst = await this.versions.list(documentId);
     for (const id of stale) {
       const index = newestFirst.findIndex((version) => version.id === id);
       const version = newestFirst[index];
-      const stored = version && this.versions.load(documentId, version.id);
+      const stored = version && (await this.versions.load(documentId, version.id));
       if (!version || !stored) continue;
       const baseline = baselineAmong(version.kind, newestFirst.slice(index + 1));
-      const baselineVersion = baseline && this.versions.load(documentId, baseline.id);
-      this.versions.setSummary(
+      const baselineVersion = baseline && (await this.versions.load(documentId, baseline.id));
+      await this.versions.setSummary(
         id,
         changeCounts(baselineVersion, comparableOf(stored)),
         baseline ? baselineOf(baseline) : null,

@@ -10,13 +10,14 @@ import { authorize } from '../auth/policy';
 import { BadRequestError, NotFoundError } from '../errors';
 import { accessibleDocument, routeParam, signedInUser } from '../http/context';
 import { parseBody } from '../http/validation';
-import type { DocumentRepository } from '../store/documents';
+import type { AsyncDocumentRepository } from '../store/documents';
+import { visibleVersions } from '../verify/verification';
 import type { VersionService } from './versionService';
-import type { VersionStore } from './versionStore';
+import type { VersionRepository } from './versionStore';
 
 export interface VersionRouteDeps {
-  documents: DocumentRepository;
-  versions: VersionStore;
+  documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
+  versions: Pick<VersionRepository, 'meetings' | 'meetingOfProcess' | 'findByFingerprint'>;
   versionService: VersionService;
 }
 
@@ -24,35 +25,35 @@ export interface VersionRouteDeps {
 export function versionRoutes({ documents, versions, versionService }: VersionRouteDeps): Router {
   const router = Router();
   const access = (request: Request, response: Response) => accessibleDocument(request, response, documents);
-  const versionOf = (documentId: string, request: Request) => {
-    const version = versionService.version(documentId, routeParam(request, 'versionId'));
+  const versionOf = async (documentId: string, request: Request) => {
+    const version = await versionService.version(documentId, routeParam(request, 'versionId'));
     if (!version) throw new NotFoundError('No such version.');
     return version;
   };
 
-  router.get('/api/documents/:id/meetings', (request, response) => {
-    const { document } = access(request, response);
-    response.json(versions.meetings(document.process.id));
+  router.get('/api/documents/:id/meetings', async (request, response) => {
+    const { document } = await access(request, response);
+    response.json(await versions.meetings(document.process.id));
   });
 
-  router.get('/api/documents/:id/versions', (request, response) => {
-    const { document } = access(request, response);
-    response.json(versionService.history(document.id));
+  router.get('/api/documents/:id/versions', async (request, response) => {
+    const { document } = await access(request, response);
+    response.json(await versionService.history(document.id));
   });
 
   router.post('/api/documents/:id/versions', async (request, response) => {
-    const { user, document } = access(request, response);
+    const { user, document } = await access(request, response);
     authorize(document.role, 'save-version');
     const input = parseBody(newVersionSchema, request.body);
-    if (input.meetingId && !versions.meetingOfProcess(document.process.id, input.meetingId)) {
+    if (input.meetingId && !(await versions.meetingOfProcess(document.process.id, input.meetingId))) {
       throw new BadRequestError('meetingId: no such meeting in this process');
     }
     response.status(201).json(await versionService.saveNamed(document.id, input, user));
   });
 
-  router.get('/api/documents/:id/versions/:versionId', (request, response) => {
-    const { document } = access(request, response);
-    const version = versionOf(document.id, request);
+  router.get('/api/documents/:id/versions/:versionId', async (request, response) => {
+    const { document } = await access(request, response);
+    const version = await versionOf(document.id, request);
     const { state, structureJson, negotiationJson, lastUpdateId, ...summary } = version;
     const detail: VersionDetail = {
       ...summary,
@@ -64,20 +65,21 @@ export function versionRoutes({ documents, versions, versionService }: VersionRo
   });
 
   router.post('/api/documents/:id/versions/:versionId/restore', async (request, response) => {
-    const { user, document } = access(request, response);
+    const { user, document } = await access(request, response);
     authorize(document.role, 'restore-version');
-    await versionService.restore(document.id, versionOf(document.id, request), user);
+    await versionService.restore(document.id, await versionOf(document.id, request), user);
     response.status(204).end();
   });
 
-  router.get('/api/verify/:fingerprint', (request, response) => {
+  router.get('/api/verify/:fingerprint', async (request, response) => {
     const user = signedInUser(response);
     const fingerprint = routeParam(request, 'fingerprint').toLowerCase();
     if (!/^[a-f0-9]{64}$/.test(fingerprint))
       throw new BadRequestError('A fingerprint is 64 hexadecimal characters.');
-    const matches = versions
-      .findByFingerprint(fingerprint)
-      .filter((version) => documents.findAccessible(version.documentId, user.id));
+    const matches = await visibleVersions(
+      await versions.findByFingerprint(fingerprint),
+      async (documentId) => (await documents.findAccessible(documentId, user.id)) !== undefined,
+    );
     const verification: FingerprintVerification = { fingerprint, matches };
     response.json(verification);
   });

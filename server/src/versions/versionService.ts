@@ -1,5 +1,4 @@
 import type {
-  Amendment,
   AmendmentChangeEntry,
   DocumentStructure,
   NegotiationSnapshot,
@@ -7,6 +6,7 @@ import type {
   VersionSummary,
 } from '@draftroom/shared';
 import * as Y from 'yjs';
+import type { AmendmentRepository } from '../amendments/amendmentStore';
 import { type DocumentStorage, docFromStoredState } from '../collab/documentStorage';
 import type { Room, RoomHooks } from '../collab/room';
 import type { RoomRegistry } from '../collab/roomRegistry';
@@ -14,7 +14,7 @@ import type { ComparableDocument } from '../compare/types';
 import { fingerprint, readDocumentStructure } from '../content/structure';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
-import type { NegotiationStore } from '../negotiation/negotiationStore';
+import type { NegotiationRepository } from '../negotiation/negotiationStore';
 import {
   type AmendmentState,
   amendmentChangesBetween,
@@ -22,16 +22,38 @@ import {
   storedAmendmentSnapshot,
 } from './amendmentSnapshot';
 import { ChangeSummaries, comparableOf } from './changeSummaries';
+import { DocumentQueue } from './documentQueue';
 import { automaticVersionsToThin } from './thinning';
-import type { StoredVersion, VersionStore } from './versionStore';
+import type { StoredVersion, VersionRepository } from './versionStore';
 
 export interface VersionServiceOptions {
   /** At most one automatic checkpoint per this much editing time. */
   checkpointIntervalMs: number;
   now?: () => number;
   /** The amendment records, whose state every version keeps (none kept without). */
-  amendments?: { list(documentId: string): Amendment[] };
+  amendments?: Pick<AmendmentRepository, 'list'>;
 }
+
+/** What a version freezes of the text: read inside a room operation (or from storage), written later. */
+interface FrozenText {
+  structure: DocumentStructure;
+  /** The Y.Doc's whole state (a Yjs update). */
+  state: Uint8Array;
+  /** The newest stored update the text holds. */
+  lastUpdateId: number;
+}
+
+function freeze(doc: Y.Doc, lastUpdateId: number): FrozenText {
+  return { structure: readDocumentStructure(doc), state: Y.encodeStateAsUpdate(doc), lastUpdateId };
+}
+
+type VersionMeta = {
+  kind: 'named' | 'automatic';
+  label: string;
+  note: string;
+  meetingId: string | null;
+  createdBy: string | null;
+};
 
 /** Ids of the clauses whose text differs between two structures, or that only one of them has. */
 function changedClauseIds(live: DocumentStructure, version: DocumentStructure): Set<string> {
@@ -53,14 +75,26 @@ function changedClauseIds(live: DocumentStructure, version: DocumentStructure): 
  * Named versions, automatic checkpoints (at most one per interval of
  * editing, and one when the last person leaves; thinned over time), and
  * restoring a version as a new forward change.
+ *
+ * Versions of a document are written one at a time (DocumentQueue, in this
+ * process); reads of the history wait for the writes queued before them, so
+ * a checkpoint a room hook started is listed by any read that follows it.
  */
 export class VersionService {
   private readonly now: () => number;
   private readonly summaries: ChangeSummaries;
+  private readonly writes = new DocumentQueue();
+  /**
+   * Per open document: the time (ms) of its newest version as last known
+   * here, so a stored change costs no query until a checkpoint may be due
+   * (then the store is asked again: another instance may have taken one).
+   * Dropped when the last person leaves.
+   */
+  private readonly newestAt = new Map<string, number>();
 
   constructor(
-    private readonly versions: VersionStore,
-    private readonly negotiation: NegotiationStore,
+    private readonly versions: VersionRepository,
+    private readonly negotiation: Pick<NegotiationRepository, 'statuses' | 'positions' | 'brackets'>,
     private readonly rooms: RoomRegistry,
     private readonly storage: DocumentStorage,
     private readonly logger: Logger,
@@ -71,52 +105,83 @@ export class VersionService {
   }
 
   /** The history panel's list, newest first, every summary counted against its baseline. */
-  history(documentId: string): VersionSummary[] {
-    this.summaries.refreshStale(documentId);
+  async history(documentId: string): Promise<VersionSummary[]> {
+    await this.writes.settled(documentId);
+    await this.summaries.refreshStale(documentId);
     return this.versions.list(documentId);
   }
 
   /** One version, its summary counted against its baseline; `undefined` if the document has no such version. */
-  version(documentId: string, versionId: string): StoredVersion | undefined {
-    this.summaries.refreshStale(documentId);
+  async version(documentId: string, versionId: string): Promise<StoredVersion | undefined> {
+    await this.writes.settled(documentId);
+    await this.summaries.refreshStale(documentId);
     return this.versions.load(documentId, versionId);
   }
 
-  /** The hooks that take automatic checkpoints; given to the room registry. */
+  /**
+   * Settles once every version write queued so far (checkpoints started by
+   * room hooks, named versions being saved) has; before the stores close.
+   */
+  settled(): Promise<void> {
+    return this.writes.drained();
+  }
+
+  /**
+   * The hooks that take automatic checkpoints; given to the room registry.
+   * Each freezes the text at once (the room's Y.Doc as stored) and queues the
+   * checkpoint; a failed one is logged ("automatic checkpoint failed").
+   */
   readonly hooks: RoomHooks = {
-    // Runs after every stored update: reads only the newest version's time, never its state.
+    // Runs after every stored update: no query and no copy of the text until a checkpoint may be due.
     onStored: (room) => {
-      const latest = this.versions.latestMark(room.documentId);
-      const last = latest ? Date.parse(latest.createdAt) : 0;
-      if (this.now() - last >= this.options.checkpointIntervalMs)
-        this.checkpoint(room.documentId, room.doc, room.storedUpToUpdateId);
+      const { documentId } = room;
+      const newest = this.newestAt.get(documentId);
+      if (newest !== undefined && this.now() - newest < this.options.checkpointIntervalMs) return;
+      const text = freeze(room.doc, room.storedUpToUpdateId);
+      // Until the store answers, later changes take no copy: this one is checkpointed if one is due.
+      this.newestAt.set(documentId, this.now());
+      this.queueCheckpoint(documentId, (latest) => {
+        const last = latest ? Date.parse(latest.createdAt) : 0;
+        this.newestAt.set(documentId, last);
+        return this.now() - last >= this.options.checkpointIntervalMs ? text : undefined;
+      });
     },
     onLastLeft: (room: Room) => {
-      const latest = this.versions.latestMark(room.documentId);
-      if (!latest || latest.lastUpdateId < room.storedUpToUpdateId) {
-        this.checkpoint(room.documentId, room.doc, room.storedUpToUpdateId);
-      }
+      const text = freeze(room.doc, room.storedUpToUpdateId);
+      const { documentId } = room;
+      this.queueCheckpoint(documentId, (latest) => {
+        this.newestAt.delete(documentId);
+        return !latest || latest.lastUpdateId < text.lastUpdateId ? text : undefined;
+      });
     },
   };
 
-  saveNamed(
+  /**
+   * Saves the live text (the open room's as stored, else storage's) as a
+   * named version by `user`, with the negotiation and amendments' state;
+   * resolves with its summary, counted against the previous named version.
+   */
+  async saveNamed(
     documentId: string,
     input: { label: string; note: string; meetingId: string | null },
     user: UserProfile,
   ): Promise<VersionSummary> {
-    return this.readLive(documentId, (doc, lastUpdateId) =>
-      this.create(documentId, doc, lastUpdateId, { kind: 'named', ...input, createdBy: user.id }),
+    const text = await this.readLive(documentId, freeze);
+    return this.writes.run(documentId, () =>
+      this.create(documentId, text, { kind: 'named', ...input, createdBy: user.id }),
     );
   }
 
   /** The live text as a structure, with its negotiation state, for compare with "current". */
-  current(documentId: string): Promise<{ comparable: ComparableDocument; lastUpdateId: number }> {
-    return this.readLive(documentId, (doc, lastUpdateId) => ({
-      comparable: { structure: readDocumentStructure(doc), ...this.negotiationSnapshot(documentId) },
-      lastUpdateId,
+  async current(documentId: string): Promise<{ comparable: ComparableDocument; lastUpdateId: number }> {
+    const { structure, lastUpdateId } = await this.readLive(documentId, (doc, upTo) => ({
+      structure: readDocumentStructure(doc),
+      lastUpdateId: upTo,
     }));
+    return { comparable: { structure, ...(await this.negotiationSnapshot(documentId)) }, lastUpdateId };
   }
 
+  /** A stored version as compare reads it: its structure and negotiation snapshot. */
   comparableOf(version: StoredVersion): ComparableDocument {
     return comparableOf(version);
   }
@@ -125,6 +190,7 @@ export class VersionService {
    * Restores a version as a new forward change: the live document's content
    * is replaced by copies of the version's elements (clause ids kept), stored
    * and broadcast like any edit. Everything after stays in the history.
+   * @throws HttpError 409 `clause_locked` when it would change an agreed clause
    */
   async restore(documentId: string, version: StoredVersion, user: UserProfile): Promise<void> {
     const source = new Y.Doc();
@@ -160,72 +226,81 @@ export class VersionService {
     this.logger.info({ documentId, versionId: version.id, userId: user.id }, 'version restored');
   }
 
-  private checkpoint(documentId: string, doc: Y.Doc, lastUpdateId: number): void {
-    try {
-      const label = `Automatic checkpoint ${new Date(this.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-      this.create(documentId, doc, lastUpdateId, {
-        kind: 'automatic',
-        label,
-        note: '',
-        meetingId: null,
-        createdBy: null,
+  /**
+   * Queues a checkpoint of `documentId`: `decide`, given the newest version's
+   * mark read when its turn comes, says which frozen text to keep (none: no
+   * checkpoint). Never rejects: a failure is logged, and the next stored
+   * change asks the store again.
+   */
+  private queueCheckpoint(
+    documentId: string,
+    decide: (latest: { createdAt: string; lastUpdateId: number } | undefined) => FrozenText | undefined,
+  ): void {
+    this.writes
+      .run(documentId, async () => {
+        const text = decide(await this.versions.latestMark(documentId));
+        if (text) await this.checkpoint(documentId, text);
+      })
+      .catch((error: unknown) => {
+        this.newestAt.delete(documentId);
+        this.logger.error({ err: error, documentId }, 'automatic checkpoint failed');
       });
-      const listed = this.versions.list(documentId);
-      const thinned = automaticVersionsToThin(listed, this.now());
-      if (thinned.length > 0) {
-        this.versions.deleteAutomatic(thinned);
-        // The checkpoints that counted against a thinned one now count against the version before them.
-        this.summaries.refreshStale(documentId);
-      }
-    } catch (error) {
-      this.logger.error({ err: error, documentId }, 'automatic checkpoint failed');
+  }
+
+  /** Stores `text` as an automatic checkpoint, then thins the document's checkpoints. */
+  private async checkpoint(documentId: string, text: FrozenText): Promise<void> {
+    const label = `Automatic checkpoint ${new Date(this.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    await this.create(documentId, text, {
+      kind: 'automatic',
+      label,
+      note: '',
+      meetingId: null,
+      createdBy: null,
+    });
+    const listed = await this.versions.list(documentId);
+    const thinned = automaticVersionsToThin(listed, this.now());
+    if (thinned.length > 0) {
+      await this.versions.deleteAutomatic(thinned);
+      // The checkpoints that counted against a thinned one now count against the version before them.
+      await this.summaries.refreshStale(documentId);
     }
   }
 
-  private create(
-    documentId: string,
-    doc: Y.Doc,
-    lastUpdateId: number,
-    meta: {
-      kind: 'named' | 'automatic';
-      label: string;
-      note: string;
-      meetingId: string | null;
-      createdBy: string | null;
-    },
-  ): VersionSummary {
-    const structure = readDocumentStructure(doc);
-    const negotiation = this.negotiationSnapshot(documentId);
-    const { summary, baseline } = this.summaries.forNewVersion(documentId, meta.kind, {
+  /** Stores a version of `text` with the negotiation and amendments' state now (inside `writes` only). */
+  private async create(documentId: string, text: FrozenText, meta: VersionMeta): Promise<VersionSummary> {
+    const { structure } = text;
+    const negotiation = await this.negotiationSnapshot(documentId);
+    const amendments = this.options.amendments ? await this.options.amendments.list(documentId) : undefined;
+    const { summary, baseline } = await this.summaries.forNewVersion(documentId, meta.kind, {
       structure,
       ...negotiation,
     });
-    return this.versions.create({
+    const created = await this.versions.create({
       documentId,
       ...meta,
-      state: Y.encodeStateAsUpdate(doc),
+      state: text.state,
       structureJson: JSON.stringify(structure),
       negotiationJson: JSON.stringify(negotiation),
-      amendmentsJson: this.options.amendments
-        ? JSON.stringify(amendmentSnapshot(this.options.amendments.list(documentId)))
-        : null,
+      amendmentsJson: amendments ? JSON.stringify(amendmentSnapshot(amendments)) : null,
       fingerprint: fingerprint(structure),
-      lastUpdateId,
+      lastUpdateId: text.lastUpdateId,
       summary,
       baseline,
       createdAt: new Date(this.now()).toISOString(),
     });
+    if (this.newestAt.has(documentId)) this.newestAt.set(documentId, Date.parse(created.createdAt));
+    return created;
   }
 
   /** The amendments' state a version kept (`null`: the live state now), in number order. */
-  amendmentState(
+  async amendmentState(
     documentId: string,
     version: Pick<VersionSummary, 'id' | 'createdAt'> | null,
-  ): AmendmentState[] {
-    const records = this.options.amendments?.list(documentId) ?? [];
+  ): Promise<AmendmentState[]> {
+    const records = (await this.options.amendments?.list(documentId)) ?? [];
     if (version === null) return amendmentSnapshot(records);
     return storedAmendmentSnapshot(
-      this.versions.amendmentsJson(documentId, version.id),
+      await this.versions.amendmentsJson(documentId, version.id),
       version.createdAt,
       records,
     );
@@ -236,29 +311,36 @@ export class VersionService {
    * version, or `null` for the current state), the earlier in time first
    * whichever order they are given in.
    */
-  amendmentChanges(
+  async amendmentChanges(
     documentId: string,
     one: Pick<VersionSummary, 'id' | 'createdAt'> | null,
     other: Pick<VersionSummary, 'id' | 'createdAt'> | null,
-  ): AmendmentChangeEntry[] {
+  ): Promise<AmendmentChangeEntry[]> {
     const time = (side: typeof one) =>
       side === null ? Number.POSITIVE_INFINITY : Date.parse(side.createdAt);
     const [earlier, later] = time(other) < time(one) ? [other, one] : [one, other];
-    return amendmentChangesBetween(
+    const [before, after] = await Promise.all([
       this.amendmentState(documentId, earlier),
       this.amendmentState(documentId, later),
-    );
+    ]);
+    return amendmentChangesBetween(before, after);
   }
 
-  negotiationSnapshot(documentId: string): NegotiationSnapshot {
+  /** Statuses, positions and unresolved brackets of a document now, as a version freezes them. */
+  async negotiationSnapshot(documentId: string): Promise<NegotiationSnapshot> {
+    const [statusRows, positionRows, bracketRows] = await Promise.all([
+      this.negotiation.statuses(documentId),
+      this.negotiation.positions(documentId),
+      this.negotiation.brackets(documentId),
+    ]);
     const statuses: Record<string, string> = {};
-    for (const entry of this.negotiation.statuses(documentId)) statuses[entry.clauseId] = entry.status;
+    for (const entry of statusRows) statuses[entry.clauseId] = entry.status;
     const positions: Record<string, Record<string, string>> = {};
-    for (const entry of this.negotiation.positions(documentId)) {
+    for (const entry of positionRows) {
       positions[entry.clauseId] = { ...positions[entry.clauseId], [entry.participantCode]: entry.position };
     }
     const brackets: NonNullable<ComparableDocument['brackets']> = {};
-    for (const bracket of this.negotiation.brackets(documentId)) {
+    for (const bracket of bracketRows) {
       if (bracket.resolution) continue;
       brackets[bracket.id] = {
         clauseId: bracket.clauseId,

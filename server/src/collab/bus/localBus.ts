@@ -1,4 +1,5 @@
-import { type BusOptions, TransportBus } from './busCore';
+import type { BusOptions } from './busCore';
+import { TransportBus } from './transportBus';
 
 /**
  * The instances of one process that hear each other: every LocalBus made on

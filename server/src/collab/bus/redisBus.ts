@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions, type RedisStatus } from 'ioredis';
 import type { Logger } from '../../logger';
-import { type BusOptions, TransportBus } from './busCore';
+import type { BusOptions } from './busCore';
+import { TransportBus } from './transportBus';
 
 /** Publishes in flight at once by default; past it messages are dropped (Redis is not keeping up). */
 export const DEFAULT_MAX_PENDING_PUBLISHES = 1024;

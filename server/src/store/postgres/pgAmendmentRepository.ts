@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Amendment } from '@draftroom/shared';
 import {
-  type AmendmentOutcome,
-  type AmendmentRepository,
   type AmendmentRow,
   amendmentsWithCosponsors,
   type CosponsorRow,
-  type NewAmendmentRecord,
+} from '../../amendments/amendmentRows';
+import type {
+  AmendmentOutcome,
+  AmendmentRepository,
+  NewAmendmentRecord,
 } from '../../amendments/amendmentStore';
 import { actorColumns } from '../../negotiation/negotiationStore';
 import { isoText } from './isoTime';

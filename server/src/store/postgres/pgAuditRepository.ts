@@ -1,5 +1,5 @@
 import { type AuditRow, GENESIS_HASH } from '../../audit/auditChain';
-import type { ChainHead } from '../../audit/auditCheckpoints';
+import type { AuditSchema, ChainHead } from '../../audit/auditCheckpoints';
 import { type AuditFields, type AuditRepository, chainedEntry, chainHeadAfter } from '../../audit/auditStore';
 import { isoText } from './isoTime';
 import { bigintOf, type Queryable } from './queryable';
@@ -128,4 +128,19 @@ export class PgAuditRepository implements AuditRepository {
     const result = await this.db.query<{ hash: string }>('SELECT hash FROM audit_log WHERE id = $1', [id]);
     return result.rows[0]?.hash;
   }
+}
+
+/**
+ * The PostgreSQL schema as the audit checkpoints record it (AuditSchema): `now` the schema steps
+ * applied (`draftroom_migrations`), `keyedFrom` 1 (its audit_log carries MACs from its first step),
+ * `atOpen` 0 while the log is empty (a new log: its first checkpoint is written, as for a new
+ * SQLite file), else `now`. Read after migratePostgres.
+ */
+export async function pgAuditSchema(db: Queryable): Promise<AuditSchema> {
+  const result = await db.query<{ steps: string; empty: boolean }>(
+    'SELECT (SELECT count(*) FROM draftroom_migrations) AS steps, NOT EXISTS (SELECT 1 FROM audit_log) AS empty',
+  );
+  const row = result.rows[0];
+  const now = Number(row?.steps ?? 0);
+  return { now, atOpen: row?.empty ? 0 : now, keyedFrom: 1 };
 }

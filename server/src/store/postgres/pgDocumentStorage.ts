@@ -5,11 +5,13 @@ import type {
   AppendResult,
   AuthoredUpdates,
   DocumentStorage,
+  RecordsAlongside,
   StoredDocumentState,
   UpdateAuthor,
 } from '../../collab/documentStorage';
 import { docFromStoredState } from '../../collab/documentStorage';
 import { ClauseLockedError, ClientIdTakenError, StorageWriteError } from '../../errors';
+import { postgresRecordStores } from '../recordStores';
 import { packState, unpackState } from '../stateEncoding';
 import { inTransaction } from './queryable';
 
@@ -122,7 +124,7 @@ export class PgDocumentStorage implements DocumentStorage {
     documentId: string,
     updates: readonly Uint8Array[],
     author: UpdateAuthor,
-    alongside?: () => void,
+    alongside?: RecordsAlongside,
     clientIds?: ClientIdClaims,
   ): Promise<AppendResult> {
     return this.append(documentId, [{ updates, author }], alongside, clientIds);
@@ -138,14 +140,15 @@ export class PgDocumentStorage implements DocumentStorage {
 
   /**
    * One commit: lock the head row, refuse if a touched clause is locked,
-   * insert the rows and their clause edits, move the head. `alongside` runs
-   * before the commit, and its error rolls the text back (it writes no row of
-   * this database: the records of the embedded store are not here).
+   * insert the rows and their clause edits, move the head. `alongside` writes
+   * its records through repositories on this transaction's client, before the
+   * commit: the text and the records are committed together or not at all,
+   * and its error rolls both back.
    */
   private async append(
     documentId: string,
     batch: readonly AuthoredUpdates[],
-    alongside?: () => void,
+    alongside?: RecordsAlongside,
     clientIds?: ClientIdClaims,
   ): Promise<AppendResult> {
     const rows = batch.flatMap(({ updates, author }) => updates.map((update) => ({ update, author })));
@@ -181,7 +184,7 @@ export class PgDocumentStorage implements DocumentStorage {
         );
         if (alongside) {
           try {
-            alongside();
+            await alongside(postgresRecordStores(client));
           } catch (error) {
             ownError = { error };
             throw error;

@@ -226,13 +226,13 @@ export class PgNegotiationRepository implements NegotiationRepository {
     bracketId: string,
     keptIndex: number | null,
     userId: string,
-  ): Promise<Bracket> {
-    await this.db.query(
+  ): Promise<Bracket | undefined> {
+    const result = await this.db.query(
       `UPDATE brackets SET resolution = $1, kept_index = $2, resolved_by = $3, resolved_at = $4
-       WHERE id = $5 AND document_id = $6`,
+       WHERE id = $5 AND document_id = $6 AND resolution IS NULL`,
       [keptIndex === null ? 'dropped' : 'kept', keptIndex, userId, nowIso(), bracketId, documentId],
     );
-    return (await this.bracket(documentId, bracketId)) as Bracket;
+    return result.rowCount === 0 ? undefined : this.bracket(documentId, bracketId);
   }
 
   /** True when this document already has a bracket with this id (ids are scoped per document). */
