@@ -49,7 +49,7 @@ export interface SharedServices {
   clauseLocks: ClauseLocks | undefined;
   bus: DocumentBus | undefined;
   limits: SharedLimits;
-  /** The dependencies `/healthz` reports besides the record store (PostgreSQL, Redis). */
+  /** The dependencies `/healthz` reports: the store (`sqlite` or `postgres`), and `redis` with REDIS_URL. */
   checks: HealthCheck[];
   /** Closes the bus, the limits' Redis connection and the PostgreSQL pool (after the rooms are closed). */
   close(): Promise<void>;
@@ -130,6 +130,9 @@ export async function openSharedServices(
     checks.push({ name: 'postgres', check: () => within(answers(), 1000, false) });
   } else {
     records = sqliteRecordStores(db);
+    const sqliteRecords = records;
+    const answers = () => sqliteRecords.processes.count().then(() => true);
+    checks.unshift({ name: 'sqlite', check: () => within(answers(), 1000, false) });
     auditSchema = sqliteAuditSchema(db);
     seedExclusive = sqliteSeedExclusive(db);
     storage = asyncStorage(sqlite, {

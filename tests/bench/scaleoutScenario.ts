@@ -3,7 +3,7 @@
  * typing rate (scaleout.ts), in three configurations of the same run:
  *   embedded   — one process on its SQLite file, no Redis (today's default);
  *   1 instance — one process with DATABASE_URL (PostgreSQL) and REDIS_URL;
- *   2 instances — two processes on the same DATA_DIR, PostgreSQL and Redis,
+ *   2 instances — two processes (a DATA_DIR each) on one PostgreSQL and Redis,
  *                 N/2 editors on each: latency split into same-instance and
  *                 cross-instance pairs, CPU per insert per instance.
  * PostgreSQL (non-durable: fsync, synchronous_commit and full_page_writes off)
@@ -85,7 +85,7 @@ async function embedded(plan: ScaleoutConfig, initialState: Uint8Array): Promise
   }
 }
 
-/** `count` instances on one fresh database and one data directory, started one after the other. */
+/** `count` instances on one fresh database, each with a data directory of its own, started one after the other. */
 async function instances(
   count: number,
   repeat: number,
@@ -94,10 +94,12 @@ async function instances(
   initialState: Uint8Array,
 ): Promise<ScaleoutResult> {
   const databaseUrl = await services.database(`scaleout_${count}_${repeat}_${process.pid}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'draftroom-bench-scaleout-'));
+  const dataDirs: string[] = [];
   const servers: ServerUnderTest[] = [];
   try {
     for (let i = 0; i < count; i++) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'draftroom-bench-scaleout-'));
+      dataDirs.push(dataDir);
       servers.push(
         await ServerUnderTest.start('draftroom', {
           dataDir,
@@ -115,7 +117,7 @@ async function instances(
     return await runScaleout(servers, documentId!, initialState, plan, meters);
   } finally {
     for (const server of servers) await server.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

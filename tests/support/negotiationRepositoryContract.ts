@@ -184,6 +184,31 @@ export function describeNegotiationRepositoryContract(
           hu.userId,
         );
         expect(latest.setAt).toBe('2031-03-01T09:30:00.250Z');
+        // One user recording another delegation's position on the same clause gets that entry back, not their own.
+        const onBehalf = await repo.setPosition(
+          otherDocumentId,
+          'cl-9',
+          at.participantId,
+          { position: 'supports', note: 'for AT' },
+          hu.userId,
+        );
+        const own = await repo.setPosition(
+          otherDocumentId,
+          'cl-9',
+          hu.participantId,
+          { position: 'opposes', note: 'for HU' },
+          hu.userId,
+        );
+        expect([onBehalf.participantCode, onBehalf.note]).toEqual([at.code, 'for AT']);
+        expect([own.participantCode, own.note]).toEqual([hu.code, 'for HU']);
+        const again = await repo.setPosition(
+          otherDocumentId,
+          'cl-9',
+          at.participantId,
+          { position: 'reservation', note: 'AT again' },
+          hu.userId,
+        );
+        expect([again.participantCode, again.position]).toEqual([at.code, 'reservation']);
         await repo.setPosition(
           otherDocumentId,
           'cl-2',

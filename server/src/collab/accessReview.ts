@@ -58,6 +58,8 @@ export class AccessReview {
   private readonly subscription: { unsubscribe(): void } | undefined;
   /** The tail of each connection's reviews. */
   private readonly reviewing = new WeakMap<Connection, Promise<void>>();
+  /** How many re-decisions started (here or told by another instance): see {@link epoch}. */
+  private started = 0;
 
   constructor(
     private readonly rooms: RoomRegistry,
@@ -75,6 +77,7 @@ export class AccessReview {
    * Resolves once this instance's connections were re-decided; never rejects.
    */
   changed(scope: AccessScope): Promise<void> {
+    this.started++;
     this.publishAccess(
       scope.userId ?? null,
       scope.documentId ?? null,
@@ -84,7 +87,7 @@ export class AccessReview {
     const reviews: Promise<void>[] = [];
     for (const room of this.rooms.openRooms) {
       if (scope.documentId && room.documentId !== scope.documentId) continue;
-      for (const connection of room.connections) {
+      for (const connection of room.members) {
         if (scope.userId && connection.user.id !== scope.userId) continue;
         if (scope.exceptSessionToken && connection.sessionToken === scope.exceptSessionToken) continue;
         const signedOut = scope.signedOut === true;
@@ -96,11 +99,37 @@ export class AccessReview {
     return Promise.all(reviews).then(() => undefined);
   }
 
+  /**
+   * A number that changes whenever a re-decision starts. A socket admitted
+   * on reads made before (its upgrade read the session and the role from the
+   * store, which takes time) reads it before those reads and, once it is in
+   * its room (Room.members, where later re-decisions find it), asks for
+   * {@link recheck} if it changed: a sign-out or role change made while it was
+   * being admitted is not missed.
+   */
+  get epoch(): number {
+    return this.started;
+  }
+
+  /**
+   * Re-decides one connection from the store, as a re-decision told by
+   * another instance does: closed (4401) when its session ended, (4410) when
+   * its access was removed; a changed role takes effect. Never rejects.
+   */
+  recheck(connection: Connection, documentId: string): Promise<void> {
+    const reads = new ReviewReads(this.documents, this.sessions);
+    return this.review(connection, async () => {
+      const signedOut = !(await reads.sessionActive(connection.sessionToken));
+      await this.reviewAccess(connection, documentId, signedOut, reads);
+    });
+  }
+
   /** Closes the sockets opened with a session that was just signed out (here and, over the bus, elsewhere). */
   sessionEnded(sessionToken: string, userId?: string): void {
+    this.started++;
     if (userId) this.publishAccess(userId, null, 'signed-out');
     for (const room of this.rooms.openRooms) {
-      for (const connection of room.connections) {
+      for (const connection of room.members) {
         if (connection.sessionToken === sessionToken)
           connection.close(CloseCode.Unauthenticated, 'signed out');
       }
@@ -161,11 +190,12 @@ export class AccessReview {
    * it (4410), a changed one takes effect.
    */
   private changedElsewhere(message: Delivered<AccessMessage>): Promise<void> {
+    this.started++;
     const reads = new ReviewReads(this.documents, this.sessions);
     const reviews: Promise<void>[] = [];
     for (const room of this.rooms.openRooms) {
       if (message.documentId && room.documentId !== message.documentId) continue;
-      for (const connection of room.connections) {
+      for (const connection of room.members) {
         if (message.userId !== '*' && connection.user.id !== message.userId) continue;
         reviews.push(
           this.review(connection, async () => {

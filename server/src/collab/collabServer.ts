@@ -69,6 +69,8 @@ interface Admission {
   sessionExpiresAt: number;
   /** The user the client opened the socket for (`?as=`), when it said. */
   expectedUserId: string | null;
+  /** AccessReview.epoch before the session was read: changed by the time it joins, it is re-decided. */
+  accessEpoch: number;
 }
 
 const HTTP_REASON: Record<number, string> = {
@@ -251,6 +253,7 @@ export class CollabServer {
    * @throws UpgradeLookupFailed when the session or document store rejects
    */
   private async authorize(request: IncomingMessage): Promise<UpgradeRefusal | Admission> {
+    const accessEpoch = this.access.epoch;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const documentId = url.pathname.slice(COLLAB_PATH_PREFIX.length);
     // Document ids are URL-safe: no percent-escapes to decode (a malformed one must not throw).
@@ -273,6 +276,7 @@ export class CollabServer {
       sessionToken,
       sessionExpiresAt: session.expiresAt.getTime(),
       expectedUserId: url.searchParams.get(COLLAB_USER_PARAM),
+      accessEpoch,
     };
   }
 
@@ -330,6 +334,8 @@ export class CollabServer {
     );
     // Joining sends the room's presence: charged to the user's presence-answer budget (4429 past it).
     room.enqueueJoin(connection, () => this.bounds.admitJoin(connection));
+    // A sign-out or role change while the upgrade read the store missed this socket: re-decide it now.
+    if (this.access.epoch !== admission.accessEpoch) void this.access.recheck(connection, document.id);
     logger.debug({ connection: connection.id, role: document.role }, 'connection opened');
   }
 

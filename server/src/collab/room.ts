@@ -147,9 +147,18 @@ export class Room {
   enqueueJoin(connection: Connection, admit: () => boolean): void {
     this.arriving.add(connection);
     this.queue.run(() => {
-      this.arriving.delete(connection);
       if (connection.isOpen && admit()) this.join(connection);
+      else this.arriving.delete(connection);
     });
+  }
+
+  /**
+   * Every connection of the room: those joined, and those whose join waits
+   * (the room loads, or the turn's changes are stored first) — so a sign-out
+   * or a role change meanwhile reaches them too (AccessReview).
+   */
+  get members(): Connection[] {
+    return [...this.connections, ...this.arriving];
   }
 
   /**
@@ -161,6 +170,7 @@ export class Room {
    */
   join(connection: Connection): void {
     this.whenStored(() => {
+      this.arriving.delete(connection);
       if (!connection.isOpen) return;
       this.connections.add(connection);
       connection.send(encodeSyncStep1(this.doc));

@@ -7,7 +7,7 @@ import { parseBody } from '../http/validation';
 import type { AsyncDocumentRepository } from '../store/documents';
 import type { BracketCommands } from './bracketCommands';
 import type { DocumentEvents } from './documentEvents';
-import type { NegotiationRepository } from './negotiationStore';
+import { AlternativeRefusedError, type NegotiationRepository } from './negotiationStore';
 
 export interface BracketRouteDeps {
   documents: Pick<AsyncDocumentRepository, 'findAccessible'>;
@@ -22,6 +22,14 @@ export interface BracketRouteDeps {
  * in a loop can store.
  */
 export const MAX_BRACKET_ALTERNATIVES = 20;
+
+const resolvedRefusal = () => new ForbiddenError('That bracket is resolved.');
+const fullRefusal = () =>
+  new HttpError(
+    409,
+    'too_many_alternatives',
+    `This bracket holds ${MAX_BRACKET_ALTERNATIVES} wordings, the most it may. Discuss them before proposing another.`,
+  );
 
 /**
  * Brackets: bracketing a passage (drafter and above) and resolving a bracket
@@ -45,16 +53,16 @@ export function bracketRoutes({ documents, negotiation, events, brackets }: Brac
     authorize(document.role, 'propose-alternative');
     const existing = await negotiation.bracket(document.id, routeParam(request, 'bracketId'));
     if (!existing) throw new NotFoundError('No such bracket.');
-    if (existing.resolution) throw new ForbiddenError('That bracket is resolved.');
-    if (existing.alternatives.length >= MAX_BRACKET_ALTERNATIVES) {
-      throw new HttpError(
-        409,
-        'too_many_alternatives',
-        `This bracket holds ${MAX_BRACKET_ALTERNATIVES} wordings, the most it may. Discuss them before proposing another.`,
-      );
-    }
+    // Checked again where it is stored (under the bracket's lock): proposals arriving at once cannot all pass.
+    if (existing.resolution) throw resolvedRefusal();
+    if (existing.alternatives.length >= MAX_BRACKET_ALTERNATIVES) throw fullRefusal();
     const { text } = parseBody(bracketAlternativeSchema, request.body);
-    const bracket = await negotiation.addAlternative(document.id, existing.id, text, user.participant.id);
+    const bracket = await negotiation
+      .addAlternative(document.id, existing.id, text, user.participant.id, MAX_BRACKET_ALTERNATIVES)
+      .catch((error: unknown) => {
+        if (!(error instanceof AlternativeRefusedError)) throw error;
+        throw error.reason === 'resolved' ? resolvedRefusal() : fullRefusal();
+      });
     await events.publish(document.id, { type: 'bracket', bracket });
     response.status(201).json(bracket);
   });

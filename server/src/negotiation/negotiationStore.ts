@@ -69,6 +69,19 @@ export interface BracketRow {
   [key: string]: unknown;
 }
 
+/**
+ * `addAlternative` refused, storing nothing: the bracket is resolved, or
+ * already holds as many wordings as allowed. Checked where the wording
+ * is stored (PostgreSQL: under the bracket's row lock), so requests arriving
+ * at once through any instances cannot all pass a check read before.
+ */
+export class AlternativeRefusedError extends Error {
+  constructor(readonly reason: 'resolved' | 'full') {
+    super(reason === 'resolved' ? 'the bracket is resolved' : 'the bracket holds the most wordings it may');
+    this.name = 'AlternativeRefusedError';
+  }
+}
+
 /** The methods of NegotiationStore the server uses: the NegotiationRepository interface. */
 const NEGOTIATION_METHODS = [
   'nextEventSeq',
@@ -173,15 +186,21 @@ export class NegotiationStore {
     position: { position: DelegationPosition; note: string },
     userId: string,
   ): PositionEntry {
-    this.db
+    const inserted = this.db
       .prepare(
         `INSERT INTO position_history (document_id, clause_id, participant_id, position, note, user_id, at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(documentId, clauseId, participantId, position.position, position.note, userId, nowIso());
-    const entry = this.positions(documentId, clauseId).find((p) => p.setBy.userId === userId);
-    if (!entry) throw new Error('position not stored');
-    return entry;
+    // The entry just inserted (one user may set the positions of several delegations on one clause).
+    const row = this.db
+      .prepare<[number], PositionRow>(
+        `SELECT h.clause_id, p.code AS participant_code, h.position, h.note, h.at, ${actorColumns('h.user_id', 'by')}
+         FROM position_history h JOIN participants p ON p.id = h.participant_id WHERE h.id = ?`,
+      )
+      .get(Number(inserted.lastInsertRowid));
+    if (!row) throw new Error('position not stored');
+    return toPositionEntry(row);
   }
 
   /** The current position of each participant on each clause. */
@@ -229,15 +248,35 @@ export class NegotiationStore {
     return this.bracket(documentId, bracket.id) as Bracket;
   }
 
-  addAlternative(documentId: string, bracketId: string, text: string, participantId: string): Bracket {
-    const next =
-      this.db
-        .prepare<[string, string], { n: number | null }>(
-          'SELECT max(idx) AS n FROM bracket_alternatives WHERE document_id = ? AND bracket_id = ?',
-        )
-        .get(documentId, bracketId)?.n ?? -1;
-    this.insertAlternative(documentId, bracketId, next + 1, text, participantId);
-    return this.bracket(documentId, bracketId) as Bracket;
+  /**
+   * Adds a wording after the bracket's last one; returns the bracket. Throws
+   * AlternativeRefusedError (nothing stored) when the bracket is resolved, or
+   * holds `maxAlternatives` wordings already (no bound when omitted); the
+   * database's error (foreign key) for an unknown bracket.
+   */
+  addAlternative(
+    documentId: string,
+    bracketId: string,
+    text: string,
+    participantId: string,
+    maxAlternatives = Number.POSITIVE_INFINITY,
+  ): Bracket {
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare<[string, string], { resolution: string | null; n: number | null; count: number }>(
+            `SELECT b.resolution,
+               (SELECT max(idx) FROM bracket_alternatives a WHERE a.document_id = b.document_id AND a.bracket_id = b.id) AS n,
+               (SELECT count(*) FROM bracket_alternatives a WHERE a.document_id = b.document_id AND a.bracket_id = b.id) AS count
+             FROM brackets b WHERE b.document_id = ? AND b.id = ?`,
+          )
+          .get(documentId, bracketId);
+        if (row?.resolution) throw new AlternativeRefusedError('resolved');
+        if (row && row.count >= maxAlternatives) throw new AlternativeRefusedError('full');
+        this.insertAlternative(documentId, bracketId, (row?.n ?? -1) + 1, text, participantId);
+        return this.bracket(documentId, bracketId) as Bracket;
+      })
+      .immediate();
   }
 
   private insertAlternative(

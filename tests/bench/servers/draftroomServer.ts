@@ -1,6 +1,7 @@
 /**
  * Our server under test, in its own process: `startServer` over a SQLite
- * database in DATA_DIR with the demo seeded, plus the measuring probe.
+ * database in DATA_DIR (or PostgreSQL with `databaseUrl`) with the demo
+ * seeded, plus the measuring probe.
  * Started by ServerUnderTest with the options as JSON in argv[2].
  */
 import { configWith } from '../../../server/src/config';
@@ -35,6 +36,8 @@ const server = await startServer(
     compactAfterUpdates: options.compactAfterUpdates ?? 500,
     roomUnloadDelayMs: options.roomUnloadDelayMs ?? 10_000,
     databaseUrl: options.databaseUrl ?? '',
+    // Production mode: every instance MACs the one audit chain with the same key.
+    auditKey: options.databaseUrl ? 'bench-audit-key-shared-by-every-instance' : '',
     redisUrl: options.redisUrl ?? '',
     // The bench measures throughput: a trace-replay writer sends as fast as the
     // server takes it, far past the per-connection budgets (4429). Production
@@ -55,10 +58,11 @@ const server = await startServer(
   logger,
 );
 
-/** The process of the seeded demo (its pen-holder, the bench user, may edit its documents). */
-function demoProcessId(): string {
-  const row = server.db.prepare('SELECT process_id FROM documents LIMIT 1').get() as { process_id: string };
-  return row.process_id;
+/** The process of the seeded demo (its pen-holder, the bench user, may edit its documents); from the records, wherever they are. */
+async function demoProcessId(): Promise<string> {
+  const [document] = await server.records.documents.listAll();
+  if (!document) throw new Error('the demo is not seeded');
+  return document.processId;
 }
 
 /** The initial state the runner sent (base64), or a fresh one-paragraph state. */
@@ -66,18 +70,19 @@ function initialStateOf(base64: string | undefined): Uint8Array {
   return base64 === undefined ? oneParagraphState() : new Uint8Array(Buffer.from(base64, 'base64'));
 }
 
-/** Documents starting as `state` (the one-paragraph state every bench client types into). */
-function createDocumentsWith(count: number, title: string, state: Uint8Array): string[] {
-  const processId = demoProcessId();
-  const create = server.db.transaction(() =>
-    Array.from({ length: count }, (_, i) =>
-      server.repositories.documents.create(processId, `${title} ${i + 1}`, state),
-    ),
-  );
-  return create();
+/**
+ * Documents starting as `state` (the one-paragraph state every bench client types into), created through
+ * the record stores: the SQLite file, or PostgreSQL in the scale-out scenario (DATABASE_URL).
+ */
+async function createDocumentsWith(count: number, title: string, state: Uint8Array): Promise<string[]> {
+  const processId = await demoProcessId();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++)
+    ids.push(await server.records.documents.create(processId, `${title} ${i + 1}`, state));
+  return ids;
 }
 
-function createDocuments(args: unknown): string[] {
+function createDocuments(args: unknown): Promise<string[]> {
   const { count, title, initialState } = args as { count: number; title: string; initialState?: string };
   return createDocumentsWith(count, title, initialStateOf(initialState));
 }
@@ -87,7 +92,7 @@ function createDocuments(args: unknown): string[] {
  * as the server would have stored them one by one; the rows are written in
  * batches to keep the set-up short.
  */
-function storeTraceHistory(args: unknown): { documentId: string; updates: number } {
+async function storeTraceHistory(args: unknown): Promise<{ documentId: string; updates: number }> {
   const { trace, limit, email, initialState } = args as {
     trace: TraceName;
     limit?: number;
@@ -95,7 +100,7 @@ function storeTraceHistory(args: unknown): { documentId: string; updates: number
     initialState?: string;
   };
   const state = initialStateOf(initialState);
-  const [documentId] = createDocumentsWith(1, `Cold load ${trace}`, state);
+  const [documentId] = await createDocumentsWith(1, `Cold load ${trace}`, state);
   const author = server.db
     .prepare('SELECT id AS userId, participant_id AS participantId FROM users WHERE email = ?')
     .get(email) as { userId: string; participantId: string };
@@ -118,9 +123,9 @@ serveProbe(() => server.collab.rooms.size, {
   },
   createDocuments,
   storeTraceHistory,
-  demoDocumentId: () =>
-    (server.db.prepare("SELECT id FROM documents WHERE title LIKE 'Action Plan%'").get() as { id: string })
-      .id,
+  demoDocumentId: async () =>
+    (await server.records.documents.listAll()).find((document) => document.title.startsWith('Action Plan'))
+      ?.id,
   checkpoint: () => server.db.pragma('wal_checkpoint(TRUNCATE)'),
   /** Bench-only what-if: the space a VACUUM after compaction would give back. */
   vacuum: () => {

@@ -13,7 +13,7 @@ import type {
 import { actorColumns } from '../../negotiation/negotiationStore';
 import { isoText } from './isoTime';
 import { bigintOf, type Queryable } from './queryable';
-import { transactionOn } from './transactionOn';
+import { isPool, transactionOn } from './transactionOn';
 
 const SELECT_AMENDMENTS = `
   SELECT a.id, a.document_id, a.number, a.kind, a.clause_id, a.clause_number, a.base_text, a.proposed_text,
@@ -71,10 +71,17 @@ export class PgAmendmentRepository implements AmendmentRepository {
     return this.withCosponsors(result.rows);
   }
 
-  /** One amendment of a document; undefined when the document has none with this id. */
+  /**
+   * One amendment of a document; undefined when the document has none with
+   * this id. Inside a transaction (`transaction`'s repository) it locks the
+   * amendment's row until that transaction ends, so what is decided on what it
+   * read (a co-signature of a tabled amendment) is not overtaken by a decision
+   * through another instance (the decision waits, or is read here).
+   */
   async get(documentId: string, amendmentId: string): Promise<Amendment | undefined> {
+    const lock = isPool(this.db) ? '' : ' FOR NO KEY UPDATE OF a';
     const result = await this.db.query<AmendmentRow>(
-      `${SELECT_AMENDMENTS} WHERE a.document_id = $1 AND a.id = $2`,
+      `${SELECT_AMENDMENTS} WHERE a.document_id = $1 AND a.id = $2${lock}`,
       [documentId, amendmentId],
     );
     return (await this.withCosponsors(result.rows))[0];
@@ -153,8 +160,20 @@ export class PgAmendmentRepository implements AmendmentRepository {
     return (await this.get(record.documentId, id)) as Amendment;
   }
 
-  /** How many amendments a document holds, in all and tabled by one delegation (every status). */
+  /**
+   * How many amendments a document holds, in all and tabled by one delegation
+   * (every status). Inside a transaction (`transaction`'s repository) it first
+   * takes the document's tabling lock, held until that transaction ends: a
+   * count checked against the limits and the tabling that follows in the same
+   * transaction are not overtaken by another tabling through any instance (else
+   * tablings arriving at once would all pass the check and exceed the limits).
+   */
   async counts(documentId: string, participantId: string): Promise<{ document: number; delegation: number }> {
+    if (!isPool(this.db)) {
+      await this.db.query("SELECT pg_advisory_xact_lock(hashtextextended('draftroom:tabling:' || $1, 0))", [
+        documentId,
+      ]);
+    }
     const result = await this.db.query<{ document: string; delegation: string }>(
       `SELECT count(*) AS document, count(*) FILTER (WHERE proponent_participant_id = $2) AS delegation
        FROM amendments WHERE document_id = $1`,

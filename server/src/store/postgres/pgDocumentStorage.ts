@@ -1,5 +1,4 @@
 import type { Pool, PoolClient } from 'pg';
-import * as Y from 'yjs';
 import { type ClientIdClaims, UNKNOWN_CLIENT_OWNER } from '../../collab/clientIdOwners';
 import type {
   AppendResult,
@@ -9,17 +8,10 @@ import type {
   StoredDocumentState,
   UpdateAuthor,
 } from '../../collab/documentStorage';
-import { docFromStoredState } from '../../collab/documentStorage';
 import { ClauseLockedError, ClientIdTakenError, StorageWriteError } from '../../errors';
 import { postgresRecordStores } from '../recordStores';
 import { packState, unpackState } from '../stateEncoding';
 import { inTransaction } from './queryable';
-
-/** A document as the embedded store holds it, for its first load from PostgreSQL. */
-export interface InitialDocument {
-  stored: StoredDocumentState;
-  owners: ClientIdClaims;
-}
 
 interface StateRow {
   state: Buffer;
@@ -39,54 +31,11 @@ interface StateRow {
  * lock; an instance finding it taken skips its compaction).
  */
 export class PgDocumentStorage implements DocumentStorage {
-  /** Documents known to be in PostgreSQL (their head row exists): no initial import is tried for them. */
-  private readonly imported = new Set<string>();
-
-  /**
-   * @param options.initialOf the text (and client id owners) of a document
-   *   PostgreSQL has never held — one created in the embedded SQLite file
-   *   (the demo seed, `POST /api/admin/documents`) — imported as its state
-   *   the first time it is loaded. Absent: such a document loads as empty.
-   */
-  constructor(
-    private readonly pool: Pool,
-    private readonly options: { initialOf?: (documentId: string) => InitialDocument } = {},
-  ) {}
+  constructor(private readonly pool: Pool) {}
 
   /** One snapshot (REPEATABLE READ): a compaction between reading the state and the updates cannot lose any. */
   async load(documentId: string): Promise<StoredDocumentState> {
-    await this.importIfNew(documentId);
     return this.updatesSince(documentId, 0);
-  }
-
-  /**
-   * Imports a document PostgreSQL has never held (no head row) from
-   * `options.initialOf`: its text as the state at update 0 and its client id
-   * owners, in one transaction; an instance importing it at the same time
-   * finds the head row taken and adds nothing.
-   */
-  private async importIfNew(documentId: string): Promise<void> {
-    const initialOf = this.options.initialOf;
-    if (!initialOf || this.imported.has(documentId)) return;
-    const known = await this.pool.query('SELECT 1 FROM document_heads WHERE document_id = $1', [documentId]);
-    if (known.rowCount === 0) {
-      const initial = initialOf(documentId);
-      const state = Y.encodeStateAsUpdate(docFromStoredState(initial.stored));
-      const packed = packState(state, 1);
-      await this.inTransaction('BEGIN', async (client) => {
-        const head = await client.query(
-          'INSERT INTO document_heads (document_id) VALUES ($1) ON CONFLICT DO NOTHING',
-          [documentId],
-        );
-        if (head.rowCount === 0) return;
-        await client.query(
-          'INSERT INTO document_states (document_id, state, state_encoding, last_update_id) VALUES ($1, $2, $3, 0)',
-          [documentId, packed.bytes, packed.encoding],
-        );
-        if (initial.owners.size > 0) await this.recordClientIds(client, documentId, initial.owners);
-      });
-    }
-    this.imported.add(documentId);
   }
 
   async updatesSince(documentId: string, afterUpdateId: number): Promise<StoredDocumentState> {

@@ -7,6 +7,7 @@ import type {
   PositionEntry,
 } from '@draftroom/shared';
 import {
+  AlternativeRefusedError,
   actorColumns,
   actorFrom,
   type BracketRow,
@@ -196,26 +197,34 @@ export class PgNegotiationRepository implements NegotiationRepository {
 
   /**
    * Adds an alternative after the bracket's last one (its number counted
-   * under the bracket's row lock); returns the bracket. Rejects (foreign key)
-   * when the document has no such bracket.
+   * under the bracket's row lock); returns the bracket. Throws
+   * AlternativeRefusedError (nothing stored) when the bracket is resolved or
+   * holds `maxAlternatives` wordings (no bound when omitted) — read under
+   * that lock, so of proposals arriving at once through any instances, only
+   * those that fit are stored. Rejects (foreign key) when the document has no
+   * such bracket.
    */
   async addAlternative(
     documentId: string,
     bracketId: string,
     text: string,
     participantId: string,
+    maxAlternatives?: number,
   ): Promise<Bracket> {
     await transactionOn(this.db, async (client) => {
-      await client.query('SELECT 1 FROM brackets WHERE document_id = $1 AND id = $2 FOR NO KEY UPDATE', [
-        documentId,
-        bracketId,
-      ]);
-      await client.query(
+      const locked = await client.query<{ resolution: string | null }>(
+        'SELECT resolution FROM brackets WHERE document_id = $1 AND id = $2 FOR NO KEY UPDATE',
+        [documentId, bracketId],
+      );
+      if (locked.rows[0]?.resolution) throw new AlternativeRefusedError('resolved');
+      const inserted = await client.query(
         `INSERT INTO bracket_alternatives (document_id, bracket_id, idx, text, proponent_participant_id)
          SELECT $1, $2, coalesce(max(idx), -1) + 1, $3, $4 FROM bracket_alternatives
-         WHERE document_id = $1 AND bracket_id = $2`,
-        [documentId, bracketId, text, participantId],
+         WHERE document_id = $1 AND bracket_id = $2
+         HAVING $5::int IS NULL OR count(*) < $5::int`,
+        [documentId, bracketId, text, participantId, maxAlternatives ?? null],
       );
+      if (inserted.rowCount === 0) throw new AlternativeRefusedError('full');
     });
     return (await this.bracket(documentId, bracketId)) as Bracket;
   }
