@@ -90,8 +90,8 @@ function negotiationEvent<T extends NegotiationEvent['type']>(
 
 describe('three server processes on one PostgreSQL and one Redis', () => {
   it('clients of four users on A and B typing into one clause at once converge; the store (read through C) holds every token once', async () => {
+    // Everything stored is in PostgreSQL: no SQLite dependency is reported.
     for (const instance of [a, b, c])
-      // Everything stored is in PostgreSQL: no SQLite dependency is reported.
       expect((await call(instance, 'GET', '/healthz')).body).toEqual({
         status: 'ok',
         dependencies: { postgres: 'up', redis: 'up' },

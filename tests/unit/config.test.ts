@@ -71,7 +71,9 @@ describe('loadConfig', () => {
 
   it('refuses DATABASE_URL without AUDIT_KEY (several instances would MAC one chain with several keys)', () => {
     const databaseUrl = 'postgres://draftroom@db.example/draftroom';
-    expect(() => loadConfig({ DATABASE_URL: databaseUrl }, '')).toThrow(/AUDIT_KEY: required with DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: databaseUrl }, '')).toThrow(
+      /AUDIT_KEY: required with DATABASE_URL/,
+    );
     const config = loadConfig({ DATABASE_URL: databaseUrl, AUDIT_KEY: 'k'.repeat(32) }, '');
     expect(config).toMatchObject({ databaseUrl, auditKey: 'k'.repeat(32) });
   });
