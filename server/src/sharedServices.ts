@@ -2,7 +2,12 @@ import pg from 'pg';
 import type { AuditSchema } from './audit/auditLog';
 import { sqliteAuditSchema } from './audit/openAuditLog';
 import { createDocumentBus, type DocumentBus } from './collab/bus';
-import { asyncStorage, type DocumentStorage, type SyncDocumentStorage } from './collab/documentStorage';
+import {
+  asyncStorage,
+  type DocumentStorage,
+  type RecordsAlongside,
+  type SyncDocumentStorage,
+} from './collab/documentStorage';
 import type { ServerConfig } from './config';
 import { postgresSeedExclusive, type SeedExclusive, sqliteSeedExclusive } from './demo/seedExclusive';
 import { createSharedLimits, type SharedLimits } from './limits';
@@ -24,7 +29,13 @@ export interface HealthCheck {
 
 /** Agreeing or reopening a clause in the store every commit checks (PostgreSQL: inside the commit). */
 export interface ClauseLocks {
-  lockClause(documentId: string, clauseId: string, locked: boolean): Promise<void>;
+  /** `alongside` (the status record) is written in the same transaction as the lock (see PgDocumentStorage.lockClause). */
+  lockClause(
+    documentId: string,
+    clauseId: string,
+    locked: boolean,
+    alongside?: RecordsAlongside,
+  ): Promise<void>;
 }
 
 /**

@@ -9,11 +9,9 @@ import type { Amendment, Bracket } from '@draftroom/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AMENDMENT_LIMITS } from '../../server/src/amendments/policy';
-import { docFromStoredState } from '../../server/src/collab/documentStorage';
-import { readClauses } from '../../server/src/content/outline';
 import { MAX_BRACKET_ALTERNATIVES } from '../../server/src/negotiation/bracketRoutes';
-import { PgDocumentStorage } from '../../server/src/store/postgres/pgDocumentStorage';
 import { createDatabase } from '../support/services/postgres';
+import { seededPlan } from '../support/services/seededPlan';
 import { DEMO, type SignedIn, startTestServer, type TestServer } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
@@ -25,18 +23,7 @@ let clauseIds: string[];
 beforeAll(async () => {
   databaseUrl = await createDatabase(inject('postgresUrl'), `breaker_records_${process.pid}`);
   server = await startTestServer({ databaseUrl, auditKey: 'breaker-records-audit-key-0123456789abcdef' });
-  const documents = await server.server.records.documents.listAll();
-  const plan = documents.find((document) => document.title.startsWith('Action Plan'));
-  if (!plan) throw new Error('no seeded Action Plan');
-  documentId = plan.id;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  try {
-    const doc = docFromStoredState(await new PgDocumentStorage(pool).load(documentId));
-    clauseIds = readClauses(doc).map((clause) => clause.id);
-    doc.destroy();
-  } finally {
-    await pool.end();
-  }
+  ({ documentId, clauseIds } = await seededPlan(server, databaseUrl));
 }, 120_000);
 
 afterAll(async () => {

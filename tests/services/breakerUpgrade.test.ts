@@ -12,6 +12,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openRawSocket, type RawCollabSocket } from '../support/rawCollab';
 import { createDatabase } from '../support/services/postgres';
+import { seededPlan } from '../support/services/seededPlan';
 import { DEMO, type SignedIn, startTestServer, type TestServer } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
@@ -25,11 +26,7 @@ const sockets: RawCollabSocket[] = [];
 beforeAll(async () => {
   databaseUrl = await createDatabase(inject('postgresUrl'), `breaker_upgrade_${process.pid}`);
   server = await startTestServer({ databaseUrl, auditKey: 'breaker-upgrade-audit-key-0123456789abcdef' });
-  const plan = (await server.server.records.documents.listAll()).find((document) =>
-    document.title.startsWith('Action Plan'),
-  );
-  if (!plan) throw new Error('no seeded Action Plan');
-  documentId = plan.id;
+  ({ documentId } = await seededPlan(server, databaseUrl));
   admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
 }, 120_000);

@@ -4,6 +4,7 @@ import type { RoomRegistry } from '../collab/roomRegistry';
 import { readClauses } from '../content/outline';
 import { NotFoundError } from '../errors';
 import type { ClauseLocks } from '../sharedServices';
+import type { NegotiationRepository } from './negotiationStore';
 
 /** Answers whether a clause exists in a document's current text (the open room's, or the stored one). */
 export class ClauseDirectory {
@@ -18,9 +19,30 @@ export class ClauseDirectory {
     private readonly clauseLocks?: ClauseLocks,
   ) {}
 
-  /** Writes a clause's lock where every commit checks it (no-op with the embedded store). */
-  async setLocked(documentId: string, clauseId: string, locked: boolean): Promise<void> {
-    await this.clauseLocks?.lockClause(documentId, clauseId, locked);
+  /**
+   * Stores a clause's status with `write` and sets its lock to `locked` (the
+   * status is "agreed"), in one transaction where every instance's commits
+   * check the lock (PostgreSQL: under the document's head row lock, so two
+   * instances changing the status at once leave the lock as the status
+   * written last says; `write` is given that transaction's negotiation
+   * records). With the embedded store (one instance: its rooms keep the
+   * locks) `write` is given `own`. Resolves with what `write` resolves; if it
+   * rejects, nothing is stored.
+   */
+  async storeStatus<T>(
+    documentId: string,
+    clauseId: string,
+    locked: boolean,
+    write: (negotiation: Pick<NegotiationRepository, 'setStatus'>) => Promise<T>,
+    own: Pick<NegotiationRepository, 'setStatus'>,
+  ): Promise<T> {
+    if (!this.clauseLocks) return write(own);
+    let stored: { value: T } | undefined;
+    await this.clauseLocks.lockClause(documentId, clauseId, locked, async (records) => {
+      stored = { value: await write(records.negotiation) };
+    });
+    if (!stored) throw new Error('the clause status was not stored');
+    return stored.value;
   }
 
   clauseIds(documentId: string): Promise<Set<string>> {

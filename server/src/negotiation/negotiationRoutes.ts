@@ -1,10 +1,4 @@
-import {
-  type Amendment,
-  type ClauseStatusEntry,
-  clauseStatusSchema,
-  type NegotiationState,
-  positionSchema,
-} from '@draftroom/shared';
+import { type Amendment, clauseStatusSchema, type NegotiationState, positionSchema } from '@draftroom/shared';
 import { type Request, type Response, Router } from 'express';
 import { authorize } from '../auth/policy';
 import type { CommentRepository } from '../comments/commentStore';
@@ -78,17 +72,14 @@ export function negotiationRoutes({
     const clauseId = routeParam(request, 'clauseId');
     // In order with the edits: a keystroke sent after "agreed" finds the clause locked (4423).
     const entry = await clauses.withClause(document.id, clauseId, async () => {
-      const wasAgreed = (await negotiation.agreedClauses(document.id)).includes(clauseId);
-      // The lock first, where every instance's commits check it; undone if the status cannot be stored.
-      if (wasAgreed !== (status === 'agreed'))
-        await clauses.setLocked(document.id, clauseId, status === 'agreed');
-      let changed: ClauseStatusEntry;
-      try {
-        changed = await negotiation.setStatus(document.id, clauseId, status, user.id);
-      } catch (error) {
-        if (wasAgreed !== (status === 'agreed')) await clauses.setLocked(document.id, clauseId, wasAgreed);
-        throw error;
-      }
+      // The status and the lock every instance's commits check, in one transaction (as the status says).
+      const changed = await clauses.storeStatus(
+        document.id,
+        clauseId,
+        status === 'agreed',
+        (records) => records.setStatus(document.id, clauseId, status, user.id),
+        negotiation,
+      );
       await events.publish(document.id, { type: 'status', entry: changed });
       return changed;
     });

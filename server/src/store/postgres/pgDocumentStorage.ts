@@ -11,12 +11,36 @@ import type {
 import { ClauseLockedError, ClientIdTakenError, StorageWriteError } from '../../errors';
 import { postgresRecordStores } from '../recordStores';
 import { packState, unpackState } from '../stateEncoding';
-import { inTransaction } from './queryable';
+import { inTransaction, type Queryable } from './queryable';
 
 interface StateRow {
   state: Buffer;
   state_encoding: string;
   last_update_id: string;
+}
+
+/** Where `alongside`'s own error is kept, so the commit's caller rethrows it as it is (not as a StorageWriteError). */
+interface OwnError {
+  error?: unknown;
+}
+
+/**
+ * Runs `alongside` (if any) on the commit's client: the records it writes
+ * join the transaction. Its error is kept in `own` and rethrown, which rolls
+ * the transaction back.
+ */
+async function runAlongside(
+  alongside: RecordsAlongside | undefined,
+  client: Queryable,
+  own: OwnError,
+): Promise<void> {
+  if (!alongside) return;
+  try {
+    await alongside(postgresRecordStores(client));
+  } catch (error) {
+    own.error = error;
+    throw error;
+  }
 }
 
 /**
@@ -102,7 +126,7 @@ export class PgDocumentStorage implements DocumentStorage {
   ): Promise<AppendResult> {
     const rows = batch.flatMap(({ updates, author }) => updates.map((update) => ({ update, author })));
     const touched = [...new Set(batch.flatMap(({ author }) => author.touchedClauses ?? []))];
-    let ownError: { error: unknown } | null = null;
+    const own: OwnError = {};
     try {
       return await this.inTransaction('BEGIN', async (client) => {
         const previous = await this.lockHead(client, documentId);
@@ -131,19 +155,11 @@ export class PgDocumentStorage implements DocumentStorage {
           'UPDATE document_heads SET last_update_id = $2, updated_at = now() WHERE document_id = $1',
           [documentId, lastUpdateId],
         );
-        if (alongside) {
-          try {
-            await alongside(postgresRecordStores(client));
-          } catch (error) {
-            ownError = { error };
-            throw error;
-          }
-        }
+        await runAlongside(alongside, client, own);
         return { lastUpdateId, previousUpdateId: previous };
       });
     } catch (error) {
-      const failure = ownError as { error: unknown } | null;
-      if (failure) throw failure.error;
+      if ('error' in own) throw own.error;
       if (error instanceof ClauseLockedError || error instanceof ClientIdTakenError) throw error;
       throw new StorageWriteError(`could not append to document ${documentId}`, error);
     }
@@ -269,9 +285,19 @@ export class PgDocumentStorage implements DocumentStorage {
   /**
    * Agrees (locks) or reopens a clause. Takes the document's head row lock,
    * so every commit that starts after this one committed sees the lock.
-   * Throws StorageWriteError when the write fails.
+   * `alongside` (the clause's status record) is written in the same
+   * transaction, under that lock: two instances changing a clause's status at
+   * once leave the lock as the status written last says. Throws
+   * StorageWriteError when the write fails (`alongside`'s own error as it is);
+   * nothing is then stored.
    */
-  async lockClause(documentId: string, clauseId: string, locked: boolean): Promise<void> {
+  async lockClause(
+    documentId: string,
+    clauseId: string,
+    locked: boolean,
+    alongside?: RecordsAlongside,
+  ): Promise<void> {
+    const own: OwnError = {};
     try {
       await this.inTransaction('BEGIN', async (client) => {
         await this.lockHead(client, documentId);
@@ -286,8 +312,10 @@ export class PgDocumentStorage implements DocumentStorage {
             clauseId,
           ]);
         }
+        await runAlongside(alongside, client, own);
       });
     } catch (error) {
+      if ('error' in own) throw own.error;
       throw new StorageWriteError(`could not change the lock of clause ${clauseId}`, error);
     }
   }
