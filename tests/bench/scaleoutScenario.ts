@@ -94,7 +94,9 @@ async function instances(
   initialState: Uint8Array,
 ): Promise<ScaleoutResult> {
   const databaseUrl = await services.database(`scaleout_${count}_${repeat}_${process.pid}`);
-  const dataDirs: string[] = [];
+  const dataDirs: string[] = [mkdtempSync(join(tmpdir(), 'draftroom-bench-scaleout-anchor-'))];
+  // One anchor file on a volume every instance mounts, as the README's production set-up has it.
+  const auditAnchorFile = join(dataDirs[0] as string, 'audit-anchors.jsonl');
   const servers: ServerUnderTest[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -105,6 +107,7 @@ async function instances(
           dataDir,
           databaseUrl,
           redisUrl: services.redis.url,
+          auditAnchorFile,
           roomUnloadDelayMs: ROOM_UNLOAD_DELAY_MS,
         }),
       );

@@ -21,6 +21,8 @@ export interface DraftroomChildOptions {
   databaseUrl?: string;
   /** REDIS_URL: the bus to the other instances (the scale-out scenario; default: alone). */
   redisUrl?: string;
+  /** AUDIT_ANCHOR_FILE: one anchor file the instances share (the scale-out scenario; default: in dataDir). */
+  auditAnchorFile?: string;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as DraftroomChildOptions;
@@ -38,6 +40,7 @@ const server = await startServer(
     databaseUrl: options.databaseUrl ?? '',
     // Production mode: every instance MACs the one audit chain with the same key.
     auditKey: options.databaseUrl ? 'bench-audit-key-shared-by-every-instance' : '',
+    auditAnchorFile: options.auditAnchorFile ?? '',
     redisUrl: options.redisUrl ?? '',
     // The bench measures throughput: a trace-replay writer sends as fast as the
     // server takes it, far past the per-connection budgets (4429). Production
