@@ -65,6 +65,18 @@ interface ServerParts {
   collab: CollabServer;
 }
 
+/** The advisory lock scope of automatic version checkpoints (a fixed 32-bit number; see underDocumentLock). */
+const CHECKPOINT_LOCK_SCOPE = 7_215_508;
+
+/** A per-document lease on `scope` across instances (PostgreSQL), or none when the server is alone. */
+function leaseOf(
+  shared: SharedServices,
+  scope: number,
+): (<T>(documentId: string, work: () => Promise<T>) => Promise<T>) | undefined {
+  const lock = shared.documentLock;
+  return lock && ((documentId, work) => lock(scope, documentId, work));
+}
+
 /**
  * Builds the server's parts over an open database, each from parts built
  * before it, never the other way round: the stores; the room registry (it
@@ -89,6 +101,7 @@ function buildParts(config: ServerConfig, shared: SharedServices, logger: Logger
   const versionService = new VersionService(versions, negotiation, rooms, storage, logger, {
     checkpointIntervalMs: config.checkpointIntervalMinutes * 60_000,
     amendments: records.amendments,
+    checkpointLease: leaseOf(shared, CHECKPOINT_LOCK_SCOPE),
   });
   const amendments = new AmendmentService({
     store: records.amendments,

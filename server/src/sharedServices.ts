@@ -14,6 +14,7 @@ import { createSharedLimits, type SharedLimits } from './limits';
 import type { Logger } from './logger';
 import { signInThrottleOptionsOf } from './serverOptions';
 import type { SqliteDatabase } from './store/database';
+import { underDocumentLock } from './store/postgres/advisoryLock';
 import { migratePostgres } from './store/postgres/migrations';
 import { pgAuditSchema } from './store/postgres/pgAuditRepository';
 import { PgDocumentStorage } from './store/postgres/pgDocumentStorage';
@@ -52,6 +53,11 @@ export interface SharedServices {
   storage: DocumentStorage;
   /** Every record the services keep (users, sessions, negotiation, comments, versions, amendments, audit). */
   records: RecordStores;
+  /**
+   * With PostgreSQL: runs `work` while no other instance holds the same
+   * (`scope`, document) lock (underDocumentLock); absent when alone.
+   */
+  documentLock: (<T>(scope: number, documentId: string, work: () => Promise<T>) => Promise<T>) | undefined;
   /** The record store's schema versions, as audit checkpoints record them. */
   auditSchema: AuditSchema;
   /** Runs the demo seed alone, in one transaction of `records`' database (seedDemoIfEmpty's `exclusive`). */
@@ -88,6 +94,12 @@ function openPool(config: ServerConfig, logger: Logger): pg.Pool {
   });
   // A dropped idle connection is replaced by the pool; without a listener it would crash the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection error'));
+  // A connection dropped while checked out (a transaction, an advisory lock held around work) makes its
+  // client emit 'error' too, where the pool listens no more: without this every instance would crash
+  // when PostgreSQL restarts. Its statements fail on their own, and the pool discards the client.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost while in use')),
+  );
   return pool;
 }
 
@@ -118,6 +130,7 @@ export async function openSharedServices(
   let records: RecordStores;
   let auditSchema: AuditSchema;
   let seedExclusive: SeedExclusive;
+  let documentLock: SharedServices['documentLock'];
   let storage: DocumentStorage;
   let clauseLocks: ClauseLocks | undefined;
   if (config.databaseUrl) {
@@ -135,6 +148,7 @@ export async function openSharedServices(
     records = postgresRecordStores(opened);
     auditSchema = await pgAuditSchema(opened);
     seedExclusive = postgresSeedExclusive(opened);
+    documentLock = (scope, documentId, work) => underDocumentLock(opened, scope, documentId, work);
     storage = pgStorage;
     clauseLocks = pgStorage;
     const answers = () => opened.query('SELECT 1').then(() => true);
@@ -157,6 +171,7 @@ export async function openSharedServices(
     records,
     auditSchema,
     seedExclusive,
+    documentLock,
     clauseLocks,
     bus,
     limits,

@@ -32,6 +32,13 @@ export interface VersionServiceOptions {
   now?: () => number;
   /** The amendment records, whose state every version keeps (none kept without). */
   amendments?: Pick<AmendmentRepository, 'list'>;
+  /**
+   * Runs a document's automatic checkpoint while no other instance runs one
+   * of the same document (PostgreSQL: an advisory lock; absent when this
+   * process is alone): the next one re-reads the newest version, so of two
+   * instances storing changes at once only one takes the checkpoint.
+   */
+  checkpointLease?: <T>(documentId: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /** What a version freezes of the text: read inside a room operation (or from storage), written later. */
@@ -236,11 +243,13 @@ export class VersionService {
     documentId: string,
     decide: (latest: { createdAt: string; lastUpdateId: number } | undefined) => FrozenText | undefined,
   ): void {
+    const job = async () => {
+      const text = decide(await this.versions.latestMark(documentId));
+      if (text) await this.checkpoint(documentId, text);
+    };
+    const lease = this.options.checkpointLease;
     this.writes
-      .run(documentId, async () => {
-        const text = decide(await this.versions.latestMark(documentId));
-        if (text) await this.checkpoint(documentId, text);
-      })
+      .run(documentId, () => (lease ? lease(documentId, job) : job()))
       .catch((error: unknown) => {
         this.newestAt.delete(documentId);
         this.logger.error({ err: error, documentId }, 'automatic checkpoint failed');
