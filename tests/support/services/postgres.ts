@@ -33,12 +33,28 @@ export interface PostgresServer {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`: the administrative database. */
   url: string;
   port: number;
-  /** The postmaster's process id. */
-  pid: number;
+  /** The postmaster's current process id (a new one after {@link resume}). */
+  readonly pid: number;
   /** The temporary directory holding the data directory and the log. */
   directory: string;
   /** Creates database `name` (see {@link createDatabase}); resolves to its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * An outage: `pg_ctl stop -m immediate` (every backend killed at once, no
+   * checkpoint, as in a crash of PostgreSQL), keeping the data directory and
+   * the port for {@link resume}. Resolves once the postmaster is gone (no
+   * connection is then accepted, and nothing more is committed). Without
+   * `durable`, commits acknowledged just before may be lost (synchronous_commit
+   * off): a test of what survives the outage needs a durable cluster.
+   */
+  pause(): Promise<void>;
+  /**
+   * Starts the paused cluster again on the same data directory and port
+   * (`pg_ctl start -w`: crash recovery, then accepting connections); resolves
+   * once it accepts them. Throws with the server log's tail when it cannot
+   * start (e.g. another process took the port meanwhile).
+   */
+  resume(): Promise<void>;
   /** Stops the cluster (`pg_ctl stop -m fast`, SIGKILL if that fails) and deletes its directory. */
   stop(): Promise<void>;
 }
@@ -134,16 +150,22 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     await runPostgresTool(join(bin, 'initdb'), durable ? initArgs : [...initArgs, '--no-sync'], 120_000);
     await appendFile(join(dataDir, 'postgresql.conf'), settings(dataDir, durable));
     const port = await startOnFreePort(bin, directory, timeoutSeconds);
-    pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    const postmaster = pid;
+    pid = await postmasterPid(dataDir);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     return {
       url,
       port,
-      pid: postmaster,
+      get pid() {
+        return pid;
+      },
       directory,
       createDatabase: (name) => createDatabase(url, name),
-      stop: () => stopPostgres(bin, dataDir, postmaster).finally(cleanup),
+      pause: () => stopPostgres(bin, dataDir, pid, 'immediate'),
+      resume: async () => {
+        await startOnPort(bin, directory, port, timeoutSeconds);
+        pid = await postmasterPid(dataDir);
+      },
+      stop: () => stopPostgres(bin, dataDir, pid).finally(cleanup),
     };
   } catch (error) {
     if (pid > 0) signal(pid, 'SIGKILL');
@@ -152,42 +174,59 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
 }
 
+/** The postmaster's pid, from the first line of the data directory's postmaster.pid. */
+async function postmasterPid(dataDir: string): Promise<number> {
+  return Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+}
+
 async function startOnFreePort(bin: string, directory: string, timeoutSeconds: number): Promise<number> {
-  const dataDir = join(directory, 'data');
   const logFile = join(directory, 'postgres.log');
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const args = [
-      'start',
-      '-D',
-      dataDir,
-      '-l',
-      logFile,
-      '-o',
-      `-p ${port}`,
-      '-w',
-      '-t',
-      String(timeoutSeconds),
-    ];
     try {
-      await runPostgresTool(join(bin, 'pg_ctl'), args, (timeoutSeconds + 10) * 1000);
+      await startOnPort(bin, directory, port, timeoutSeconds);
       return port;
     } catch (error) {
       const log = existsSync(logFile) ? await readFile(logFile, 'utf8') : '';
       if (attempt < 3 && /could not bind|Address already in use/.test(log)) continue;
-      throw new Error(`${(error as Error).message}\nserver log:\n${log.slice(-4000)}`);
+      throw error;
     }
   }
 }
 
-async function stopPostgres(bin: string, dataDir: string, pid: number): Promise<void> {
+/** `pg_ctl start -w` on `port`; throws with the server log's tail when it does not start in time. */
+async function startOnPort(bin: string, directory: string, port: number, timeoutSeconds: number) {
+  const dataDir = join(directory, 'data');
+  const logFile = join(directory, 'postgres.log');
+  const args = [
+    'start',
+    '-D',
+    dataDir,
+    '-l',
+    logFile,
+    '-o',
+    `-p ${port}`,
+    '-w',
+    '-t',
+    String(timeoutSeconds),
+  ];
+  try {
+    await runPostgresTool(join(bin, 'pg_ctl'), args, (timeoutSeconds + 10) * 1000);
+  } catch (error) {
+    const log = existsSync(logFile) ? await readFile(logFile, 'utf8') : '';
+    throw new Error(`${(error as Error).message}\nserver log:\n${log.slice(-4000)}`);
+  }
+}
+
+async function stopPostgres(
+  bin: string,
+  dataDir: string,
+  pid: number,
+  mode: 'fast' | 'immediate' = 'fast',
+): Promise<void> {
   if (!processAlive(pid)) return;
   try {
-    await runPostgresTool(
-      join(bin, 'pg_ctl'),
-      ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'],
-      40_000,
-    );
+    await runPostgresTool(join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '30'], 40_000);
   } catch {
     signal(pid, 'SIGKILL');
   }
