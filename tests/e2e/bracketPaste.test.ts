@@ -7,6 +7,7 @@
  * the server stores, and the socket stays open throughout.
  */
 import { BRACKET_MARK } from '@draftroom/shared';
+import { readYSections } from '@draftroom/shared/yClauses';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -88,7 +89,7 @@ async function selectInEditor(
 }
 
 /** The ids of the clauses in the page, in order. */
-function _pageClauseIds(page: Page): Promise<string[]> {
+function pageClauseIds(page: Page): Promise<string[]> {
   return page
     .locator('[data-type="clause"]')
     .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-clause-id') ?? ''));
@@ -216,6 +217,42 @@ describe('copy and paste around brackets and clauses in Chromium', () => {
         .poll(() => textWithoutCarets(clause(seen, '5.2').locator('p').nth(1)), LIVE)
         .toMatch(new RegExp(`^X\\[${tail}`));
     }
+    expectConnected(socketsBefore);
+  });
+
+  it('pastes a copied clause with a new id; every clause keeps its own', async () => {
+    const { page } = laszlo;
+    const socketsBefore = sockets.length;
+    const idsBefore = await pageClauseIds(page);
+    const copiedId = (await clause(page, '3.2').getAttribute('data-clause-id')) ?? '';
+    const copiedText = await textWithoutCarets(clause(page, '3.2').locator('p').first());
+    await selectInEditor(page, { clause: '3.2' });
+    await page.keyboard.press('Control+C');
+    await placeCaretAtEndOf(page, '4.1');
+    await page.keyboard.press('Control+V');
+
+    console.error(`SYNCS ${JSON.stringify(await page.evaluate(() => (globalThis as any).__syncs ?? []))}`);
+    await expect.poll(async () => (await pageClauseIds(page)).length, LIVE).toBeGreaterThan(idsBefore.length);
+    const idsAfter = await pageClauseIds(page);
+    expect(new Set(idsAfter).size).toBe(idsAfter.length);
+    for (const id of idsBefore) expect(idsAfter).toContain(id);
+    expect(await clause(page, '3.2').getAttribute('data-clause-id')).toBe(copiedId);
+    const copies = await page
+      .locator('[data-type="clause"]')
+      .filter({ hasText: copiedText.slice(0, 40) })
+      .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-clause-id')));
+    expect(copies).toHaveLength(2);
+    expect(copies[0]).toBe(copiedId);
+    expect(copies[1]).not.toBe(copiedId);
+
+    // The server stored the same clauses, with distinct ids, and the other delegate sees them.
+    await expect
+      .poll(
+        () => stored((doc) => readYSections(doc).flatMap((section) => section.clauses.map((c) => c.id))),
+        LIVE,
+      )
+      .toEqual(idsAfter);
+    await expect.poll(() => pageClauseIds(anna.page), LIVE).toEqual(idsAfter);
     expectConnected(socketsBefore);
   });
 });

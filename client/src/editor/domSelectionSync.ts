@@ -1,8 +1,12 @@
 /**
  * ProseMirror learns about caret moves made by the browser itself (Home,
- * End, clicks) from the asynchronous `selectionchange` event. A structural
- * key pressed right after such a move (as scripted input does) would act on
- * the old caret position. Before those keys, read the caret from the DOM.
+ * End, clicks) from the asynchronous `selectionchange` event, which Chromium
+ * delivers after pending input: 20–60 ms after a click on a busy page, so a
+ * key or a paste that follows quickly (as scripted input does) would act on
+ * the old selection. A paste would replace what was selected before the
+ * click (a whole clause, some words) instead of going in at the caret. Before
+ * structural keys (Backspace, Delete, Enter) and before a paste, read the
+ * caret from the DOM.
  */
 import { Extension } from '@tiptap/core';
 import { Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
@@ -10,9 +14,15 @@ import type { EditorView } from '@tiptap/pm/view';
 
 const STRUCTURAL_KEYS = new Set(['Backspace', 'Delete', 'Enter']);
 
+/**
+ * When the browser's selection is a caret in the editor's text and the
+ * editor's selection is anything else (another caret, a range, a selected
+ * clause), makes the editor's selection that caret. ProseMirror draws its
+ * own ranges and node selections as DOM ranges, so a collapsed DOM selection
+ * under one is a click the editor has not read yet. Leaves a DOM range alone.
+ */
 export function syncCaretFromDom(view: EditorView): void {
   const { selection } = view.state;
-  if (!(selection instanceof TextSelection) || !selection.empty) return;
   const domSelection = view.dom.ownerDocument.getSelection();
   if (!domSelection?.isCollapsed || !domSelection.anchorNode || !view.dom.contains(domSelection.anchorNode))
     return;
@@ -22,13 +32,16 @@ export function syncCaretFromDom(view: EditorView): void {
   } catch {
     return;
   }
-  if (pos === selection.head || pos < 0 || pos > view.state.doc.content.size) return;
+  if (selection instanceof TextSelection && selection.empty && pos === selection.head) return;
+  if (pos < 0 || pos > view.state.doc.content.size) return;
   if (!view.state.doc.resolve(pos).parent.inlineContent) return;
+  (globalThis as any).__syncs = [...((globalThis as any).__syncs ?? []), `${selection.toJSON().type}->${pos}`];
   view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, pos)));
 }
 
 export const DomSelectionSync = Extension.create({
   name: 'domSelectionSync',
+  // Before the paste size guard and every other paste handler: they see the caret the user sees.
   priority: 10_000,
 
   addProseMirrorPlugins() {
@@ -39,6 +52,12 @@ export const DomSelectionSync = Extension.create({
           handleKeyDown(view, event) {
             if (STRUCTURAL_KEYS.has(event.key) && !event.isComposing) syncCaretFromDom(view);
             return false;
+          },
+          handleDOMEvents: {
+            paste(view) {
+              if (view.editable && !view.composing) syncCaretFromDom(view);
+              return false;
+            },
           },
         },
       }),

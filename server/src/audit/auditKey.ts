@@ -44,7 +44,26 @@ export interface LoadedAuditKey {
 }
 
 /**
- * The audit key: `AUDIT_KEY`'s bytes, or the key file's 32 bytes. With
+ * `AUDIT_KEY=hex:<64 hex digits>`: the 32 bytes those digits spell — the form
+ * a key file (`audit.key`) holds, so a deployment moving from the embedded
+ * store to PostgreSQL keeps the key its entries were MAC'd with
+ * (`AUDIT_KEY="hex:$(cat DATA_DIR/audit.key)"`).
+ */
+const HEX_AUDIT_KEY = /^hex:([0-9a-f]{64})$/i;
+
+/**
+ * The key bytes an `AUDIT_KEY` value stands for: its `hex:` digits decoded, else its UTF-8 bytes.
+ * @throws when it starts with `hex:` but 64 hex digits do not follow
+ */
+export function auditKeyBytes(auditKey: string): Buffer {
+  if (!/^hex:/i.test(auditKey.trim())) return Buffer.from(auditKey, 'utf8');
+  const hex = HEX_AUDIT_KEY.exec(auditKey.trim())?.[1];
+  if (!hex) throw new Error('AUDIT_KEY: after hex: come the 64 hex digits of an audit.key file');
+  return Buffer.from(hex, 'hex');
+}
+
+/**
+ * The audit key: `AUDIT_KEY`'s bytes (`auditKeyBytes`), or the key file's 32 bytes. With
  * `create`, a missing key file is made (random key, mode 0600, never
  * overwritten) and the creation is logged as a warning; without it (the
  * admin CLI), a missing key is an error.
@@ -60,7 +79,7 @@ export function loadAuditKeyFile(source: AuditKeySource, logger: Logger, create:
     if (source.auditKey.length < MIN_AUDIT_KEY_LENGTH) {
       throw new Error(`AUDIT_KEY must have at least ${MIN_AUDIT_KEY_LENGTH} characters`);
     }
-    return { key: Buffer.from(source.auditKey, 'utf8'), createdNow: false };
+    return { key: auditKeyBytes(source.auditKey), createdNow: false };
   }
   const path = auditKeyPath(source.dataDir);
   try {

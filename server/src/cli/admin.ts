@@ -1,13 +1,16 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ParticipantKind, ROLES, type Role } from '@draftroom/shared';
+import { loadAuditKey } from '../audit/auditKey';
 import { parseShippedCheckpoint } from '../audit/auditShipped';
-import { openAuditLog, verifyStoredAudit } from '../audit/openAuditLog';
+import { auditAnchorPath, openAuditLog, verifyStoredAudit } from '../audit/openAuditLog';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { loadConfig, type ServerConfig } from '../config';
 import { encodeOutline } from '../content/outline';
 import { participantColor } from '../demo/participants';
 import { createLogger, type Logger } from '../logger';
 import { backupDatabase } from '../store/backup';
+import { formatImportReport, type ImportSqliteOptions, importSqlite } from '../store/postgres/importSqlite';
 import type { RecordStores } from '../store/recordStores';
 import { type CliStores, openCliStores } from './cliStores';
 
@@ -31,6 +34,12 @@ of DATA_DIR, default ./data)
                                    (after restoring a backup, or when the anchor file was lost), logged
   pnpm admin backup --to FILE      online backup of the SQLite file (safe while the server runs); with
                                    DATABASE_URL refused: back PostgreSQL up with pg_dump
+  pnpm admin import-sqlite --from DATA_DIR [--anchor FILE] [--accept-broken-audit]
+                                   with DATABASE_URL and the embedded server stopped: copies everything of
+                                   DATA_DIR/draftroom.db (ids, numbers, times, texts, the audit chain) into
+                                   the empty PostgreSQL database, in one transaction. AUDIT_KEY must be the
+                                   embedded server's key (its DATA_DIR/audit.key: AUDIT_KEY="hex:$(cat …)");
+                                   --anchor: its anchor file if not DATA_DIR/audit-anchors.jsonl
 `;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -166,7 +175,30 @@ const processCommands: Record<string, Command> = {
   },
 };
 
-const commands: Record<string, Command> = { ...auditCommands, ...identityCommands, ...processCommands };
+const importCommands: Record<string, Command> = {
+  'import-sqlite': async (stores, options, { config, logger }) => {
+    if (!stores.pool)
+      throw new Error(
+        'import-sqlite copies into PostgreSQL: set DATABASE_URL (and AUDIT_KEY) of the servers',
+      );
+    const importOptions: ImportSqliteOptions = {
+      from: resolve(required(options, 'from')),
+      anchorFrom: typeof options.anchor === 'string' ? resolve(options.anchor) : undefined,
+      key: loadAuditKey({ auditKey: config.auditKey, dataDir: config.dataDir }, logger, false),
+      anchorTo: auditAnchorPath(config),
+      acceptBrokenAudit: options['accept-broken-audit'] === true,
+    };
+    const report = await importSqlite(stores.pool, importOptions, logger);
+    return formatImportReport(report, importOptions);
+  },
+};
+
+const commands: Record<string, Command> = {
+  ...auditCommands,
+  ...identityCommands,
+  ...processCommands,
+  ...importCommands,
+};
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
@@ -192,7 +224,10 @@ async function main(): Promise<number> {
       to: stringOption,
       note: stringOption,
       checkpoint: stringOption,
+      from: stringOption,
+      anchor: stringOption,
       admin: { type: 'boolean' },
+      'accept-broken-audit': { type: 'boolean' },
     },
   });
   const config = loadConfig(process.env, '');

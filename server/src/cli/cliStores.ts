@@ -14,6 +14,8 @@ export interface CliStores {
   records: RecordStores;
   /** 'postgres' with `DATABASE_URL`, else 'sqlite'. */
   kind: 'postgres' | 'sqlite';
+  /** The PostgreSQL pool (with `DATABASE_URL`; its schema migrated), for `import-sqlite`. */
+  pool?: pg.Pool;
   /** The SQLite file of `DATA_DIR` (opened on first use; for `backup`). */
   sqlite(): SqliteDatabase;
   /** The schema as the audit checkpoints record it (of the store `records.audit` is in). */
@@ -62,6 +64,7 @@ export async function openCliStores(
   return {
     records: postgresRecordStores(pool),
     kind: 'postgres',
+    pool,
     sqlite,
     auditSchema: () => pgAuditSchema(pool),
     close: async () => {
