@@ -46,6 +46,21 @@ describe('the audit key', () => {
     writeFileSync(auditKeyPath(dir), 'not hex');
     expect(() => loadAuditKey({ auditKey: '', dataDir: dir }, logger, true)).toThrow(/256-bit hex/);
   });
+
+  it('AUDIT_KEY=hex:<a key file’s digits> is that file’s key (moving to PostgreSQL keeps the key); bad digits are refused', () => {
+    const fileKey = loadAuditKey({ auditKey: '', dataDir: dir }, logger, true);
+    const digits = readFileSync(auditKeyPath(dir), 'utf8').trim();
+    const other = mkdtempSync(join(tmpdir(), 'draftroom-key-'));
+    expect(loadAuditKey({ auditKey: `hex:${digits}`, dataDir: other }, logger, false).equals(fileKey)).toBe(
+      true,
+    );
+    // The digits alone are a 64-character secret of their own, not the file's key.
+    expect(loadAuditKey({ auditKey: digits, dataDir: other }, logger, false).equals(fileKey)).toBe(false);
+    expect(() =>
+      loadAuditKey({ auditKey: `hex:${digits.slice(1)}x`, dataDir: other }, logger, false),
+    ).toThrow(/64 hex digits/);
+    rmSync(other, { recursive: true });
+  });
 });
 
 describe('the anchor file and the checkpoints', () => {
