@@ -18,6 +18,7 @@ import { underDocumentLock } from './store/postgres/advisoryLock';
 import { migratePostgres } from './store/postgres/migrations';
 import { pgAuditSchema } from './store/postgres/pgAuditRepository';
 import { PgDocumentStorage } from './store/postgres/pgDocumentStorage';
+import { survivingDroppedConnections } from './store/postgres/queryable';
 import { postgresRecordStores, type RecordStores, sqliteRecordStores } from './store/recordStores';
 import { sqliteTransaction, untilSqliteIdle } from './store/sqliteAsyncTransaction';
 
@@ -92,15 +93,7 @@ function openPool(config: ServerConfig, logger: Logger): pg.Pool {
     idle_in_transaction_session_timeout: 30_000,
     connectionTimeoutMillis: 10_000,
   });
-  // A dropped idle connection is replaced by the pool; without a listener it would crash the process.
-  pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection error'));
-  // A connection dropped while checked out (a transaction, an advisory lock held around work) makes its
-  // client emit 'error' too, where the pool listens no more: without this every instance would crash
-  // when PostgreSQL restarts. Its statements fail on their own, and the pool discards the client.
-  pool.on('connect', (client) =>
-    client.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost while in use')),
-  );
-  return pool;
+  return survivingDroppedConnections(pool, logger);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { openDatabase, type SqliteDatabase } from '../store/database';
 import { migratePostgres } from '../store/postgres/migrations';
 import { pgAuditSchema } from '../store/postgres/pgAuditRepository';
+import { survivingDroppedConnections } from '../store/postgres/queryable';
 import { postgresRecordStores, type RecordStores, sqliteRecordStores } from '../store/recordStores';
 
 /** The stores the admin CLI works on: the server's own (PostgreSQL with `DATABASE_URL`, else the SQLite file). */
@@ -53,8 +54,10 @@ export async function openCliStores(
       close: async () => closeSqlite(),
     };
   }
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
-  pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection error'));
+  const pool = survivingDroppedConnections(
+    new pg.Pool({ connectionString: config.databaseUrl, max: 2, connectionTimeoutMillis: 10_000 }),
+    logger,
+  );
   try {
     await migratePostgres(pool);
   } catch (error) {

@@ -1,4 +1,22 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Logger } from '../../logger';
+
+/**
+ * Makes `pool` log, not crash the process, when PostgreSQL drops a
+ * connection: an idle one (the pool's own 'error'), and one checked out —
+ * inside a transaction, or holding an advisory lock around work — whose
+ * client emits 'error' where the pool no longer listens (without this every
+ * instance died when PostgreSQL restarted). The statements on a dropped
+ * connection still fail on their own, and the pool discards its client.
+ * Returns `pool`.
+ */
+export function survivingDroppedConnections(pool: Pool, logger: Logger): Pool {
+  pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection error'));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost while in use')),
+  );
+  return pool;
+}
 
 /**
  * What a PostgreSQL repository runs its statements on: the pool (each
