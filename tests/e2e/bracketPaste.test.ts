@@ -2,9 +2,15 @@
  * Copying, pasting and typing around brackets and clauses in Chromium never
  * meets the server's refusals (4400 for a bracket mark written by a client,
  * or two clauses with one id): a copied bracketed passage pastes as plain
- * words, a copied clause pastes with a new id, typing inside and next to a
- * bracket and Enter inside one are accepted, the editor shows the brackets
- * the server stores, and the socket stays open throughout.
+ * words, a copied clause pastes with a new id (also while another delegate
+ * types in the copied clause: both keep their text), typing inside and next
+ * to a bracket and Enter inside one are accepted, the editor shows the
+ * brackets the server stores, and the socket stays open throughout.
+ *
+ * The paste follows the click at once, before Chromium's `selectionchange`
+ * for the click (20–60 ms later): the editor reads the caret from the page
+ * before a paste (client/src/editor/domSelectionSync.ts), or the copy would
+ * replace the clause still selected from the copy.
  */
 import { BRACKET_MARK } from '@draftroom/shared';
 import { readYSections } from '@draftroom/shared/yClauses';
@@ -95,12 +101,25 @@ function pageClauseIds(page: Page): Promise<string[]> {
     .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-clause-id') ?? ''));
 }
 
+/** The clauses in the page, in order: id and the text of the first paragraph. */
+function pageClauses(page: Page): Promise<{ id: string; text: string }[]> {
+  return page.locator('[data-type="clause"]').evaluateAll((elements) =>
+    elements.map((element) => {
+      const paragraph = element.querySelector('p')?.cloneNode(true) as Element | undefined;
+      for (const caret of Array.from(paragraph?.querySelectorAll('.collaboration-carets__caret') ?? []))
+        caret.remove();
+      return { id: element.getAttribute('data-clause-id') ?? '', text: paragraph?.textContent ?? '' };
+    }),
+  );
+}
+
 describe('copy and paste around brackets and clauses in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let laszlo: UserPage; // Hungarian delegate, drafter
   let anna: UserPage; // Polish presidency, watching
   let sockets: ObservedSocket[];
+  let annaSockets: ObservedSocket[];
 
   beforeAll(async () => {
     server = await startTestServer({ clientDir: E2E_CLIENT_DIR, seedDemoNegotiation: true });
@@ -109,6 +128,7 @@ describe('copy and paste around brackets and clauses in Chromium', () => {
     anna = await signInAs(browser, server.url, DEMO.penHolder);
     await laszlo.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     sockets = observeCollabSockets(laszlo.page);
+    annaSockets = observeCollabSockets(anna.page);
     for (const { page } of [laszlo, anna]) await openDocument(page, TITLE);
   });
 
@@ -231,7 +251,6 @@ describe('copy and paste around brackets and clauses in Chromium', () => {
     await placeCaretAtEndOf(page, '4.1');
     await page.keyboard.press('Control+V');
 
-    console.error(`SYNCS ${JSON.stringify(await page.evaluate(() => (globalThis as any).__syncs ?? []))}`);
     await expect.poll(async () => (await pageClauseIds(page)).length, LIVE).toBeGreaterThan(idsBefore.length);
     const idsAfter = await pageClauseIds(page);
     expect(new Set(idsAfter).size).toBe(idsAfter.length);
@@ -254,5 +273,56 @@ describe('copy and paste around brackets and clauses in Chromium', () => {
       .toEqual(idsAfter);
     await expect.poll(() => pageClauseIds(anna.page), LIVE).toEqual(idsAfter);
     expectConnected(socketsBefore);
+  });
+
+  it('pastes a copied clause into another while the other delegate types in the copied one: both keep their text', async () => {
+    const socketsBefore = sockets.length;
+    const annaSocketsBefore = annaSockets.length;
+    const idsBefore = await pageClauseIds(laszlo.page);
+    const sourceId = (await clause(laszlo.page, '3.1').getAttribute('data-clause-id')) ?? '';
+    const targetId = (await clause(laszlo.page, '2.2').getAttribute('data-clause-id')) ?? '';
+    const sourceText = await textWithoutCarets(clause(laszlo.page, '3.1').locator('p').first());
+    const typed = ' Anna adds these words to the clause while Laszlo pastes a copy of it elsewhere.';
+    await selectInEditor(laszlo.page, { clause: '3.1' });
+    await laszlo.page.keyboard.press('Control+C');
+    await placeCaretAtEndOf(anna.page, '3.1');
+    await placeCaretAtEndOf(laszlo.page, '2.2');
+
+    // Laszlo pastes once he sees Anna's first words, while she goes on typing.
+    const typing = anna.page.keyboard.type(typed, { delay: 30 });
+    const sourceParagraph = clause(laszlo.page, '3.1').locator('p').first();
+    await expect.poll(() => textWithoutCarets(sourceParagraph), LIVE).toContain(typed.slice(0, 5));
+    await laszlo.page.keyboard.press('Control+V');
+    const seenAtPaste = await textWithoutCarets(sourceParagraph);
+    await typing;
+    expect(seenAtPaste).not.toContain(typed);
+
+    // Right after 2.2: the copy as it was copied, with a new id; every word Anna typed is in the clause she typed in.
+    const expected = (() => {
+      const ids = [...idsBefore];
+      ids.splice(ids.indexOf(targetId) + 1, 0, 'copy');
+      return ids;
+    })();
+    const inOrder = (clauses: { id: string; text: string }[]) =>
+      clauses.map(({ id, text }) =>
+        id === sourceId
+          ? text
+          : idsBefore.includes(id)
+            ? id
+            : text === sourceText
+              ? 'copy'
+              : `unexpected ${text}`,
+      );
+    const withSource = expected.map((id) => (id === sourceId ? `${sourceText}${typed}` : id));
+    for (const { page } of [laszlo, anna]) {
+      await expect.poll(async () => inOrder(await pageClauses(page)), LIVE).toEqual(withSource);
+    }
+    await expect.poll(() => stored((doc) => inOrder(readClauses(doc))), LIVE).toEqual(withSource);
+    const storedIds = stored((doc) => readClauses(doc).map((c) => c.id));
+    expect(new Set(storedIds).size).toBe(storedIds.length);
+    expect(storedIds).toEqual(await pageClauseIds(laszlo.page));
+    expectConnected(socketsBefore);
+    expect(annaSockets).toHaveLength(annaSocketsBefore);
+    expect(annaSockets.at(-1)?.closed).toBe(false);
   });
 });

@@ -35,7 +35,6 @@ export function syncCaretFromDom(view: EditorView): void {
   if (selection instanceof TextSelection && selection.empty && pos === selection.head) return;
   if (pos < 0 || pos > view.state.doc.content.size) return;
   if (!view.state.doc.resolve(pos).parent.inlineContent) return;
-  (globalThis as any).__syncs = [...((globalThis as any).__syncs ?? []), `${selection.toJSON().type}->${pos}`];
   view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, pos)));
 }
 
