@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docFromStoredState } from '../../server/src/collab/documentStorage';
 import { PgDocumentStorage } from '../../server/src/store/postgres/pgDocumentStorage';
 import { postgresRecordStores, type RecordStores } from '../../server/src/store/recordStores';
+import { type AdminRun, runAdmin } from '../support/services/adminProcess';
 import { migratedDatabase } from '../support/services/migratedDatabase';
 
 /**
@@ -16,34 +16,14 @@ import { migratedDatabase } from '../support/services/migratedDatabase';
  * out there, and the SQLite file of `DATA_DIR` is never made.
  */
 const database = migratedDatabase('admin_cli');
-const repoRoot = join(import.meta.dirname, '..', '..');
 
 let dataDir: string;
 let pool: pg.Pool;
 let records: RecordStores;
 
 /** Runs `pnpm admin <args>` on the test's PostgreSQL; resolves with its exit code and output. */
-function admin(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join('server', 'src', 'cli', 'admin.ts'), ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url(), AUDIT_KEY: 'k'.repeat(44) },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function admin(...args: string[]): Promise<AdminRun> {
+  return runAdmin({ DATA_DIR: dataDir, DATABASE_URL: database.url(), AUDIT_KEY: 'k'.repeat(44) }, args);
 }
 
 beforeAll(() => {

@@ -1,13 +1,3 @@
-/**
- * `pnpm admin import-sqlite`: an embedded server's SQLite file with real
- * history (the demo negotiation, a comment with a mention, an edit typed
- * through a provider, a named version, and an update the server stored but
- * was killed before compacting) moved into PostgreSQL through the CLI; a
- * server in production mode on it then answers exactly as the embedded one
- * did, continues every numbering without a collision, and verifies the
- * imported audit chain with the embedded server's key. Refusals write nothing.
- */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +14,7 @@ import { amendmentsAs, typeInClause } from '../support/amendmentsApi';
 import { connectSynced, contentOf } from '../support/collabClient';
 import { apiAs, createSecondDocument } from '../support/negotiationApi';
 import { loadStoredDoc } from '../support/rawCollab';
+import { type AdminRun, runAdmin } from '../support/services/adminProcess';
 import { migratedDatabase } from '../support/services/migratedDatabase';
 import { type ServerAnswers, serverAnswers } from '../support/services/serverAnswers';
 import { Database, readStoredDocument } from '../support/storedDocument';
@@ -32,7 +23,6 @@ import { expectStatus, versionsAs } from '../support/versionsApi';
 import { waitFor } from '../support/waitFor';
 
 const database = migratedDatabase('import_sqlite');
-const repoRoot = join(import.meta.dirname, '..', '..');
 
 let embedded: TestServer;
 let production: TestServer | undefined;
@@ -48,30 +38,8 @@ const storedTexts = new Map<string, string>();
 let auditKey: string;
 
 /** Runs `pnpm admin <args>` with DATABASE_URL (the production data dir, `key` as AUDIT_KEY). */
-function admin(
-  key: string,
-  ...args: string[]
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join('server', 'src', 'cli', 'admin.ts'), ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, DATA_DIR: productionDir, DATABASE_URL: database.url(), AUDIT_KEY: key },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function admin(key: string, ...args: string[]): Promise<AdminRun> {
+  return runAdmin({ DATA_DIR: productionDir, DATABASE_URL: database.url(), AUDIT_KEY: key }, args);
 }
 
 /** The rows of every table the import writes. */

@@ -5,7 +5,7 @@
  * Y.Doc it holds, as a load balancer sends a reconnect elsewhere.
  */
 import { CloseCode } from '@draftroom/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   ClauseTypist,
   clauseTextThrough,
@@ -13,6 +13,7 @@ import {
   convergedEverywhere,
   moveTo,
   ProcessCluster,
+  typistsStoppedAfterEach,
 } from '../support/processCluster';
 import type { ServerProcess } from '../support/serverProcess';
 import { createDatabase } from '../support/services/postgres';
@@ -25,7 +26,7 @@ let a: ServerProcess;
 let b: ServerProcess;
 let documentId: string;
 let reader: SignedIn;
-const typists: ClauseTypist[] = [];
+const typists = typistsStoppedAfterEach();
 
 const PEOPLE = [DEMO.penHolder, DEMO.hungarianDrafter, DEMO.czechDrafter, DEMO.secretariat] as const;
 
@@ -37,12 +38,6 @@ beforeAll(async () => {
   documentId = await a.documentIdByTitle(reader.cookie, 'Action Plan');
 }, 180_000);
 
-afterEach(() => {
-  for (const typist of typists.splice(0)) {
-    typist.stop();
-    typist.client.destroy();
-  }
-});
 afterAll(async () => {
   await cluster?.dispose();
 });

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloseCode } from '@draftroom/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/src/demo/participants';
 import {
   ClauseTypist,
@@ -20,6 +20,7 @@ import {
   connectSyncedTo,
   convergedEverywhere,
   ProcessCluster,
+  typistsStoppedAfterEach,
 } from '../support/processCluster';
 import { attemptRefusedUpgrade } from '../support/rawCollab';
 import type { ServerProcess } from '../support/serverProcess';
@@ -35,7 +36,7 @@ let b: ServerProcess;
 let documentId: string;
 let reader: SignedIn;
 let admin: SignedIn;
-const typists: ClauseTypist[] = [];
+const typists = typistsStoppedAfterEach();
 /** The audit anchor file the instances share (README: a shared anchor volume), as in multiProcessCommands. */
 const anchorDir = mkdtempSync(join(tmpdir(), 'draftroom-anchors-'));
 
@@ -57,12 +58,6 @@ beforeAll(async () => {
   documentId = await a.documentIdByTitle(reader.cookie, 'Action Plan');
 }, 180_000);
 
-afterEach(() => {
-  for (const typist of typists.splice(0)) {
-    typist.stop();
-    typist.client.destroy();
-  }
-});
 afterAll(async () => {
   await cluster?.dispose();
   await postgres?.stop();

@@ -13,6 +13,7 @@ import {
   connectSyncedTo,
   convergedEverywhere,
   ProcessCluster,
+  typistsStoppedAfterEach,
 } from '../support/processCluster';
 import type { ServerProcess } from '../support/serverProcess';
 import { createDatabase } from '../support/services/postgres';
@@ -27,7 +28,7 @@ let a: ServerProcess;
 let b: ServerProcess;
 let documentId: string;
 let reader: SignedIn;
-const typists: ClauseTypist[] = [];
+const typists = typistsStoppedAfterEach();
 
 const PEOPLE = [DEMO.penHolder, DEMO.hungarianDrafter, DEMO.czechDrafter, DEMO.secretariat] as const;
 
@@ -41,10 +42,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  for (const typist of typists.splice(0)) {
-    typist.stop();
-    typist.client.destroy();
-  }
   // Whatever a failed test left, the next one starts with Redis up.
   if (redis && !(await redisAnswersPing(redis.port))) await redis.start();
 });

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { MessageType, type ServerNotice } from '@draftroom/shared';
 import * as decoding from 'lib0/decoding';
+import { afterEach } from 'vitest';
 import type * as Y from 'yjs';
 import { type CollabClient, clauseParagraphText, connectClient } from './collabClient';
 import { clauseIdAt, plain } from './negotiationLive';
@@ -251,4 +252,16 @@ export async function convergedEverywhere(
       `${(error as Error).message}: missing ${missing.join(' ')}; duplicated ${duplicated.join(' ')}`,
     );
   }
+}
+
+/** A file's typists: each stopped and its client destroyed after every test of the file. */
+export function typistsStoppedAfterEach(): ClauseTypist[] {
+  const typists: ClauseTypist[] = [];
+  afterEach(() => {
+    for (const typist of typists.splice(0)) {
+      typist.stop();
+      typist.client.destroy();
+    }
+  });
+  return typists;
 }
