@@ -523,6 +523,8 @@ describe('delegates typing at the same time in the same clause (issue 10)', () =
 
   it('4b. splitting the clause (Ctrl+Enter) before the other delegate’s caret while they type', async () => {
     const c = await freshClause('3.1');
+    // László types in the second half, the longer one: it keeps its place when the clause is split, so
+    // keystrokes of his already on their way stay in it (see 5b) — also with clause 3.2 after it.
     const splitAt = offsetOf(c.text, 'on the conditions of entry');
     const typeAt = offsetOf(c.text, ', including through');
     const laszlos = ' [HU: and of return]';

@@ -22,6 +22,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import StarterKit from '@tiptap/starter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ClauseCommands } from '../../client/src/editor/clauseCommands';
 import { Clause, DraftDocument, Section, SectionHeading } from '../../client/src/editor/schema';
 
 const ORIGINAL = 'Promote voluntary return in cooperation with IOM.';
@@ -32,8 +33,11 @@ interface Peer {
   editor: Editor;
 }
 
-/** Writes a section with one clause straight into the Y.Doc, the way the server seeds documents. */
-function seedStructure(doc: Y.Doc): void {
+/**
+ * Writes a section with one clause straight into the Y.Doc, the way the server seeds documents; with
+ * `clauseAfter`, a second clause follows it (a split then shifts a sibling the binding has mapped).
+ */
+function seedStructure(doc: Y.Doc, clauseAfter = false): void {
   const section = new Y.XmlElement('section');
   section.setAttribute('id', 'sec-test');
   const heading = new Y.XmlElement('sectionHeading');
@@ -44,6 +48,14 @@ function seedStructure(doc: Y.Doc): void {
   paragraph.insert(0, [new Y.XmlText(ORIGINAL)]);
   clause.insert(0, [paragraph]);
   section.insert(0, [heading, clause]);
+  if (clauseAfter) {
+    const next = new Y.XmlElement('clause');
+    next.setAttribute('id', 'cl-next');
+    const nextParagraph = new Y.XmlElement('paragraph');
+    nextParagraph.insert(0, [new Y.XmlText('Next clause.')]);
+    next.insert(0, [nextParagraph]);
+    section.insert(2, [next]);
+  }
   doc.getXmlFragment('content').insert(0, [section]);
 }
 
@@ -58,6 +70,7 @@ function peer(seed: Uint8Array): Peer {
       Section,
       SectionHeading,
       Clause,
+      ClauseCommands,
       Collaboration.configure({ document: doc, field: 'content' }),
     ],
   });
@@ -120,9 +133,9 @@ describe('a local caret follows remote text in a paragraph rendered from the Y.D
     }
   });
 
-  function twoPeers(): [Peer, Peer] {
+  function twoPeers(clauseAfter = false): [Peer, Peer] {
     const origin = new Y.Doc();
-    seedStructure(origin);
+    seedStructure(origin, clauseAfter);
     const seed = Y.encodeStateAsUpdate(origin);
     const a = peer(seed);
     const b = peer(seed);
@@ -246,5 +259,29 @@ describe('a local caret follows remote text in a paragraph rendered from the Y.D
     const expected = `Promote  | ${ORIGINAL.slice('Promote '.length)}!`;
     expect(clauseText(a.editor)).toBe(expected);
     expect(clauseText(b.editor)).toBe(expected);
+  });
+
+  it('keeps a keystroke sent before a remote clause split (Ctrl+Enter) arrived in the longer half, also with clauses after it', () => {
+    const [a, b] = twoPeers(true);
+    a.editor.commands.setTextSelection(positionInClause(a.editor, ORIGINAL.length - 1));
+    b.editor.commands.setTextSelection(positionInClause(b.editor, 'Promote '.length));
+    typeCharacter(a.editor, '!');
+    b.editor.commands.splitClause();
+    sync(a, b);
+    sync(b, a);
+    // A's caret stays after its keystroke, in the new clause: the next one lands there too.
+    typeCharacter(a.editor, '?');
+    sync(a, b);
+    const clauses = (editor: Editor) => {
+      const texts: string[] = [];
+      editor.state.doc.descendants((node) => {
+        if (node.type.name === 'clause') texts.push(node.textContent);
+        return node.type.name !== 'clause';
+      });
+      return texts;
+    };
+    const expected = ['Promote', `${ORIGINAL.slice('Promote '.length, -1)}!?.`, 'Next clause.'];
+    expect(clauses(a.editor)).toEqual(expected);
+    expect(clauses(b.editor)).toEqual(expected);
   });
 });
