@@ -12,6 +12,7 @@ import { LockedClauses } from './lockedClauses';
 import { DEFAULT_PARKED_UPDATE_LIMITS, parkUpdate } from './parkedUpdates';
 import { PresenceClaims } from './presenceClaims';
 import { RoomDocument } from './roomDocument';
+import { RoomMembers } from './roomMembers';
 import type { RoomOptions } from './roomOptions';
 import { RoomPresence } from './roomPresence';
 import { DEFAULT_ROOM_QUEUE_LIMITS, RoomQueue } from './roomQueue';
@@ -35,9 +36,10 @@ export type { RoomHooks, RoomOptions } from './roomOptions';
  * plus the current (not yet committed) turn, and storage may be asynchronous.
  */
 export class Room {
-  readonly connections = new Set<Connection>();
-  /** Connections whose join waits in the queue (enqueueJoin). */
-  private readonly arriving = new Set<Connection>();
+  /** Who is in the room: joined, and arriving (their join waits in the queue). */
+  private readonly membership: RoomMembers;
+  /** The connections that joined (the room broadcasts to these). */
+  readonly connections: Set<Connection>;
   /** Its clients' presence: checked, renumbered and relayed in batches. */
   readonly presence: RoomPresence;
   /** Agreed clauses: no update may touch them until the pen-holder reopens them (read once, at load). */
@@ -65,6 +67,15 @@ export class Room {
   ) {
     this.document = new RoomDocument(documentId, storage, logger, options.compactAfterUpdates);
     this.queue = new RoomQueue(options.queueLimits ?? DEFAULT_ROOM_QUEUE_LIMITS, logger, true);
+    this.membership = new RoomMembers({
+      queue: this.queue,
+      whenStored: (operation) => this.whenStored(operation),
+      welcome: (connection) => {
+        connection.send(encodeSyncStep1(this.doc));
+        this.presence.welcome(connection);
+      },
+    });
+    this.connections = this.membership.joined;
     this.pipeline = new TurnPipeline(
       {
         documentId,
@@ -138,49 +149,23 @@ export class Room {
     return this.presence.awareness;
   }
 
-  /**
-   * Queues a connection's join as a room operation (it waits while the room
-   * loads or commits); when it runs, the connection joins if it is still open
-   * and `admit` allows it. Until then the room knows it is arriving: if the
-   * room breaks down meanwhile, it is closed with the room's connections.
-   */
+  /** Queues a connection's join as a room operation (RoomMembers.enqueueJoin); if the room breaks meanwhile it is closed. */
   enqueueJoin(connection: Connection, admit: () => boolean): void {
-    this.arriving.add(connection);
-    this.queue.run(() => {
-      if (connection.isOpen && admit()) this.join(connection);
-      else this.arriving.delete(connection);
-    });
+    this.membership.enqueueJoin(connection, admit);
   }
 
-  /**
-   * Every connection of the room: those joined, and those whose join waits
-   * (the room loads, or the turn's changes are stored first) — so a sign-out
-   * or a role change meanwhile reaches them too (AccessReview).
-   */
+  /** Every connection of the room: joined, and those whose join waits (AccessReview reaches them too). */
   get members(): Connection[] {
-    return [...this.connections, ...this.arriving];
+    return this.membership.all;
   }
 
-  /**
-   * Adds a connection once the turn's changes are stored: it is sent the
-   * server's state vector (sync step 1) and, once its client has said which
-   * presence id is its own, everyone's presence (RoomPresence.welcome). Call
-   * it as a room operation (`queue.run`). A connection closed meanwhile is
-   * not added.
-   */
+  /** Adds a connection once the turn's changes are stored (RoomMembers.join); call it as a room operation. */
   join(connection: Connection): void {
-    this.whenStored(() => {
-      this.arriving.delete(connection);
-      if (!connection.isOpen) return;
-      this.connections.add(connection);
-      connection.send(encodeSyncStep1(this.doc));
-      this.presence.welcome(connection);
-    });
+    this.membership.join(connection);
   }
 
   leave(connection: Connection): void {
-    this.arriving.delete(connection);
-    this.connections.delete(connection);
+    this.membership.leave(connection);
     this.presence.leave(connection);
   }
 
@@ -375,10 +360,7 @@ export class Room {
     this.queue.clear();
     this.sections.failWaiting(this.brokenBy);
     this.closeAll(CloseCode.StorageUnavailable, 'the server could not load the document');
-    for (const connection of this.arriving) {
-      connection.close(CloseCode.StorageUnavailable, 'the server could not load the document');
-    }
-    this.arriving.clear();
+    this.membership.closeArriving(CloseCode.StorageUnavailable, 'the server could not load the document');
   }
 
   /**
