@@ -70,6 +70,33 @@ interface StoredSummary extends ChangeCounts {
   baseline?: SummaryBaseline | null;
 }
 
+/** The columns of a new version's row: what both stores insert (with versionInsertValues). */
+export const VERSION_INSERT_COLUMNS = `id, document_id, kind, label, note, meeting_id, state, state_encoding,
+  structure, negotiation, fingerprint, last_update_id, summary, created_by, created_at, amendments`;
+
+/** The values of VERSION_INSERT_COLUMNS for `version` stored under `id` (its state packed: packState, level 6). */
+export function versionInsertValues(id: string, version: NewVersion): unknown[] {
+  const packed = packState(version.state, 6);
+  return [
+    id,
+    version.documentId,
+    version.kind,
+    version.label,
+    version.note,
+    version.meetingId,
+    packed.bytes,
+    packed.encoding,
+    version.structureJson,
+    version.negotiationJson,
+    version.fingerprint,
+    version.lastUpdateId,
+    summaryJson(version.summary, version.baseline),
+    version.createdBy,
+    version.createdAt,
+    version.amendmentsJson ?? null,
+  ];
+}
+
 /** The `summary` column's JSON text: the counts and the baseline they were counted against (null for none). */
 export function summaryJson(summary: ChangeCounts, baseline: SummaryBaseline | null): string {
   return JSON.stringify({ ...summary, baseline } satisfies StoredSummary);
@@ -169,31 +196,12 @@ export class VersionStore {
 
   create(version: NewVersion): VersionSummary {
     const id = randomUUID();
-    const packed = packState(version.state, 6);
+    const values = versionInsertValues(id, version);
     this.db
       .prepare(
-        `INSERT INTO versions (id, document_id, kind, label, note, meeting_id, state, state_encoding, structure,
-                               negotiation, fingerprint, last_update_id, summary, created_by, created_at, amendments)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO versions (${VERSION_INSERT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`,
       )
-      .run(
-        id,
-        version.documentId,
-        version.kind,
-        version.label,
-        version.note,
-        version.meetingId,
-        packed.bytes,
-        packed.encoding,
-        version.structureJson,
-        version.negotiationJson,
-        version.fingerprint,
-        version.lastUpdateId,
-        summaryJson(version.summary, version.baseline),
-        version.createdBy,
-        version.createdAt,
-        version.amendmentsJson ?? null,
-      );
+      .run(...values);
     return this.summary(version.documentId, id) as VersionSummary;
   }
 

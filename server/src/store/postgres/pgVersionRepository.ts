@@ -15,10 +15,12 @@ import {
   type StoredVersion,
   summaryJson,
   toSummary,
+  VERSION_INSERT_COLUMNS,
   type VersionRepository,
   type VersionRow,
+  versionInsertValues,
 } from '../../versions/versionStore';
-import { packState, unpackState } from '../stateEncoding';
+import { unpackState } from '../stateEncoding';
 import { isoText } from './isoTime';
 import { bigintOf, type Queryable } from './queryable';
 
@@ -111,30 +113,10 @@ export class PgVersionRepository implements VersionRepository {
    */
   async create(version: NewVersion): Promise<VersionSummary> {
     const id = randomUUID();
-    const packed = packState(version.state, 6);
-    await this.db.query(
-      `INSERT INTO versions (id, document_id, kind, label, note, meeting_id, state, state_encoding, structure,
-                             negotiation, fingerprint, last_update_id, summary, created_by, created_at, amendments)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::json, $14, $15, $16)`,
-      [
-        id,
-        version.documentId,
-        version.kind,
-        version.label,
-        version.note,
-        version.meetingId,
-        packed.bytes,
-        packed.encoding,
-        version.structureJson,
-        version.negotiationJson,
-        version.fingerprint,
-        version.lastUpdateId,
-        summaryJson(version.summary, version.baseline),
-        version.createdBy,
-        version.createdAt,
-        version.amendmentsJson ?? null,
-      ],
-    );
+    const values = versionInsertValues(id, version);
+    // summary is the 13th column: json in PostgreSQL.
+    const placeholders = values.map((_, i) => (i === 12 ? `$${i + 1}::json` : `$${i + 1}`)).join(', ');
+    await this.db.query(`INSERT INTO versions (${VERSION_INSERT_COLUMNS}) VALUES (${placeholders})`, values);
     return (await this.summary(version.documentId, id)) as VersionSummary;
   }
 
