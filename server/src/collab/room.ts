@@ -108,7 +108,7 @@ export class Room {
         presence: this.presence,
         lockedClauses: this.lockedClauses,
         broadcast: (message) => this.broadcast(message),
-        broadcastLocalNotice: (notice) => this.broadcastLocalNotice(notice),
+        broadcastLocalNotice: (notice) => this.broadcastNotice(notice),
         reload: (why) => this.reload(why),
         ended: () => this.pipeline.ended(),
       },
@@ -218,7 +218,9 @@ export class Room {
       });
     } catch (error) {
       if (!(error instanceof AwaitingOwnChanges)) throw error;
-      this.park(update, sender);
+      // Kept aside, outside the Y.Doc (bounded: 4409); the first time, the client is asked for what the server lacks.
+      if (parkUpdate(sender, update, this.options.parkedUpdateLimits ?? DEFAULT_PARKED_UPDATE_LIMITS))
+        this.whenStored(() => sender.send(encodeSyncStep1(this.doc)));
       return;
     }
     const { touched, changesDocument } = effect;
@@ -232,17 +234,6 @@ export class Room {
     if (!this.pipeline.record({ update, author: sender.author(touched), sender }, transactions)) return;
     this.document.clientIds.claim(effect.newClientIds, sender.user.id);
     sender.parked?.retry((waiting) => this.applyClientUpdate(waiting, sender));
-  }
-
-  /**
-   * Keeps aside an update that waits for its sender's own earlier changes
-   * (ParkedUpdates: outside the Y.Doc, bounded; 4409 past a bound), and the
-   * first time asks the client for everything the server lacks (sync step 1,
-   * which the provider answers with sync step 2).
-   */
-  private park(update: Uint8Array, sender: Connection): void {
-    if (!parkUpdate(sender, update, this.options.parkedUpdateLimits ?? DEFAULT_PARKED_UPDATE_LIMITS)) return;
-    this.whenStored(() => sender.send(encodeSyncStep1(this.doc)));
   }
 
   /**
@@ -381,10 +372,6 @@ export class Room {
   /** Sends a notice to this instance's clients of the document (RoomRegistry.broadcastNotice tells the others). */
   broadcastNotice(notice: ServerNotice): void {
     for (const connection of this.connections) connection.sendNotice(notice);
-  }
-
-  broadcastLocalNotice(notice: ServerNotice): void {
-    this.broadcastNotice(notice);
   }
 
   broadcast(message: Uint8Array, except?: Connection): void {
