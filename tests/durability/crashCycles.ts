@@ -9,6 +9,8 @@
  * quiet, every token typed — including those typed while the server was down
  * or lost in flight — must be in every copy exactly once.
  */
+
+import { expect } from 'vitest';
 import { type CollabClient, connectClient } from '../support/collabClient';
 import { modelTextString } from '../support/modelText';
 import { relayOnlyOwnPresence } from '../support/ownPresence';
@@ -179,4 +181,23 @@ export async function runCrashCycles(options: CrashCycleOptions): Promise<CrashC
     for (const client of clients) client.destroy();
     await server.dispose();
   }
+}
+
+/**
+ * Asserts what the kill cycles must show, whichever store: what anyone received was stored when the server
+ * died; the kills caught edits in flight (so re-sending was exercised); more than `minTokens` tokens were
+ * typed, and after reconnecting every one is in every copy, a fresh load and the store exactly once.
+ */
+export function expectCrashCyclesHeld(report: CrashCycleReport, minTokens: number): void {
+  expect(report.receivedChecked).toBeGreaterThan(0);
+  expect(report.receivedButNotStored).toEqual([]);
+  expect(report.unstoredAtKills).toBeGreaterThan(0);
+  expect(report.tokensTyped).toBeGreaterThan(minTokens);
+  expect(report.finalMissing).toEqual([]);
+  expect(report.finalDuplicated).toEqual([]);
+  expect(report.finalUnexpected).toEqual([]);
+  expect(report.clientsAgree).toBe(true);
+  expect(report.freshClientAgrees).toBe(true);
+  expect(report.storedAgrees).toBe(true);
+  expect(report.integrityProblems).toEqual([]);
 }

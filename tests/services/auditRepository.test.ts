@@ -3,7 +3,11 @@ import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../server/src/audit/auditChain';
 import type { AuditFields } from '../../server/src/audit/auditStore';
-import { PgAuditRepository } from '../../server/src/store/postgres/pgAuditRepository';
+import {
+  auditRowValues,
+  INSERT_AUDIT_ROW,
+  PgAuditRepository,
+} from '../../server/src/store/postgres/pgAuditRepository';
 import { inTransaction } from '../../server/src/store/postgres/queryable';
 import { describeAuditRepositoryContract } from '../support/auditRepositoryContract';
 import { migratedDatabase } from '../support/services/migratedDatabase';
@@ -21,23 +25,7 @@ describeAuditRepositoryContract('PostgreSQL (PgAuditRepository)', async () => {
       await pool.query('DELETE FROM audit_log');
     },
     insertRaw: async (row) => {
-      await pool.query(
-        `INSERT INTO audit_log (id, at, actor_user_id, actor_email, action, target, detail, ip, prev_hash, hash, mac)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          row.id,
-          row.at,
-          row.actor_user_id,
-          row.actor_email,
-          row.action,
-          row.target,
-          row.detail,
-          row.ip,
-          row.prev_hash,
-          row.hash,
-          row.mac,
-        ],
-      );
+      await pool.query(INSERT_AUDIT_ROW, auditRowValues(row));
     },
     dispose: async () => undefined,
   };

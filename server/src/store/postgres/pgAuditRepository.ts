@@ -9,6 +9,26 @@ type StoredAuditRow = Omit<AuditRow, 'id'> & { id: string };
 
 const AUDIT_COLUMNS = 'id, at, actor_user_id, actor_email, action, target, detail, ip, prev_hash, hash, mac';
 
+/** The statement inserting one audit row as it is (values: auditRowValues). */
+export const INSERT_AUDIT_ROW = `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+
+/** A row's values in AUDIT_COLUMNS' order. */
+export function auditRowValues(row: AuditRow): unknown[] {
+  return [
+    row.id,
+    row.at,
+    row.actor_user_id,
+    row.actor_email,
+    row.action,
+    row.target,
+    row.detail,
+    row.ip,
+    row.prev_hash,
+    row.hash,
+    row.mac,
+  ];
+}
+
 function toRow(row: StoredAuditRow): AuditRow {
   return { ...row, id: bigintOf(row.id) };
 }
@@ -50,22 +70,7 @@ export class PgAuditRepository implements AuditRepository {
       const stored =
         found.id !== null && found.hash !== null ? toHead({ id: found.id, hash: found.hash }) : undefined;
       const row = chainedEntry(fields, found.at, chainHeadAfter(stored, floor), key);
-      await client.query(
-        `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          row.id,
-          row.at,
-          row.actor_user_id,
-          row.actor_email,
-          row.action,
-          row.target,
-          row.detail,
-          row.ip,
-          row.prev_hash,
-          row.hash,
-          row.mac,
-        ],
-      );
+      await client.query(INSERT_AUDIT_ROW, auditRowValues(row));
       return row;
     });
   }
