@@ -70,6 +70,19 @@ interface StoredSummary extends ChangeCounts {
   baseline?: SummaryBaseline | null;
 }
 
+/** The columns of a new meeting's row: what both stores insert (with meetingInsertValues). */
+export const MEETING_INSERT_COLUMNS = 'id, process_id, starts_on, ends_on, date_label, title, place, kind';
+
+/** The values of MEETING_INSERT_COLUMNS for `meeting` of `processId` stored under `id`. */
+export function meetingInsertValues(
+  id: string,
+  processId: string,
+  meeting: Omit<Meeting, 'id' | 'processId'>,
+): unknown[] {
+  const { startsOn, endsOn, dateLabel, title, place, kind } = meeting;
+  return [id, processId, startsOn, endsOn, dateLabel, title, place, kind];
+}
+
 /** The columns of a new version's row: what both stores insert (with versionInsertValues). */
 export const VERSION_INSERT_COLUMNS = `id, document_id, kind, label, note, meeting_id, state, state_encoding,
   structure, negotiation, fingerprint, last_update_id, summary, created_by, created_at, amendments`;
@@ -162,21 +175,12 @@ export class VersionStore {
 
   addMeeting(processId: string, meeting: Omit<Meeting, 'id' | 'processId'>): Meeting {
     const id = randomUUID();
+    const values = meetingInsertValues(id, processId, meeting);
     this.db
       .prepare(
-        `INSERT INTO meetings (id, process_id, starts_on, ends_on, date_label, title, place, kind)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO meetings (${MEETING_INSERT_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`,
       )
-      .run(
-        id,
-        processId,
-        meeting.startsOn,
-        meeting.endsOn,
-        meeting.dateLabel,
-        meeting.title,
-        meeting.place,
-        meeting.kind,
-      );
+      .run(...values);
     return { id, processId, ...meeting };
   }
 

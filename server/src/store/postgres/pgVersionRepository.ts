@@ -11,6 +11,8 @@ import { actorColumns } from '../../negotiation/negotiationStore';
 import {
   clauseEditsFromRows,
   editorsFromRows,
+  MEETING_INSERT_COLUMNS,
+  meetingInsertValues,
   type NewVersion,
   type StoredVersion,
   summaryJson,
@@ -71,20 +73,9 @@ export class PgVersionRepository implements VersionRepository {
   /** Adds a meeting to a process's Work Plan; returns it with its new id. */
   async addMeeting(processId: string, meeting: Omit<Meeting, 'id' | 'processId'>): Promise<Meeting> {
     const id = randomUUID();
-    await this.db.query(
-      `INSERT INTO meetings (id, process_id, starts_on, ends_on, date_label, title, place, kind)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        id,
-        processId,
-        meeting.startsOn,
-        meeting.endsOn,
-        meeting.dateLabel,
-        meeting.title,
-        meeting.place,
-        meeting.kind,
-      ],
-    );
+    const values = meetingInsertValues(id, processId, meeting);
+    const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
+    await this.db.query(`INSERT INTO meetings (${MEETING_INSERT_COLUMNS}) VALUES (${placeholders})`, values);
     return { id, processId, ...meeting };
   }
 
